@@ -1,0 +1,1018 @@
+//! The classifier: one pass of matching, then scoring of countries, regions and
+//! topics, with the evidence behind each score when asked.
+//!
+//! A [`Classifier`] is built once from its data and is immutable afterwards
+//! (`Send + Sync`), so every worker thread shares one. Per-call working memory lives
+//! in a thread-local scratch that is reused, so a classification allocates only its
+//! result vectors.
+
+use crate::dateline;
+use crate::error::{BuildError, DataIssue};
+use crate::gazetteer::{self, PlaceName};
+use crate::lexicon::{Channel, Lexicon, LexiconBuilder, Token, NO_WORD};
+use crate::region::{CountryId, Geography};
+use crate::taxonomy::{Taxonomy, Topic};
+use crate::text;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+
+/// The data a classifier is built from: file names (for messages) and contents.
+#[derive(Debug, Clone)]
+pub struct Sources<'a> {
+    pub countries: (&'a str, &'a str),
+    pub regions: (&'a str, &'a str),
+    pub gazetteer: (&'a str, &'a str),
+    pub taxonomy: (&'a str, &'a str),
+}
+
+impl Sources<'static> {
+    /// The data files bundled with this crate.
+    pub fn builtin() -> Sources<'static> {
+        Sources {
+            countries: ("countries.tsv", include_str!("../data/countries.tsv")),
+            regions: ("regions.tsv", include_str!("../data/regions.tsv")),
+            gazetteer: ("gazetteer.tsv", include_str!("../data/gazetteer.tsv")),
+            taxonomy: ("taxonomy.toml", include_str!("../data/taxonomy.toml")),
+        }
+    }
+}
+
+/// How place mentions are weighed. Defaults were tuned on the Reuters-21578 dev set
+/// (`dateline eval`); see the README's quality section.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlaceScoring {
+    /// A place in the title counts this many times.
+    pub title_weight: f32,
+    /// A place in the dateline (`MOSCOW, May 19 (Reuters) -`) counts this many times.
+    pub dateline_weight: f32,
+    /// A place in the first `lead_tokens` words of the body counts this many times.
+    pub lead_weight: f32,
+    pub lead_tokens: u32,
+    /// Multiplier for an `ambiguous` name whose country has no other evidence.
+    pub ambiguous_alone: f32,
+    /// Multiplier for a `weak` name.
+    pub weak_factor: f32,
+    /// A country is listed when its score is at least this share of the top country's.
+    pub min_relative: f32,
+    /// …and at least this raw score.
+    pub min_score: f32,
+}
+
+impl Default for PlaceScoring {
+    fn default() -> Self {
+        PlaceScoring {
+            title_weight: 2.5,
+            dateline_weight: 3.0,
+            lead_weight: 1.5,
+            lead_tokens: 60,
+            ambiguous_alone: 0.25,
+            weak_factor: 0.5,
+            min_relative: 0.2,
+            min_score: 1.0,
+        }
+    }
+}
+
+/// Settings that are not part of the data files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Only the first this-many bytes of a body are classified (a 10 MB body costs
+    /// no more than a long article). Cut at a character boundary.
+    pub max_text_bytes: usize,
+    pub places: PlaceScoring,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            // 64 KiB is ~10,000 words: longer than almost any news article.
+            max_text_bytes: 64 * 1024,
+            places: PlaceScoring::default(),
+        }
+    }
+}
+
+/// The text to classify.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Document<'a> {
+    pub title: Option<&'a str>,
+    /// A dateline given apart from the body (`MOSCOW, May 19 (Reuters) -`); when
+    /// absent, one is looked for at the start of the body.
+    pub dateline: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// Score of a region.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegionScore<'c> {
+    pub region: &'c str,
+    pub score: f32,
+}
+
+/// Score of a country.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CountryScore<'c> {
+    pub code: &'c str,
+    pub name: &'c str,
+    pub score: f32,
+    pub mentions: u32,
+}
+
+/// Score of a topic.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopicScore<'c> {
+    pub id: &'c str,
+    pub label: &'c str,
+    pub score: f32,
+}
+
+/// Why a country scored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlaceEvidence<'c> {
+    pub code: &'c str,
+    pub raw_score: f32,
+    pub terms: Vec<TermEvidence<'c>>,
+}
+
+/// One phrase behind a score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TermEvidence<'c> {
+    pub term: &'c str,
+    /// Gazetteer kind (`country`, `demonym`, …) or `topic` / `negative` / `require`.
+    pub kind: &'static str,
+    pub mentions: u32,
+    pub contribution: f32,
+    /// Set for ambiguous names: `corroborated` or `discounted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ambiguity: Option<&'static str>,
+}
+
+/// Why a topic scored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopicEvidence<'c> {
+    pub id: &'c str,
+    pub raw_score: f32,
+    pub own_score: f32,
+    pub terms: Vec<TermEvidence<'c>>,
+    /// For storylines: each require group and the phrases that satisfied it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}
+
+/// Everything behind a classification.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence<'c> {
+    /// The dateline found at the start of the body, if any.
+    pub dateline: Option<String>,
+    pub places: Vec<PlaceEvidence<'c>>,
+    pub topics: Vec<TopicEvidence<'c>>,
+}
+
+/// The result of classifying one document. Borrows names from the classifier.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Classification<'c> {
+    pub region: Option<&'c str>,
+    pub regions: Vec<RegionScore<'c>>,
+    pub countries: Vec<CountryScore<'c>>,
+    pub topics: Vec<TopicScore<'c>>,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence<'c>>,
+}
+
+impl Classification<'_> {
+    /// The top-level IPTC subject of the best topic (a bounded set: metric label).
+    pub fn subject(&self) -> Option<&str> {
+        self.topics
+            .first()
+            .map(|t| t.id.split('/').next().unwrap_or(t.id))
+    }
+}
+
+/// A taxonomy phrase, flattened: one per (topic, phrase).
+#[derive(Debug, Clone)]
+struct TopicTerm {
+    topic: u32,
+    phrase: String,
+    weight: f32,
+    negative: bool,
+    /// Global indexes of the require groups this phrase belongs to.
+    groups: Vec<u32>,
+}
+
+/// A storyline require group, flattened.
+#[derive(Debug, Clone)]
+struct Group {
+    topic: u32,
+    min: u32,
+}
+
+/// Position classes of a word.
+const ZONE_TITLE: u8 = 0;
+const ZONE_DATELINE: u8 = 1;
+const ZONE_BODY: u8 = 2;
+
+/// The built classifier. Immutable; share it with `Arc`.
+pub struct Classifier {
+    geo: Geography,
+    places: Vec<PlaceName>,
+    /// Per place name: the other names with the same words (other readings of an
+    /// ambiguous name, e.g. Georgia the country and Georgia the state).
+    readings: Vec<Vec<u32>>,
+    taxonomy: Taxonomy,
+    terms: Vec<TopicTerm>,
+    groups: Vec<Group>,
+    /// Per topic: its storyline country ids.
+    topic_countries: Vec<Vec<CountryId>>,
+    /// Per topic: indexes of its children.
+    children: Vec<Vec<u32>>,
+    lexicon: Lexicon,
+    settings: Settings,
+    taxonomy_hash: String,
+    gazetteer_hash: String,
+}
+
+fn short_hash(parts: &[&str]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().to_hex()[..16].to_owned()
+}
+
+/// The classifier's version, as written into every output record.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+impl Classifier {
+    /// The classifier with the bundled data and default settings.
+    pub fn builtin() -> Result<Classifier, BuildError> {
+        Classifier::build(&Sources::builtin(), Settings::default())
+    }
+
+    /// Build from data files. Every problem in every file is reported.
+    pub fn build(src: &Sources<'_>, settings: Settings) -> Result<Classifier, BuildError> {
+        let mut issues: Vec<DataIssue> = Vec::new();
+        let geo = Geography::from_tsv(
+            src.countries.0,
+            src.countries.1,
+            src.regions.0,
+            src.regions.1,
+            &mut issues,
+        );
+        let places = gazetteer::parse(src.gazetteer.0, src.gazetteer.1, &geo, &mut issues);
+        let taxonomy = Taxonomy::parse(src.taxonomy.0, src.taxonomy.1, &geo, &mut issues);
+        let s = &settings.places;
+        if !(s.title_weight > 0.0 && s.dateline_weight > 0.0 && s.lead_weight > 0.0)
+            || !(0.0..=1.0).contains(&s.ambiguous_alone)
+            || !(0.0..=1.0).contains(&s.weak_factor)
+            || !(0.0..=1.0).contains(&s.min_relative)
+            || settings.max_text_bytes == 0
+        {
+            issues.push(DataIssue {
+                file: "settings".into(),
+                line: None,
+                column: None,
+                message: "place weights must be > 0, factors and min_relative in 0..=1, max_text_bytes > 0".into(),
+            });
+        }
+        BuildError::from_issues(issues)?;
+        let taxonomy = taxonomy.expect("no issues means the taxonomy parsed");
+
+        let mut lex = LexiconBuilder::new();
+        let mut by_words: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (i, p) in places.iter().enumerate() {
+            lex.add(&p.name, p.case_sensitive, Channel::Place, i as u32);
+            if p.ambiguous {
+                let key: Vec<String> = text::phrase_words(&p.name)
+                    .into_iter()
+                    .map(|(w, _)| w)
+                    .collect();
+                by_words.entry(key.join(" ")).or_default().push(i as u32);
+            }
+        }
+        let mut readings = vec![Vec::new(); places.len()];
+        for group in by_words.values() {
+            for &i in group {
+                readings[i as usize] = group.iter().copied().filter(|&j| j != i).collect();
+            }
+        }
+
+        // Flatten topic phrases: (topic, phrase, case) is one term; require phrases
+        // join the term of the same phrase or become weight-1.0 terms.
+        let mut terms: Vec<TopicTerm> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut term_index: FxHashMap<(u32, String, bool, bool), u32> = FxHashMap::default();
+        let key_of = |phrase: &str| -> String {
+            text::phrase_words(phrase)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for (ti, topic) in taxonomy.topics.iter().enumerate() {
+            let ti = ti as u32;
+            for t in &topic.terms {
+                let key = (ti, key_of(&t.phrase), t.case_sensitive, t.negative);
+                let idx = *term_index.entry(key).or_insert_with(|| {
+                    terms.push(TopicTerm {
+                        topic: ti,
+                        phrase: t.phrase.clone(),
+                        weight: 0.0,
+                        negative: t.negative,
+                        groups: Vec::new(),
+                    });
+                    lex.add(
+                        &t.phrase,
+                        t.case_sensitive,
+                        Channel::Topic,
+                        terms.len() as u32 - 1,
+                    );
+                    terms.len() as u32 - 1
+                });
+                // The same phrase twice (e.g. "Cease-fire" and "cease fire"): keep the larger weight.
+                let term = &mut terms[idx as usize];
+                term.weight = term.weight.max(t.weight);
+            }
+            for r in &topic.require {
+                let g = groups.len() as u32;
+                groups.push(Group {
+                    topic: ti,
+                    min: r.min,
+                });
+                let mut seen_in_group = Vec::new();
+                for phrase in &r.terms {
+                    let key = (ti, key_of(phrase), false, false);
+                    if seen_in_group.contains(&key.1) {
+                        continue;
+                    }
+                    seen_in_group.push(key.1.clone());
+                    let idx = *term_index.entry(key).or_insert_with(|| {
+                        terms.push(TopicTerm {
+                            topic: ti,
+                            phrase: phrase.clone(),
+                            weight: 1.0,
+                            negative: false,
+                            groups: Vec::new(),
+                        });
+                        lex.add(phrase, false, Channel::Topic, terms.len() as u32 - 1);
+                        terms.len() as u32 - 1
+                    });
+                    terms[idx as usize].groups.push(g);
+                }
+            }
+        }
+        let topic_countries = taxonomy
+            .topics
+            .iter()
+            .map(|t| {
+                t.countries
+                    .iter()
+                    .filter_map(|c| geo.country_id(c))
+                    .collect()
+            })
+            .collect();
+        let mut children = vec![Vec::new(); taxonomy.topics.len()];
+        for (i, t) in taxonomy.topics.iter().enumerate() {
+            if let Some(p) = t.parent {
+                children[p].push(i as u32);
+            }
+        }
+        Ok(Classifier {
+            taxonomy_hash: short_hash(&[src.taxonomy.1]),
+            gazetteer_hash: short_hash(&[src.countries.1, src.regions.1, src.gazetteer.1]),
+            geo,
+            places,
+            readings,
+            taxonomy,
+            terms,
+            groups,
+            topic_countries,
+            children,
+            lexicon: lex.build(),
+            settings,
+        })
+    }
+
+    pub fn version(&self) -> &'static str {
+        VERSION
+    }
+
+    /// Content hash of the taxonomy file (16 hex digits).
+    pub fn taxonomy_hash(&self) -> &str {
+        &self.taxonomy_hash
+    }
+
+    /// Content hash of the place data: countries, regions and gazetteer.
+    pub fn gazetteer_hash(&self) -> &str {
+        &self.gazetteer_hash
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    pub fn geography(&self) -> &Geography {
+        &self.geo
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Sizes, for `dateline taxonomy check` and logs.
+    pub fn stats(&self) -> ClassifierStats {
+        ClassifierStats {
+            countries: self.geo.countries().len(),
+            regions: self.geo.regions().len(),
+            place_names: self.places.len(),
+            topics: self.taxonomy.topics.len(),
+            topic_phrases: self.terms.len(),
+            vocabulary: self.lexicon.vocabulary_len(),
+            phrases: self.lexicon.phrase_count(),
+        }
+    }
+
+    /// Classify one document. Pure and deterministic; never panics on any input.
+    pub fn classify(&self, doc: &Document<'_>, explain: bool) -> Classification<'_> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.classify_with(&mut scratch, doc, explain),
+            // Re-entrant use on one thread (not something we do): use a fresh scratch.
+            Err(_) => self.classify_with(&mut Scratch::default(), doc, explain),
+        })
+    }
+
+    fn tokenize(&self, s: &mut Scratch, doc: &Document<'_>) -> Option<String> {
+        s.tokens.clear();
+        let Scratch { tokens, buf, .. } = s;
+        let mut push = |word: u32, shape, zone, pos| {
+            if word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
+                return; // runs of unknown words collapse: they only break phrases
+            }
+            tokens.push(Token {
+                word,
+                shape,
+                zone,
+                pos,
+            });
+        };
+        let max = self.settings.max_text_bytes;
+        if let Some(title) = doc.title {
+            let title = &title[..dateline::floor_char_boundary(title, max)];
+            for w in text::words(title) {
+                push(
+                    self.lexicon.word_id(w.as_str(title), w.ascii, buf),
+                    w.shape,
+                    ZONE_TITLE,
+                    0,
+                );
+            }
+            push(NO_WORD, text::Shape::Lower, ZONE_TITLE, 0); // no phrase spans title and body
+        }
+        if let Some(dl) = doc.dateline {
+            let dl = &dl[..dateline::floor_char_boundary(dl, 200)];
+            for w in text::words(dl) {
+                push(
+                    self.lexicon.word_id(w.as_str(dl), w.ascii, buf),
+                    w.shape,
+                    ZONE_DATELINE,
+                    0,
+                );
+            }
+            push(NO_WORD, text::Shape::Lower, ZONE_DATELINE, 0);
+        }
+        let body = &doc.body[..dateline::floor_char_boundary(doc.body, max)];
+        let dl_end = if doc.dateline.is_some() {
+            0
+        } else {
+            dateline::detect(body) as u32
+        };
+        for (n, w) in text::words(body).enumerate() {
+            let zone = if w.end <= dl_end {
+                ZONE_DATELINE
+            } else {
+                ZONE_BODY
+            };
+            push(
+                self.lexicon.word_id(w.as_str(body), w.ascii, buf),
+                w.shape,
+                zone,
+                n as u32,
+            );
+        }
+        match doc.dateline {
+            Some(dl) => Some(dl.trim().to_owned()),
+            None => (dl_end > 0).then(|| body[..dl_end as usize].trim().to_owned()),
+        }
+    }
+
+    /// Position weight of a place mention starting at `t`.
+    #[inline]
+    fn place_weight(&self, t: &Token) -> f32 {
+        let p = &self.settings.places;
+        match t.zone {
+            ZONE_TITLE => p.title_weight,
+            ZONE_DATELINE => p.dateline_weight,
+            _ if t.pos < p.lead_tokens => p.lead_weight,
+            _ => 1.0,
+        }
+    }
+
+    /// Position weight of a topic phrase starting at `t` (a dateline counts as lead).
+    #[inline]
+    fn topic_weight(&self, t: &Token) -> f32 {
+        let sc = &self.taxonomy.scoring;
+        match t.zone {
+            ZONE_TITLE => sc.title_weight,
+            _ if t.pos < sc.lead_tokens => sc.lead_weight,
+            _ => 1.0,
+        }
+    }
+
+    fn classify_with<'c>(
+        &'c self,
+        s: &mut Scratch,
+        doc: &Document<'_>,
+        explain: bool,
+    ) -> Classification<'c> {
+        s.prepare(self);
+        let dateline = self.tokenize(s, doc);
+
+        // 1. Match: accumulate weighted counts per place name and per topic term.
+        {
+            let Scratch {
+                tokens,
+                place_w,
+                place_n,
+                place_touched,
+                term_w,
+                term_n,
+                term_touched,
+                ..
+            } = &mut *s;
+            self.lexicon.scan(tokens, |m| {
+                let t = m.target as usize;
+                match m.channel {
+                    Channel::Place => {
+                        if place_n[t] == 0 {
+                            place_touched.push(m.target);
+                        }
+                        place_n[t] += 1;
+                        place_w[t] += self.place_weight(&tokens[m.at]);
+                    }
+                    Channel::Topic => {
+                        if term_n[t] == 0 {
+                            term_touched.push(m.target);
+                        }
+                        term_n[t] += 1;
+                        term_w[t] += self.topic_weight(&tokens[m.at]);
+                    }
+                }
+            });
+        }
+
+        // 2. Countries. Unambiguous names first, so ambiguous ones can ask whether
+        //    their country is corroborated.
+        let ps = &self.settings.places;
+        for pass in [false, true] {
+            for &p in &s.place_touched {
+                let name = &self.places[p as usize];
+                let Some(c) = name.country else { continue };
+                if name.ambiguous != pass {
+                    continue;
+                }
+                let c = c as usize;
+                let mut w = name.weight * s.place_w[p as usize];
+                if name.weak {
+                    w *= ps.weak_factor;
+                }
+                if name.ambiguous {
+                    if !s.country_clear[c] {
+                        w *= self.ambiguity_factor(s, p as usize);
+                    }
+                } else {
+                    s.country_clear[c] = true;
+                }
+                if s.country_n[c] == 0 {
+                    s.country_touched.push(c as u32);
+                }
+                s.country_n[c] += s.place_n[p as usize];
+                s.country_score[c] += w;
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = s
+            .country_touched
+            .iter()
+            .map(|&c| (c, s.country_score[c as usize]))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total: f32 = ranked.iter().map(|r| r.1).sum();
+        let top = ranked.first().map_or(0.0, |r| r.1);
+
+        let mut region_raw = [0f32; 32];
+        for &(c, score) in &ranked {
+            if let Some(r) = self.geo.country(c as CountryId).region {
+                region_raw[r as usize] += score;
+            }
+        }
+        let region_total: f32 = region_raw.iter().sum();
+        let mut regions: Vec<RegionScore<'c>> = region_raw
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v > 0.0)
+            .map(|(r, &v)| RegionScore {
+                region: self.geo.region_name(r as u8),
+                score: round3(v / region_total),
+            })
+            .collect();
+        regions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.region.cmp(b.region)));
+        let region = regions.first().map(|r| r.region);
+
+        let kept: Vec<(u32, f32)> = ranked
+            .iter()
+            .copied()
+            .filter(|&(_, v)| v >= ps.min_score && v >= ps.min_relative * top)
+            .collect();
+        for &(c, _) in &kept {
+            s.country_kept[c as usize] = true;
+        }
+        let countries: Vec<CountryScore<'c>> = kept
+            .iter()
+            .map(|&(c, v)| {
+                let country = self.geo.country(c as CountryId);
+                CountryScore {
+                    code: &country.code,
+                    name: &country.name,
+                    score: round3(v / total),
+                    mentions: s.country_n[c as usize],
+                }
+            })
+            .collect();
+
+        // 3. Topics.
+        for &t in &s.term_touched {
+            let term = &self.terms[t as usize];
+            let contribution = term.weight * (1.0 + s.term_w[t as usize]).log2();
+            let own = &mut s.own[term.topic as usize];
+            if term.negative {
+                *own -= contribution;
+            } else {
+                *own += contribution;
+            }
+            for &g in &term.groups {
+                s.group_n[g as usize] += 1;
+            }
+        }
+        let topics = &self.taxonomy.topics;
+        let n_topics = topics.len();
+        // Gate storylines, parents first (topics are ordered parents-before-children).
+        for i in 0..n_topics {
+            let t = &topics[i];
+            let parent_ok = t.parent.is_none_or(|p| !topics[p].storyline || s.active[p]);
+            s.active[i] = parent_ok && (!t.storyline || self.storyline_holds(s, i));
+        }
+        for i in 0..n_topics {
+            s.subtree[i] = if s.active[i] { s.own[i].max(0.0) } else { 0.0 };
+        }
+        for i in (0..n_topics).rev() {
+            if let Some(p) = topics[i].parent {
+                let v = s.subtree[i];
+                s.subtree[p] += v;
+            }
+        }
+        let sc = &self.taxonomy.scoring;
+        let mut listed: Vec<u32> = (0..n_topics as u32)
+            .filter(|&i| s.active[i as usize] && s.subtree[i as usize] >= sc.min_score)
+            .collect();
+        listed.sort_by(|&a, &b| {
+            s.subtree[b as usize]
+                .total_cmp(&s.subtree[a as usize])
+                .then(topics[a as usize].depth.cmp(&topics[b as usize].depth))
+                .then(a.cmp(&b))
+        });
+        listed.truncate(8);
+        let topic_scores: Vec<TopicScore<'c>> = listed
+            .iter()
+            .map(|&i| {
+                let t = &topics[i as usize];
+                let raw = s.subtree[i as usize];
+                TopicScore {
+                    id: &t.id,
+                    label: &t.label,
+                    score: round3(raw / (raw + sc.saturation)),
+                }
+            })
+            .collect();
+        let focus = self.label_topic(s, &listed);
+        let label = match (region, focus) {
+            (Some(r), Some(t)) => format!("{r} / {}", topics[t].label),
+            (Some(r), None) => r.to_owned(),
+            (None, Some(t)) => topics[t].label.clone(),
+            (None, None) => "unclassified".to_owned(),
+        };
+
+        let evidence = explain.then(|| self.evidence(s, &kept, &listed, dateline));
+        s.reset();
+        Classification {
+            region,
+            regions,
+            countries,
+            topics: topic_scores,
+            label,
+            evidence,
+        }
+    }
+
+    /// Weight multiplier of an ambiguous name whose own country is not corroborated:
+    /// zero when another reading of the same name is (Georgia next to Atlanta is the
+    /// state, not the country), else `ambiguous_alone`.
+    fn ambiguity_factor(&self, s: &Scratch, place: usize) -> f32 {
+        let other_reading_clear = self.readings[place]
+            .iter()
+            .filter_map(|&j| self.places[j as usize].country)
+            .any(|c| s.country_clear[c as usize]);
+        if other_reading_clear {
+            0.0
+        } else {
+            self.settings.places.ambiguous_alone
+        }
+    }
+
+    fn storyline_holds(&self, s: &Scratch, topic: usize) -> bool {
+        let groups_ok = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.topic as usize == topic)
+            .all(|(gi, g)| s.group_n[gi] >= g.min);
+        let countries = &self.topic_countries[topic];
+        groups_ok && (countries.is_empty() || countries.iter().any(|&c| s.country_kept[c as usize]))
+    }
+
+    /// The topic the label names: the best active storyline and its best active
+    /// storyline descendants; otherwise the best subject, descending into a subtopic
+    /// while it holds at least `subtopic_share` of its parent's score.
+    fn label_topic(&self, s: &Scratch, listed: &[u32]) -> Option<usize> {
+        let topics = &self.taxonomy.topics;
+        let best_child = |i: usize, storylines_only: bool| -> Option<usize> {
+            self.children[i]
+                .iter()
+                .map(|&c| c as usize)
+                .filter(|&c| {
+                    s.active[c] && s.subtree[c] > 0.0 && (!storylines_only || topics[c].storyline)
+                })
+                .max_by(|&a, &b| s.subtree[a].total_cmp(&s.subtree[b]).then(b.cmp(&a)))
+        };
+        let min = self.taxonomy.scoring.min_score;
+        let story = listed
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| topics[i].storyline && s.subtree[i] >= min)
+            .max_by(|&a, &b| s.subtree[a].total_cmp(&s.subtree[b]).then(b.cmp(&a)));
+        if let Some(mut cur) = story {
+            while let Some(c) = best_child(cur, true) {
+                cur = c;
+            }
+            return Some(cur);
+        }
+        let mut cur = *listed.first()? as usize;
+        while let Some(c) = best_child(cur, false) {
+            if s.subtree[c] >= self.taxonomy.scoring.subtopic_share * s.subtree[cur]
+                && s.subtree[c] >= min
+            {
+                cur = c;
+            } else {
+                break;
+            }
+        }
+        Some(cur)
+    }
+
+    fn evidence<'c>(
+        &'c self,
+        s: &Scratch,
+        kept: &[(u32, f32)],
+        listed: &[u32],
+        dateline: Option<String>,
+    ) -> Evidence<'c> {
+        let ps = &self.settings.places;
+        let places = kept
+            .iter()
+            .map(|&(c, raw)| {
+                let mut terms: Vec<TermEvidence<'c>> = s
+                    .place_touched
+                    .iter()
+                    .map(|&p| (p as usize, &self.places[p as usize]))
+                    .filter(|(_, n)| n.country == Some(c as CountryId))
+                    .map(|(p, n)| {
+                        let mut w = n.weight * s.place_w[p];
+                        if n.weak {
+                            w *= ps.weak_factor;
+                        }
+                        let ambiguity = n.ambiguous.then(|| {
+                            if s.country_clear[c as usize] {
+                                "corroborated"
+                            } else {
+                                w *= self.ambiguity_factor(s, p);
+                                "discounted"
+                            }
+                        });
+                        TermEvidence {
+                            term: &n.name,
+                            kind: n.kind.as_str(),
+                            mentions: s.place_n[p],
+                            contribution: round3(w),
+                            ambiguity,
+                        }
+                    })
+                    .collect();
+                terms.sort_by(|a, b| {
+                    b.contribution
+                        .total_cmp(&a.contribution)
+                        .then(a.term.cmp(b.term))
+                });
+                PlaceEvidence {
+                    code: &self.geo.country(c as CountryId).code,
+                    raw_score: round3(raw),
+                    terms,
+                }
+            })
+            .collect();
+        let topics = listed
+            .iter()
+            .map(|&i| {
+                let i = i as usize;
+                let t: &Topic = &self.taxonomy.topics[i];
+                let mut terms: Vec<TermEvidence<'c>> = s
+                    .term_touched
+                    .iter()
+                    .map(|&x| (x as usize, &self.terms[x as usize]))
+                    .filter(|(_, term)| term.topic as usize == i)
+                    .map(|(x, term)| TermEvidence {
+                        term: &term.phrase,
+                        kind: if term.negative {
+                            "negative"
+                        } else if term.groups.is_empty() {
+                            "topic"
+                        } else {
+                            "require"
+                        },
+                        mentions: s.term_n[x],
+                        contribution: round3(term.weight * (1.0 + s.term_w[x]).log2()),
+                        ambiguity: None,
+                    })
+                    .collect();
+                terms.sort_by(|a, b| {
+                    b.contribution
+                        .total_cmp(&a.contribution)
+                        .then(a.term.cmp(b.term))
+                });
+                let mut rules = Vec::new();
+                if t.storyline {
+                    for (gi, g) in self
+                        .groups
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, g)| g.topic as usize == i)
+                    {
+                        let matched: Vec<&str> = s
+                            .term_touched
+                            .iter()
+                            .map(|&x| &self.terms[x as usize])
+                            .filter(|term| term.groups.contains(&(gi as u32)))
+                            .map(|term| term.phrase.as_str())
+                            .collect();
+                        rules.push(format!(
+                            "require {} of {}: matched {}",
+                            g.min,
+                            s.group_n[gi],
+                            matched.join(", ")
+                        ));
+                    }
+                    if !t.countries.is_empty() {
+                        rules.push(format!(
+                            "countries any of {}: satisfied",
+                            t.countries.join(", ")
+                        ));
+                    }
+                }
+                TopicEvidence {
+                    id: &t.id,
+                    raw_score: round3(s.subtree[i]),
+                    own_score: round3(s.own[i]),
+                    terms,
+                    rules,
+                }
+            })
+            .collect();
+        Evidence {
+            dateline,
+            places,
+            topics,
+        }
+    }
+}
+
+/// Sizes of a built classifier.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassifierStats {
+    pub countries: usize,
+    pub regions: usize,
+    pub place_names: usize,
+    pub topics: usize,
+    pub topic_phrases: usize,
+    pub vocabulary: usize,
+    pub phrases: usize,
+}
+
+fn round3(v: f32) -> f32 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Per-thread working memory, sized to the classifier last used on the thread and
+/// cleaned after each call by walking only what was touched.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    buf: String,
+    place_w: Vec<f32>,
+    place_n: Vec<u32>,
+    place_touched: Vec<u32>,
+    term_w: Vec<f32>,
+    term_n: Vec<u32>,
+    term_touched: Vec<u32>,
+    country_score: Vec<f32>,
+    country_n: Vec<u32>,
+    country_clear: Vec<bool>,
+    country_kept: Vec<bool>,
+    country_touched: Vec<u32>,
+    group_n: Vec<u32>,
+    own: Vec<f32>,
+    subtree: Vec<f32>,
+    active: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    fn prepare(&mut self, c: &Classifier) {
+        let fit = |v: &mut Vec<f32>, n| {
+            if v.len() != n {
+                *v = vec![0.0; n];
+            }
+        };
+        fit(&mut self.place_w, c.places.len());
+        fit(&mut self.term_w, c.terms.len());
+        fit(&mut self.country_score, c.geo.countries().len());
+        fit(&mut self.own, c.taxonomy.topics.len());
+        fit(&mut self.subtree, c.taxonomy.topics.len());
+        let fitn = |v: &mut Vec<u32>, n| {
+            if v.len() != n {
+                *v = vec![0; n];
+            }
+        };
+        fitn(&mut self.place_n, c.places.len());
+        fitn(&mut self.term_n, c.terms.len());
+        fitn(&mut self.country_n, c.geo.countries().len());
+        fitn(&mut self.group_n, c.groups.len());
+        let fitb = |v: &mut Vec<bool>, n| {
+            if v.len() != n {
+                *v = vec![false; n];
+            }
+        };
+        fitb(&mut self.country_clear, c.geo.countries().len());
+        fitb(&mut self.country_kept, c.geo.countries().len());
+        fitb(&mut self.active, c.taxonomy.topics.len());
+    }
+
+    fn reset(&mut self) {
+        for &p in &self.place_touched {
+            self.place_w[p as usize] = 0.0;
+            self.place_n[p as usize] = 0;
+        }
+        self.place_touched.clear();
+        for &t in &self.term_touched {
+            self.term_w[t as usize] = 0.0;
+            self.term_n[t as usize] = 0;
+        }
+        self.term_touched.clear();
+        for &c in &self.country_touched {
+            let c = c as usize;
+            self.country_score[c] = 0.0;
+            self.country_n[c] = 0;
+            self.country_clear[c] = false;
+            self.country_kept[c] = false;
+        }
+        self.country_touched.clear();
+        self.group_n.iter_mut().for_each(|g| *g = 0);
+        self.own.iter_mut().for_each(|v| *v = 0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,340 @@
+//! Behaviour of matching and scoring on small hand-written fixtures, so each rule
+//! is pinned independently of the bundled data.
+
+use super::*;
+
+const COUNTRIES: &str = "UA\tUkraine\nRU\tRussia\nUS\tUnited States\nGE\tGeorgia\nJO\tJordan\nTR\tTurkey\nMX\tMexico\nFR\tFrance\nGB\tUnited Kingdom\nTD\tChad\nAQ\tAntarctica\n";
+const REGIONS: &str = "UA\tEUROPE\nRU\tEUROPE\nUS\tNORTH_AMERICA\nGE\tEUROPE\nJO\tMIDDLE_EAST\nTR\tEUROPE\nMX\tLATIN_AMERICA\nFR\tEUROPE\nGB\tEUROPE\nTD\tAFRICA\nAQ\t\n";
+const GAZETTEER: &str = "\
+UA\tcountry\tUkraine
+UA\tdemonym\tUkrainian
+UA\tcapital\tKyiv
+UA\talias\tKiev
+RU\tcountry\tRussia
+RU\tdemonym\tRussian
+RU\tinstitution\tKremlin
+US\talias\tU.S.\tcase
+US\talias\tUS\tcase
+US\tsubdivision\tGeorgia\tcase,ambiguous
+US\tsubdivision\tNew Mexico\tcase
+US\tcity\tAtlanta\tcase
+GE\tcountry\tGeorgia\tcase,ambiguous
+GE\tcapital\tTbilisi\tcase
+JO\tcountry\tJordan\tcase,ambiguous
+JO\tcapital\tAmman\tcase
+TR\tcountry\tTurkey\tcase
+MX\tcountry\tMexico
+FR\tcountry\tFrance
+FR\tcity\tNice\tcase,weak
+GB\tcity\tReading\tcase,weak
+TD\tcountry\tChad\tcase
+AQ\tcountry\tAntarctica
+-\tstop\tLatin American
+US\tdemonym\tAmerican\tweak
+";
+const TAXONOMY: &str = r#"
+[taxonomy]
+name = "fixture"
+version = "1"
+
+[[topic]]
+id = "conflict-war-peace"
+label = "conflict, war and peace"
+medtop = "medtop:16000000"
+[topic.terms]
+"war" = 2.0
+"troops" = 1.5
+"cease-fire" = 3.0
+
+[[topic]]
+id = "conflict-war-peace/war"
+label = "war"
+[topic.terms]
+"invasion" = 2.0
+"shelling" = 2.0
+
+[[topic]]
+id = "conflict-war-peace/war/russia-ukraine-war"
+label = "Russia-Ukraine war"
+storyline = true
+countries = ["UA"]
+[[topic.require]]
+terms = ["war", "invasion", "shelling"]
+
+[[topic]]
+id = "conflict-war-peace/war/russia-ukraine-war/diplomacy"
+label = "Ukraine war diplomacy"
+storyline = true
+[[topic.require]]
+terms = ["cease-fire", "peace talks", "phone call"]
+
+[[topic]]
+id = "economy-business-finance"
+label = "economy, business and finance"
+[topic.terms]
+"price war" = 2.0
+"shares" = 2.0
+"profit" = 2.0
+[topic.case_terms]
+"Fed" = 2.0
+[topic.negative]
+"shares his" = 2.0
+
+[[topic]]
+id = "sport"
+label = "sport"
+[topic.terms]
+"goal" = 2.0
+"match" = 1.0
+"#;
+
+fn fixture() -> Classifier {
+    let src = Sources {
+        countries: ("countries.tsv", COUNTRIES),
+        regions: ("regions.tsv", REGIONS),
+        gazetteer: ("gazetteer.tsv", GAZETTEER),
+        taxonomy: ("taxonomy.toml", TAXONOMY),
+    };
+    match Classifier::build(&src, Settings::default()) {
+        Ok(c) => c,
+        Err(e) => panic!("{:#?}", e.issues),
+    }
+}
+
+fn body(text: &str) -> Document<'_> {
+    Document {
+        body: text,
+        ..Document::default()
+    }
+}
+
+fn codes<'a>(c: &'a Classification<'a>) -> Vec<&'a str> {
+    c.countries.iter().map(|c| c.code).collect()
+}
+
+#[test]
+fn georgia_the_state_and_georgia_the_country() {
+    let c = fixture();
+    let state = c.classify(
+        &body("Voters in Georgia lined up in Atlanta as the U.S. race tightened."),
+        false,
+    );
+    assert_eq!(codes(&state), ["US"]);
+    let country = c.classify(
+        &body("Protests in Georgia: crowds filled Tbilisi streets."),
+        false,
+    );
+    assert_eq!(codes(&country), ["GE"]);
+    assert_eq!(country.region, Some("EUROPE"));
+}
+
+#[test]
+fn ambiguous_names_alone_are_discounted() {
+    let c = fixture();
+    // "Jordan" alone is weak evidence next to a clear country.
+    let r = c.classify(
+        &body("Michael Jordan visited France, and France loved it."),
+        true,
+    );
+    assert_eq!(codes(&r), ["FR"]);
+    let ev = r.evidence.unwrap();
+    assert!(ev.places.iter().all(|p| p.code != "JO"));
+    // With corroboration it counts fully.
+    let r = c.classify(&body("Jordan said talks in Amman went well."), false);
+    assert_eq!(codes(&r), ["JO"]);
+    assert_eq!(r.region, Some("MIDDLE_EAST"));
+}
+
+#[test]
+fn case_traps() {
+    let c = fixture();
+    assert_eq!(
+        c.classify(&body("We ate turkey and chad with us."), false)
+            .region,
+        None
+    );
+    assert_eq!(
+        codes(&c.classify(&body("Turkey and Chad met the US."), false)).len(),
+        3
+    );
+    // ALL CAPS headline still matches a capitalised name.
+    assert_eq!(
+        codes(&c.classify(&body("TURKEY RAISES RATES"), false)),
+        ["TR"]
+    );
+    // Weak city names count for little: "Reading" as a verb-like capitalised word.
+    let r = c.classify(&body("Reading is fun. Mexico, Mexico, Mexico."), false);
+    assert_eq!(codes(&r), ["MX"]);
+}
+
+#[test]
+fn longest_match_new_mexico_and_stop_phrases() {
+    let c = fixture();
+    assert_eq!(
+        codes(&c.classify(&body("Wildfires in New Mexico."), false)),
+        ["US"]
+    );
+    assert_eq!(
+        codes(&c.classify(&body("Wildfires in Mexico."), false)),
+        ["MX"]
+    );
+    // "Latin American" hides "American".
+    assert_eq!(
+        c.classify(&body("Latin American leaders met."), false)
+            .region,
+        None
+    );
+    assert_eq!(
+        c.classify(&body("American leaders met."), false).region,
+        Some("NORTH_AMERICA")
+    );
+}
+
+#[test]
+fn dateline_and_title_outweigh_passing_mentions() {
+    let c = fixture();
+    let r = c.classify(
+        &body("KYIV (Reuters) - Officials said Russia responded."),
+        false,
+    );
+    assert_eq!(r.countries[0].code, "UA", "{r:?}");
+    let r = c.classify(
+        &Document {
+            title: Some("Kremlin replies"),
+            body: "It was said in France.",
+            dateline: None,
+        },
+        false,
+    );
+    assert_eq!(r.countries[0].code, "RU", "{r:?}");
+    let r = c.classify(
+        &Document {
+            dateline: Some("KYIV, May 19"),
+            body: "Russia said.",
+            ..Document::default()
+        },
+        true,
+    );
+    assert_eq!(r.countries[0].code, "UA");
+    assert_eq!(
+        r.evidence.unwrap().dateline.as_deref(),
+        Some("KYIV, May 19")
+    );
+}
+
+#[test]
+fn storylines_need_every_rule() {
+    let c = fixture();
+    let text = "Russian troops kept up the shelling of Ukraine as the cease-fire phone call failed. The war goes on.";
+    let r = c.classify(&body(text), true);
+    assert_eq!(r.region, Some("EUROPE"));
+    assert_eq!(r.topics[0].id, "conflict-war-peace");
+    assert_eq!(r.label, "EUROPE / Ukraine war diplomacy");
+    let ev = r.evidence.unwrap();
+    let story = ev
+        .topics
+        .iter()
+        .find(|t| t.id == "conflict-war-peace/war/russia-ukraine-war/diplomacy")
+        .expect("storyline evidence");
+    assert!(story.rules[0].contains("cease-fire"), "{story:?}");
+
+    // The same words without Ukraine: no storyline (the country gate).
+    let r = c.classify(
+        &body("Troops kept up the shelling as the cease-fire failed. The war goes on."),
+        false,
+    );
+    assert_eq!(r.label, "conflict, war and peace");
+    assert!(r.topics.iter().all(|t| !t.id.contains("russia-ukraine")));
+    // Ukraine without any war word: no storyline (the require gate).
+    let r = c.classify(
+        &body("Ukraine held a phone call about a cease-fire in Chad."),
+        false,
+    );
+    assert!(
+        r.topics.iter().all(|t| !t.id.contains("russia-ukraine")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn leftmost_longest_and_negative_terms() {
+    let c = fixture();
+    let r = c.classify(&body("A price war hit shares and profit."), false);
+    assert_eq!(r.topics[0].id, "economy-business-finance");
+    assert!(r.topics.iter().all(|t| t.id != "conflict-war-peace"));
+    // Case-sensitive topic term: "fed" is not the Fed.
+    assert!(c
+        .classify(&body("They fed the cat."), false)
+        .topics
+        .is_empty());
+    assert_eq!(
+        c.classify(&body("The Fed held rates."), false).topics[0].id,
+        "economy-business-finance"
+    );
+    // Negative phrase cancels.
+    let r = c.classify(&body("He shares his view."), false);
+    assert!(r.topics.is_empty(), "{r:?}");
+}
+
+#[test]
+fn empty_and_unplaceable_text() {
+    let c = fixture();
+    let r = c.classify(&body(""), true);
+    assert_eq!(r.region, None);
+    assert!(r.countries.is_empty() && r.topics.is_empty());
+    assert_eq!(r.label, "unclassified");
+    // A country without a region (Antarctica) is listed, but gives no region.
+    let r = c.classify(&body("Antarctica ice."), false);
+    assert_eq!(codes(&r), ["AQ"]);
+    assert_eq!(r.region, None);
+}
+
+#[test]
+fn scratch_is_clean_between_calls() {
+    let c = fixture();
+    let a = c.classify(&body("Ukraine war, Kyiv shelling, the cease-fire."), true);
+    let _ = c.classify(&body("A goal in the match in Mexico."), true);
+    let again = c.classify(&body("Ukraine war, Kyiv shelling, the cease-fire."), true);
+    assert_eq!(a, again);
+}
+
+#[test]
+fn long_bodies_are_cut_at_the_limit() {
+    let src = Sources {
+        countries: ("c", COUNTRIES),
+        regions: ("r", REGIONS),
+        gazetteer: ("g", GAZETTEER),
+        taxonomy: ("t", TAXONOMY),
+    };
+    let settings = Settings {
+        max_text_bytes: 20,
+        ..Settings::default()
+    };
+    let c = Classifier::build(&src, settings).unwrap();
+    let text = format!("{}France", "é ".repeat(9)); // the cut falls inside the text before France
+    assert_eq!(c.classify(&body(&text), false).region, None);
+}
+
+#[test]
+fn bad_data_is_reported_with_places() {
+    let src = Sources {
+        countries: ("c.tsv", COUNTRIES),
+        regions: ("r.tsv", REGIONS),
+        gazetteer: (
+            "g.tsv",
+            "UA\tcountry\tUkraine\nZZ\tcountry\tNowhere\nUA\tplanet\tX\n",
+        ),
+        taxonomy: (
+            "t.toml",
+            "[taxonomy]\nname='x'\nversion='1'\n[[topic]]\nid='nope'\nlabel='x'\n",
+        ),
+    };
+    let err = Classifier::build(&src, Settings::default())
+        .err()
+        .expect("must fail");
+    let msgs: Vec<String> = err.issues.iter().map(|i| i.to_string()).collect();
+    assert_eq!(msgs.len(), 3, "{msgs:#?}");
+    assert!(msgs[0].starts_with("g.tsv:2:"));
+    assert!(msgs[1].starts_with("g.tsv:3:"));
+    assert!(msgs[2].starts_with("t.toml:5:"));
+}

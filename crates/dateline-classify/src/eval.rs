@@ -1,0 +1,240 @@
+//! Scoring the classifier against labelled articles, for `dateline eval`.
+//!
+//! Kept here, next to the classifier and free of I/O, so the numbers a user gets for
+//! their own taxonomy are computed exactly as the project's own quality report is.
+
+use crate::classifier::Classification;
+use crate::region::Geography;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The labels of one article. Empty fields are not scored.
+#[derive(Debug, Clone, Default)]
+pub struct Gold {
+    /// ISO codes of the countries the article is about.
+    pub countries: Vec<String>,
+    /// The article's region; when absent, the regions of `countries` are used.
+    pub region: Option<String>,
+    /// The article's topic class, already mapped to the comparison's class names.
+    pub topic: Option<String>,
+}
+
+/// How predicted subjects are compared with gold topic classes.
+#[derive(Debug, Clone, Default)]
+pub struct TopicMapping {
+    /// Predicted subject (first segment of the best topic) → class.
+    pub predicted: BTreeMap<String, String>,
+    /// Class for subjects not in `predicted` (e.g. `other` for a four-way split);
+    /// when `None`, an unmapped subject is its own class.
+    pub otherwise: Option<String>,
+}
+
+impl TopicMapping {
+    pub fn class_of(&self, subject: Option<&str>) -> String {
+        match subject {
+            None => self.otherwise.clone().unwrap_or_else(|| "none".into()),
+            Some(s) => match self.predicted.get(s) {
+                Some(c) => c.clone(),
+                None => self.otherwise.clone().unwrap_or_else(|| s.to_owned()),
+            },
+        }
+    }
+}
+
+/// Running totals.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EvalReport {
+    pub articles: u64,
+    /// Articles with a gold region (or gold countries that have one).
+    pub region_scored: u64,
+    /// Predicted region equals the gold region (or, with several gold countries, the
+    /// region of the first one).
+    pub region_correct: u64,
+    /// Predicted region is the region of any gold country.
+    pub region_correct_any: u64,
+    pub region_null: u64,
+    pub country_scored: u64,
+    pub country_tp: u64,
+    pub country_fp: u64,
+    pub country_fn: u64,
+    pub topic_scored: u64,
+    pub topic_correct: u64,
+    /// gold class → predicted class → count.
+    pub topic_confusion: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// The derived rates of an [`EvalReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalSummary {
+    pub articles: u64,
+    pub region_accuracy: Option<f64>,
+    pub region_accuracy_any: Option<f64>,
+    pub country_precision: Option<f64>,
+    pub country_recall: Option<f64>,
+    pub country_f1: Option<f64>,
+    pub topic_accuracy: Option<f64>,
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+impl EvalReport {
+    pub fn add(
+        &mut self,
+        gold: &Gold,
+        pred: &Classification<'_>,
+        geo: &Geography,
+        topics: &TopicMapping,
+    ) {
+        self.articles += 1;
+        let gold_regions: Vec<&str> = match &gold.region {
+            Some(r) => vec![r.as_str()],
+            None => gold
+                .countries
+                .iter()
+                .filter_map(|c| geo.region_of(c))
+                .collect(),
+        };
+        if let Some(first) = gold_regions.first() {
+            self.region_scored += 1;
+            match pred.region {
+                None => self.region_null += 1,
+                Some(p) => {
+                    self.region_correct += u64::from(p == *first);
+                    self.region_correct_any += u64::from(gold_regions.contains(&p));
+                }
+            }
+        }
+        if !gold.countries.is_empty() {
+            self.country_scored += 1;
+            let g: BTreeSet<&str> = gold.countries.iter().map(String::as_str).collect();
+            let p: BTreeSet<&str> = pred.countries.iter().map(|c| c.code).collect();
+            let tp = g.intersection(&p).count() as u64;
+            self.country_tp += tp;
+            self.country_fp += p.len() as u64 - tp;
+            self.country_fn += g.len() as u64 - tp;
+        }
+        if let Some(gt) = &gold.topic {
+            self.topic_scored += 1;
+            let predicted = topics.class_of(pred.subject());
+            self.topic_correct += u64::from(&predicted == gt);
+            *self
+                .topic_confusion
+                .entry(gt.clone())
+                .or_default()
+                .entry(predicted)
+                .or_default() += 1;
+        }
+    }
+
+    pub fn summary(&self) -> EvalSummary {
+        let p = ratio(self.country_tp, self.country_tp + self.country_fp);
+        let r = ratio(self.country_tp, self.country_tp + self.country_fn);
+        let f1 = match (p, r) {
+            (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
+            (Some(_), Some(_)) => Some(0.0),
+            _ => None,
+        };
+        EvalSummary {
+            articles: self.articles,
+            region_accuracy: ratio(self.region_correct, self.region_scored),
+            region_accuracy_any: ratio(self.region_correct_any, self.region_scored),
+            country_precision: p,
+            country_recall: r,
+            country_f1: f1,
+            topic_accuracy: ratio(self.topic_correct, self.topic_scored),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classifier::{CountryScore, TopicScore};
+
+    fn geo() -> Geography {
+        let mut i = vec![];
+        Geography::from_tsv(
+            "c",
+            "UA\tUkraine\nRU\tRussia\nUS\tUS\n",
+            "r",
+            "UA\tEUROPE\nRU\tEUROPE\nUS\tNORTH_AMERICA\n",
+            &mut i,
+        )
+    }
+
+    fn pred<'a>(
+        region: Option<&'a str>,
+        countries: &[&'a str],
+        topic: Option<&'a str>,
+    ) -> Classification<'a> {
+        Classification {
+            region,
+            regions: vec![],
+            countries: countries
+                .iter()
+                .map(|c| CountryScore {
+                    code: c,
+                    name: c,
+                    score: 1.0,
+                    mentions: 1,
+                })
+                .collect(),
+            topics: topic
+                .map(|t| TopicScore {
+                    id: t,
+                    label: t,
+                    score: 1.0,
+                })
+                .into_iter()
+                .collect(),
+            label: String::new(),
+            evidence: None,
+        }
+    }
+
+    #[test]
+    fn counts_and_rates() {
+        let g = geo();
+        let map = TopicMapping {
+            predicted: [("sport".to_string(), "sport".to_string())].into(),
+            otherwise: Some("other".into()),
+        };
+        let mut r = EvalReport::default();
+        let gold = Gold {
+            countries: vec!["UA".into(), "US".into()],
+            region: None,
+            topic: Some("other".into()),
+        };
+        r.add(
+            &gold,
+            &pred(
+                Some("EUROPE"),
+                &["UA", "RU"],
+                Some("conflict-war-peace/war"),
+            ),
+            &g,
+            &map,
+        );
+        let gold2 = Gold {
+            countries: vec!["US".into()],
+            region: None,
+            topic: Some("sport".into()),
+        };
+        r.add(
+            &gold2,
+            &pred(Some("EUROPE"), &[], Some("politics")),
+            &g,
+            &map,
+        );
+        let s = r.summary();
+        assert_eq!(s.articles, 2);
+        assert_eq!(s.region_accuracy, Some(0.5));
+        assert_eq!((r.country_tp, r.country_fp, r.country_fn), (1, 1, 2));
+        assert_eq!(s.country_precision, Some(0.5));
+        assert!((s.country_f1.unwrap() - 0.4).abs() < 1e-9);
+        assert_eq!(s.topic_accuracy, Some(0.5));
+        assert_eq!(r.topic_confusion["sport"]["other"], 1);
+    }
+}

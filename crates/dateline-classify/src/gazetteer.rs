@@ -1,0 +1,176 @@
+//! The gazetteer: every name that places a story in a country.
+//!
+//! Loaded from `data/gazetteer.tsv` (see `data/README.md` for the format). A name
+//! has a kind (country name, demonym, capital, institution, …) whose default weight
+//! says how strongly it places a story, and flags for the classic traps: `case`
+//! (Turkey, not turkey), `ambiguous` (Georgia, Jordan: count fully only when the
+//! same country has other evidence) and `weak`.
+
+use crate::error::DataIssue;
+use crate::region::{tsv_rows, CountryId, Geography};
+use crate::text;
+
+/// What kind of name a gazetteer entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    Country,
+    Alias,
+    Demonym,
+    Capital,
+    City,
+    Subdivision,
+    Institution,
+    Person,
+    /// A phrase that means no country but hides shorter names inside it
+    /// ("Latin American" hides "American"). Written with code `-`.
+    Stop,
+}
+
+impl PlaceKind {
+    fn parse(s: &str) -> Option<PlaceKind> {
+        Some(match s {
+            "country" => PlaceKind::Country,
+            "alias" => PlaceKind::Alias,
+            "demonym" => PlaceKind::Demonym,
+            "capital" => PlaceKind::Capital,
+            "city" => PlaceKind::City,
+            "subdivision" => PlaceKind::Subdivision,
+            "institution" => PlaceKind::Institution,
+            "person" => PlaceKind::Person,
+            "stop" => PlaceKind::Stop,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Alias => "alias",
+            PlaceKind::Demonym => "demonym",
+            PlaceKind::Capital => "capital",
+            PlaceKind::City => "city",
+            PlaceKind::Subdivision => "subdivision",
+            PlaceKind::Institution => "institution",
+            PlaceKind::Person => "person",
+            PlaceKind::Stop => "stop",
+        }
+    }
+
+    /// How strongly one mention of this kind places a story. A country's own name is
+    /// the strongest cue; a city or a politician's name is a weaker one (they travel).
+    pub fn default_weight(self) -> f32 {
+        match self {
+            PlaceKind::Country | PlaceKind::Alias => 3.0,
+            PlaceKind::Demonym | PlaceKind::Capital | PlaceKind::Institution => 2.0,
+            PlaceKind::City | PlaceKind::Subdivision => 1.5,
+            PlaceKind::Person => 1.0,
+            PlaceKind::Stop => 0.0,
+        }
+    }
+}
+
+/// One name of the gazetteer.
+#[derive(Debug, Clone)]
+pub struct PlaceName {
+    /// `None` for a stop phrase.
+    pub country: Option<CountryId>,
+    pub kind: PlaceKind,
+    pub name: String,
+    pub weight: f32,
+    pub case_sensitive: bool,
+    pub ambiguous: bool,
+    pub weak: bool,
+}
+
+/// Parse `gazetteer.tsv`. Lines with problems are reported and skipped.
+pub fn parse(
+    file: &str,
+    text: &str,
+    geo: &Geography,
+    issues: &mut Vec<DataIssue>,
+) -> Vec<PlaceName> {
+    let mut out = Vec::new();
+    for (line_no, f) in tsv_rows(text) {
+        let mut issue = |m: String| {
+            issues.push(DataIssue {
+                file: file.to_owned(),
+                line: Some(line_no),
+                column: None,
+                message: m,
+            })
+        };
+        if f.len() < 3 {
+            issue("expected `code<TAB>kind<TAB>name[<TAB>flags[<TAB>weight]]`".into());
+            continue;
+        }
+        let Some(kind) = PlaceKind::parse(f[1]) else {
+            issue(format!("unknown kind `{}`", f[1]));
+            continue;
+        };
+        let country = if f[0] == "-" {
+            if kind != PlaceKind::Stop {
+                issue("code `-` is only for kind `stop`".into());
+                continue;
+            }
+            None
+        } else {
+            match geo.country_id(f[0]) {
+                Some(id) => Some(id),
+                None => {
+                    issue(format!("unknown country code `{}`", f[0]));
+                    continue;
+                }
+            }
+        };
+        let name = f[2].trim();
+        if text::words(name).next().is_none() {
+            issue(format!("name `{name}` has no words"));
+            continue;
+        }
+        let (mut case_sensitive, mut ambiguous, mut weak) = (false, false, false);
+        let mut bad_flag = false;
+        for flag in f
+            .get(3)
+            .copied()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match flag {
+                "case" => case_sensitive = true,
+                "ambiguous" => ambiguous = true,
+                "weak" => weak = true,
+                other => {
+                    issue(format!(
+                        "unknown flag `{other}` (expected case, ambiguous, weak)"
+                    ));
+                    bad_flag = true;
+                }
+            }
+        }
+        if bad_flag {
+            continue;
+        }
+        let weight = match f.get(4).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => kind.default_weight(),
+            Some(w) => match w.parse::<f32>() {
+                Ok(w) if w.is_finite() && (0.0..=100.0).contains(&w) => w,
+                _ => {
+                    issue(format!("weight `{w}` is not a number from 0 to 100"));
+                    continue;
+                }
+            },
+        };
+        out.push(PlaceName {
+            country,
+            kind,
+            name: name.to_owned(),
+            weight,
+            case_sensitive,
+            ambiguous,
+            weak,
+        });
+    }
+    out
+}

@@ -1,0 +1,383 @@
+//! The record contract: what an input article looks like, what can be wrong with
+//! one, and the enriched output record that other tools parse.
+//!
+//! Both `dateline classify` and the Kafka worker go through this module, so a record
+//! classified on the command line and one classified in the pipeline are the same
+//! bytes. The output is versioned by [`SCHEMA_VERSION`]; the README documents it.
+
+use crate::classifier::{Classification, Classifier, Document};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Version of the output record layout. Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Fields that dateline writes into the output record. An input field of the same
+/// name is replaced, not passed through (e.g. when enriched records are re-fed).
+pub const OUTPUT_FIELDS: [&str; 12] = [
+    "schema_version",
+    "id",
+    "title",
+    "region_hint",
+    "region",
+    "regions",
+    "countries",
+    "topics",
+    "label",
+    "classifier",
+    "evidence",
+    "body",
+];
+
+/// Why an input record cannot be classified. The worker dead-letters it with
+/// [`InputError::kind`] as a header; the CLI reports it with the line number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("record is {size} bytes, over the {limit}-byte limit")]
+    Oversize { size: usize, limit: usize },
+    #[error("record is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 { offset: usize },
+    #[error("record is not valid JSON: {0}")]
+    InvalidJson(String),
+    #[error("record is JSON but not an object")]
+    NotAnObject,
+    #[error("record has no `body` field")]
+    MissingBody,
+    #[error("field `{field}` must be {expected}")]
+    WrongType {
+        field: &'static str,
+        expected: &'static str,
+    },
+    #[error("article text is empty")]
+    EmptyBody,
+}
+
+impl InputError {
+    /// A short, stable name for metrics labels and dead-letter headers.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InputError::Oversize { .. } => "oversize",
+            InputError::InvalidUtf8 { .. } => "invalid_utf8",
+            InputError::InvalidJson(_) => "invalid_json",
+            InputError::NotAnObject => "not_an_object",
+            InputError::MissingBody => "missing_body",
+            InputError::WrongType { .. } => "wrong_type",
+            InputError::EmptyBody => "empty_body",
+        }
+    }
+
+    /// Every kind, for pre-registering metric label values.
+    pub const KINDS: [&'static str; 7] = [
+        "oversize",
+        "invalid_utf8",
+        "invalid_json",
+        "not_an_object",
+        "missing_body",
+        "wrong_type",
+        "empty_body",
+    ];
+}
+
+/// How input bytes are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// A JSON object with at least `body`.
+    Json,
+    /// The whole value is the article text, optionally opening with a wire tag.
+    Text,
+}
+
+/// An input article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub region_hint: Option<String>,
+    /// Every other input field (source, url, published_at, lang, unknown ones), in
+    /// input order, passed through to the output.
+    pub extra: Map<String, Value>,
+}
+
+impl Article {
+    /// Parse one record. `max_bytes` bounds the whole record (0 = no bound).
+    pub fn parse(
+        bytes: &[u8],
+        format: InputFormat,
+        max_bytes: usize,
+    ) -> Result<Article, InputError> {
+        if max_bytes > 0 && bytes.len() > max_bytes {
+            return Err(InputError::Oversize {
+                size: bytes.len(),
+                limit: max_bytes,
+            });
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| InputError::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })?;
+        match format {
+            InputFormat::Json => Article::from_json(text),
+            InputFormat::Text => Article::from_text(text),
+        }
+    }
+
+    fn from_json(text: &str) -> Result<Article, InputError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| InputError::InvalidJson(e.to_string()))?;
+        let Value::Object(mut map) = value else {
+            return Err(InputError::NotAnObject);
+        };
+        let body = match map.shift_remove("body") {
+            None => return Err(InputError::MissingBody),
+            Some(Value::String(s)) => s,
+            Some(_) => {
+                return Err(InputError::WrongType {
+                    field: "body",
+                    expected: "a string",
+                })
+            }
+        };
+        let opt_string =
+            |map: &mut Map<String, Value>, field: &'static str| match map.shift_remove(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(InputError::WrongType {
+                    field,
+                    expected: "a string or null",
+                }),
+            };
+        let title = opt_string(&mut map, "title")?;
+        let region_hint = opt_string(&mut map, "region_hint")?;
+        let id = match map.shift_remove("id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(_) => {
+                return Err(InputError::WrongType {
+                    field: "id",
+                    expected: "a non-empty string, a number or null",
+                })
+            }
+        };
+        if body.trim().is_empty() && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            return Err(InputError::EmptyBody);
+        }
+        for f in OUTPUT_FIELDS {
+            map.shift_remove(f);
+        }
+        Ok(Article {
+            id: id.unwrap_or_else(|| content_id(title.as_deref(), &body)),
+            title,
+            body,
+            region_hint,
+            extra: map,
+        })
+    }
+
+    /// Plain text: an optional wire tag (`[EUROPE] …`) becomes `region_hint`; a short
+    /// first line followed by more text becomes the title.
+    fn from_text(text: &str) -> Result<Article, InputError> {
+        let (region_hint, rest) = split_wire_tag(text);
+        let rest = rest.trim_start_matches('\u{feff}').trim();
+        if rest.is_empty() {
+            return Err(InputError::EmptyBody);
+        }
+        let (title, body) = match rest.split_once('\n') {
+            Some((first, more))
+                if first.trim().len() <= 150
+                    && !first.trim_end().ends_with('.')
+                    && !more.trim().is_empty() =>
+            {
+                (Some(first.trim().to_owned()), more.trim().to_owned())
+            }
+            _ => (None, rest.to_owned()),
+        };
+        Ok(Article {
+            id: content_id(title.as_deref(), &body),
+            title,
+            body,
+            region_hint,
+            extra: Map::new(),
+        })
+    }
+
+    /// The text the classifier reads.
+    pub fn document(&self) -> Document<'_> {
+        Document {
+            title: self.title.as_deref(),
+            // An input `dateline` field (not part of the required contract) is used
+            // when present, and passed through like any other extra field.
+            dateline: self.extra.get("dateline").and_then(Value::as_str),
+            body: &self.body,
+        }
+    }
+}
+
+/// Split a leading `[TAG]` off plain text. The tag is kept as a hint only: it never
+/// decides the region.
+pub fn split_wire_tag(text: &str) -> (Option<String>, &str) {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if let Some(inner) = t.strip_prefix('[') {
+        if let Some(end) = inner.find(']') {
+            let tag = inner[..end].trim();
+            let ok = !tag.is_empty()
+                && tag.len() <= 40
+                && tag
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ' ');
+            if ok {
+                return (Some(tag.to_owned()), &inner[end + 1..]);
+            }
+        }
+    }
+    (None, t)
+}
+
+/// A stable id for an article without one: a content hash of title and body.
+pub fn content_id(title: Option<&str>, body: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(title.unwrap_or("").as_bytes());
+    h.update(&[0]);
+    h.update(body.as_bytes());
+    format!("b3-{}", &h.finalize().to_hex()[..32])
+}
+
+/// `classifier` block of the output record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassifierInfo<'a> {
+    pub version: &'a str,
+    /// Content hash of the taxonomy file.
+    pub taxonomy: &'a str,
+    /// Content hash of the place data.
+    pub gazetteer: &'a str,
+}
+
+impl<'a> ClassifierInfo<'a> {
+    pub fn of(c: &'a Classifier) -> Self {
+        ClassifierInfo {
+            version: c.version(),
+            taxonomy: c.taxonomy_hash(),
+            gazetteer: c.gazetteer_hash(),
+        }
+    }
+}
+
+/// The enriched output record (schema [`SCHEMA_VERSION`]).
+#[derive(Debug, Serialize)]
+pub struct Enriched<'a> {
+    pub schema_version: u32,
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub region_hint: Option<&'a str>,
+    #[serde(flatten)]
+    pub classification: &'a Classification<'a>,
+    pub classifier: ClassifierInfo<'a>,
+    #[serde(flatten)]
+    pub extra: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+}
+
+impl<'a> Enriched<'a> {
+    pub fn new(
+        article: &'a Article,
+        classification: &'a Classification<'a>,
+        classifier: &'a Classifier,
+        include_body: bool,
+    ) -> Self {
+        Enriched {
+            schema_version: SCHEMA_VERSION,
+            id: &article.id,
+            title: article.title.as_deref(),
+            region_hint: article.region_hint.as_deref(),
+            classification,
+            classifier: ClassifierInfo::of(classifier),
+            extra: &article.extra,
+            body: include_body.then_some(article.body.as_str()),
+        }
+    }
+
+    /// Serialize as one line of JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("the output record always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> Result<Article, InputError> {
+        Article::parse(s.as_bytes(), InputFormat::Json, 1 << 20)
+    }
+
+    #[test]
+    fn every_bad_kind() {
+        assert_eq!(json("{").unwrap_err().kind(), "invalid_json");
+        assert_eq!(json("[1]").unwrap_err().kind(), "not_an_object");
+        assert_eq!(json(r#"{"title":"x"}"#).unwrap_err().kind(), "missing_body");
+        assert_eq!(json(r#"{"body":5}"#).unwrap_err().kind(), "wrong_type");
+        assert_eq!(
+            json(r#"{"body":"x","title":[1]}"#).unwrap_err().kind(),
+            "wrong_type"
+        );
+        assert_eq!(json(r#"{"body":"  "}"#).unwrap_err().kind(), "empty_body");
+        assert_eq!(
+            Article::parse(b"{\"body\":\"\xff\"}", InputFormat::Json, 100).unwrap_err(),
+            InputError::InvalidUtf8 { offset: 9 }
+        );
+        assert_eq!(
+            Article::parse(&[b' '; 11], InputFormat::Json, 10)
+                .unwrap_err()
+                .kind(),
+            "oversize"
+        );
+        for k in InputError::KINDS {
+            assert!(!k.is_empty());
+        }
+    }
+
+    #[test]
+    fn keeps_unknown_fields_and_hashes_missing_ids() {
+        let a =
+            json(r#"{"body":"Kyiv","source":"wire","x":{"y":1},"region":"ASIA","id":7}"#).unwrap();
+        assert_eq!(a.id, "7");
+        assert_eq!(a.extra.keys().collect::<Vec<_>>(), ["source", "x"]);
+        let b = json(r#"{"body":"Kyiv"}"#).unwrap();
+        let c = json(r#"{"body":"Kyiv","lang":"en"}"#).unwrap();
+        assert_eq!(b.id, c.id, "the id depends on title and body only");
+        assert!(b.id.starts_with("b3-") && b.id.len() == 35);
+        // A title alone is an article.
+        assert!(json(r#"{"body":"","title":"Quake hits Chile"}"#).is_ok());
+    }
+
+    #[test]
+    fn text_with_wire_tag() {
+        let a = Article::parse(
+            b"[EUROPE] In a call, the leaders met.\nMore text.",
+            InputFormat::Text,
+            0,
+        )
+        .unwrap();
+        assert_eq!(a.region_hint.as_deref(), Some("EUROPE"));
+        assert_eq!(
+            a.title, None,
+            "a first line ending in a period is not a headline"
+        );
+        let b = Article::parse(
+            b"Quake hits Chile\n\nThe quake struck.",
+            InputFormat::Text,
+            0,
+        )
+        .unwrap();
+        assert_eq!(b.title.as_deref(), Some("Quake hits Chile"));
+        assert_eq!(b.body, "The quake struck.");
+        assert_eq!(split_wire_tag("[not a tag!] x").0, None);
+        assert_eq!(
+            Article::parse(b"[EUROPE]  ", InputFormat::Text, 0)
+                .unwrap_err()
+                .kind(),
+            "empty_body"
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Tokenisation: the one pass over an article's bytes.
+//!
+//! Everything the classifier matches (place names, topic phrases) is a sequence of
+//! words, so the text is split once into words and each word is looked up once.
+//! This module owns that split so that the gazetteer, the taxonomy and the article
+//! are tokenised by exactly the same rule: a word is a maximal run of letters and
+//! digits, a trailing possessive `'s` is dropped, and everything else separates
+//! words (so `U.S.` is `U` `S` and `cease-fire` is `cease` `fire`).
+//!
+//! The tokenizer does not allocate: it yields byte ranges into the input plus a
+//! [`Shape`] describing the word's capitalisation, and lower-cases into a
+//! caller-provided buffer only when asked.
+
+/// Capitalisation of a word, as far as case-sensitive terms care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// No upper-case letter (`turkey`, `2025`).
+    Lower,
+    /// First letter upper-case, not all upper-case (`Turkey`, `McDonald`).
+    Capitalized,
+    /// Every letter upper-case (`US`, `NATO`, `TURKEY`, and a lone `U`).
+    Upper,
+}
+
+impl Shape {
+    /// Whether a word of shape `self` satisfies a term written with shape `required`.
+    /// A capitalised term also matches in ALL CAPS (headlines); an ALL CAPS term only in
+    /// ALL CAPS; a lower-case term written under `case_terms` only in lower case.
+    #[inline]
+    pub fn satisfies(self, required: Shape) -> bool {
+        match required {
+            Shape::Lower => self == Shape::Lower,
+            Shape::Capitalized => self != Shape::Lower,
+            Shape::Upper => self == Shape::Upper,
+        }
+    }
+}
+
+/// One word of the input: its byte range and capitalisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub start: u32,
+    pub end: u32,
+    pub shape: Shape,
+    /// True when the word is pure ASCII (the fast lower-casing path applies).
+    pub ascii: bool,
+}
+
+impl Word {
+    #[inline]
+    pub fn as_str<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start as usize..self.end as usize]
+    }
+}
+
+/// Iterator over the words of a text. Offsets are relative to the text given.
+pub struct Words<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+/// Split `text` into words.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, pos: 0 }
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = Word;
+
+    #[inline]
+    fn next(&mut self) -> Option<Word> {
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        let mut i = self.pos;
+        // Skip separators.
+        loop {
+            if i >= len {
+                self.pos = len;
+                return None;
+            }
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
+                break;
+            }
+            if b < 0x80 {
+                i += 1;
+                continue;
+            }
+            let c = self.text[i..].chars().next().expect("i is a char boundary");
+            if c.is_alphanumeric() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        let start = i;
+        let mut ascii = true;
+        let mut any_upper = false;
+        let mut any_lower = false;
+        let mut first_upper = false;
+        let mut first = true;
+        while i < len {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                let up = b.is_ascii_uppercase();
+                any_upper |= up;
+                any_lower |= b.is_ascii_lowercase();
+                if first {
+                    first_upper = up;
+                    first = false;
+                }
+                i += 1;
+            } else {
+                let c = self.text[i..].chars().next().expect("char boundary");
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                let up = c.is_uppercase();
+                any_upper |= up;
+                any_lower |= c.is_lowercase();
+                if first {
+                    first_upper = up;
+                    first = false;
+                }
+                i += c.len_utf8();
+            }
+        }
+        let end = i;
+        // Drop a possessive 's / ’s that ends the word ("Russia's" -> "Russia").
+        if i < len {
+            if let Some(c) = self.text[i..].chars().next() {
+                if is_apostrophe(c) {
+                    let after = i + c.len_utf8();
+                    if after < len && (bytes[after] == b's' || bytes[after] == b'S') {
+                        let next = after + 1;
+                        let boundary = next >= len || {
+                            let n = self.text[next..].chars().next().expect("boundary");
+                            !n.is_alphanumeric()
+                        };
+                        if boundary {
+                            i = next;
+                        }
+                    }
+                }
+            }
+        }
+        self.pos = i;
+        let shape = if any_upper && !any_lower {
+            Shape::Upper
+        } else if first_upper {
+            Shape::Capitalized
+        } else {
+            Shape::Lower
+        };
+        Some(Word {
+            start: start as u32,
+            end: end as u32,
+            shape,
+            ascii,
+        })
+    }
+}
+
+/// Lower-case `word` into `buf` (cleared first) and return it as a `&str`.
+#[inline]
+pub fn lower_into<'b>(word: &str, ascii: bool, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if ascii {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            buf.extend(c.to_lowercase());
+        }
+    }
+    buf.as_str()
+}
+
+/// Lower-case a whole phrase's words, for building lookup tables (allocates; not hot).
+pub fn phrase_words(phrase: &str) -> Vec<(String, Shape)> {
+    let mut buf = String::new();
+    words(phrase)
+        .map(|w| {
+            let s = lower_into(w.as_str(phrase), w.ascii, &mut buf).to_owned();
+            (s, w.shape)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Vec<&str> {
+        words(s).map(|w| w.as_str(s)).collect()
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_drops_possessive() {
+        assert_eq!(
+            split("Russia’s U.S.-backed cease-fire, Kyiv's \"talks\"."),
+            ["Russia", "U", "S", "backed", "cease", "fire", "Kyiv", "talks"]
+        );
+        assert_eq!(split("don't Zelenskyy’s"), ["don", "t", "Zelenskyy"]);
+        assert_eq!(
+            split("Élysée São Paulo 2025"),
+            ["Élysée", "São", "Paulo", "2025"]
+        );
+        assert_eq!(split(""), Vec::<&str>::new());
+        assert_eq!(split("  ,,, "), Vec::<&str>::new());
+        // "'s" only dropped at a word end.
+        assert_eq!(split("it'sy"), ["it", "sy"]);
+    }
+
+    #[test]
+    fn shapes() {
+        let s = "US us Us NATO Turkey turkey U É é";
+        let shapes: Vec<Shape> = words(s).map(|w| w.shape).collect();
+        use Shape::*;
+        assert_eq!(
+            shapes,
+            [
+                Upper,
+                Lower,
+                Capitalized,
+                Upper,
+                Capitalized,
+                Lower,
+                Upper,
+                Upper,
+                Lower
+            ]
+        );
+        assert!(Upper.satisfies(Capitalized));
+        assert!(!Lower.satisfies(Capitalized));
+        assert!(!Capitalized.satisfies(Upper));
+    }
+
+    #[test]
+    fn lower_into_handles_unicode() {
+        let mut buf = String::new();
+        assert_eq!(lower_into("ÉLYSÉE", false, &mut buf), "élysée");
+        assert_eq!(lower_into("KYIV", true, &mut buf), "kyiv");
+    }
+}

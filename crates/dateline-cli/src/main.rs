@@ -1,0 +1,59 @@
+//! The `dateline` command: a thin layer over the classifier and worker crates.
+//!
+//! Argument parsing, file and terminal I/O, exit codes and error reporting live
+//! here; everything else lives in `dateline-classify` and `dateline-worker`.
+
+mod classify;
+mod data;
+mod eval;
+mod run;
+mod taxonomy;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Classify news articles by region, country and topic — from files, or from Kafka.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Classify articles from files or stdin; one enriched JSON record per article on stdout.
+    Classify(classify::ClassifyArgs),
+    /// Score the classifier on labelled JSON Lines (region, countries, topic).
+    Eval(eval::EvalArgs),
+    /// Check or print a taxonomy file.
+    #[command(subcommand)]
+    Taxonomy(taxonomy::TaxonomyCommand),
+    /// Run the Kafka worker: consume, classify, publish, commit.
+    Run(run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify(args) => classify::main(args),
+        Command::Eval(args) => eval::main(args),
+        Command::Taxonomy(cmd) => taxonomy::main(cmd),
+        Command::Run(args) => run::main(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed stdout (`dateline classify | head`) is not an error.
+            if err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<std::io::Error>())
+                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("dateline: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
