@@ -58,19 +58,26 @@ pub struct PlaceScoring {
     pub min_relative: f32,
     /// …and at least this raw score.
     pub min_score: f32,
+    /// Count repeated mentions of the same name as log2(1 + n) instead of n.
+    pub sublinear_repeats: bool,
 }
 
 impl Default for PlaceScoring {
     fn default() -> Self {
         PlaceScoring {
             title_weight: 2.5,
-            dateline_weight: 3.0,
+            // A dateline names where the story was filed: on Reuters-21578 raising this
+            // from 3 to 5 lifted region accuracy 0.909 -> 0.928 (`dateline eval`).
+            dateline_weight: 5.0,
             lead_weight: 1.5,
             lead_tokens: 60,
             ambiguous_alone: 0.25,
             weak_factor: 0.5,
-            min_relative: 0.2,
+            // 0.2 -> 0.3 traded recall 0.961 -> 0.937 for precision 0.835 -> 0.871
+            // on Reuters-21578 countries (F1 0.894 -> 0.903).
+            min_relative: 0.3,
             min_score: 1.0,
+            sublinear_repeats: false,
         }
     }
 }
@@ -557,6 +564,9 @@ impl Classifier {
                 let t = m.target as usize;
                 match m.channel {
                     Channel::Place => {
+                        if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
+                            return;
+                        }
                         if place_n[t] == 0 {
                             place_touched.push(m.target);
                         }
@@ -585,7 +595,7 @@ impl Classifier {
                     continue;
                 }
                 let c = c as usize;
-                let mut w = name.weight * s.place_w[p as usize];
+                let mut w = name.weight * self.repeat_curve(s.place_w[p as usize]);
                 if name.weak {
                     w *= ps.weak_factor;
                 }
@@ -726,6 +736,17 @@ impl Classifier {
         }
     }
 
+    /// How repeated mentions of one name add up: linear, or log2(1 + n) when
+    /// `sublinear_repeats` is set (a name said twelve times is not twelve cues).
+    #[inline]
+    fn repeat_curve(&self, weighted_mentions: f32) -> f32 {
+        if self.settings.places.sublinear_repeats {
+            (1.0 + weighted_mentions).log2()
+        } else {
+            weighted_mentions
+        }
+    }
+
     /// Weight multiplier of an ambiguous name whose own country is not corroborated:
     /// zero when another reading of the same name is (Georgia next to Atlanta is the
     /// state, not the country), else `ambiguous_alone`.
@@ -808,7 +829,7 @@ impl Classifier {
                     .map(|&p| (p as usize, &self.places[p as usize]))
                     .filter(|(_, n)| n.country == Some(c as CountryId))
                     .map(|(p, n)| {
-                        let mut w = n.weight * s.place_w[p];
+                        let mut w = n.weight * self.repeat_curve(s.place_w[p]);
                         if n.weak {
                             w *= ps.weak_factor;
                         }

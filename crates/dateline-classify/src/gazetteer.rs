@@ -80,6 +80,9 @@ pub struct PlaceName {
     pub case_sensitive: bool,
     pub ambiguous: bool,
     pub weak: bool,
+    /// Counts only inside a dateline (`ROCHESTER, N.Y., Feb 26 -`): postal and AP
+    /// abbreviations such as `Ind.` or `Pa.` are words elsewhere.
+    pub dateline_only: bool,
 }
 
 /// Parse `gazetteer.tsv`. Lines with problems are reported and skipped.
@@ -127,7 +130,8 @@ pub fn parse(
             issue(format!("name `{name}` has no words"));
             continue;
         }
-        let (mut case_sensitive, mut ambiguous, mut weak) = (false, false, false);
+        let (mut case_sensitive, mut ambiguous, mut weak, mut dateline_only) =
+            (false, false, false, false);
         let mut bad_flag = false;
         for flag in f
             .get(3)
@@ -141,9 +145,10 @@ pub fn parse(
                 "case" => case_sensitive = true,
                 "ambiguous" => ambiguous = true,
                 "weak" => weak = true,
+                "dateline" => dateline_only = true,
                 other => {
                     issue(format!(
-                        "unknown flag `{other}` (expected case, ambiguous, weak)"
+                        "unknown flag `{other}` (expected case, ambiguous, weak, dateline)"
                     ));
                     bad_flag = true;
                 }
@@ -170,6 +175,7 @@ pub fn parse(
             case_sensitive,
             ambiguous,
             weak,
+            dateline_only,
         });
     }
     out

@@ -8,10 +8,13 @@ use crate::data::DataArgs;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use dateline_classify::{Article, Classifier, Enriched, InputError, InputFormat};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
 
 /// The bundled sample articles (`samples/articles.jsonl`).
 pub const SAMPLE: &str = include_str!("../../../samples/articles.jsonl");
@@ -69,7 +72,7 @@ struct Record {
     format: InputFormat,
 }
 
-const CHUNK_RECORDS: usize = 1024;
+const CHUNK_RECORDS: usize = 256;
 const CHUNK_BYTES: usize = 8 << 20;
 
 pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
@@ -79,7 +82,7 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let mut names: Vec<String> = Vec::new();
-    let mut readers: Vec<(Box<dyn BufRead>, InputFormat)> = Vec::new();
+    let mut readers: Vec<(Box<dyn BufRead + Send>, InputFormat)> = Vec::new();
     let use_sample = args.sample || (args.files.is_empty() && io::stdin().is_terminal());
     if use_sample {
         if !args.sample {
@@ -89,47 +92,119 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         readers.push((Box::new(SAMPLE.as_bytes()), InputFormat::Json));
     } else if args.files.is_empty() || args.files.iter().all(|f| f.as_os_str() == "-") {
         names.push("<stdin>".into());
-        let mut r: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 20, io::stdin()));
+        let mut r: Box<dyn BufRead + Send> =
+            Box::new(BufReader::with_capacity(1 << 20, io::stdin()));
         let format = resolve_format(args.format, None, &mut r)?;
         readers.push((r, format));
     } else {
         for path in &args.files {
             let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            let mut r: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 20, file));
+            let mut r: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 20, file));
             let format = resolve_format(args.format, Some(path), &mut r)?;
             names.push(path.display().to_string());
             readers.push((r, format));
         }
     }
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    let mut bad = 0usize;
-    let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_RECORDS);
-    let mut chunk_bytes = 0;
-    let mut flush =
-        |chunk: &mut Vec<Record>, out: &mut BufWriter<io::StdoutLock>| -> anyhow::Result<bool> {
-            let results = classify_chunk(&classifier, chunk, threads, &args);
-            for (rec, res) in chunk.iter().zip(results) {
-                match res {
-                    Ok(json) => {
-                        out.write_all(&json)?;
-                        out.write_all(b"\n")?;
+    let stop = AtomicBool::new(false);
+    let bad = AtomicUsize::new(0);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<Record>)>(threads * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Record>, Vec<Output>)>();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        // Workers: classify whole chunks; the classifier is shared, scratch is per thread.
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let (work_rx, classifier, args) = (&work_rx, &classifier, &args);
+            s.spawn(move || loop {
+                let next = work_rx
+                    .lock()
+                    .expect("no worker panics holding the lock")
+                    .recv();
+                let Ok((seq, chunk)) = next else { break };
+                let out = chunk
+                    .iter()
+                    .map(|r| classify_one(classifier, r, args))
+                    .collect();
+                if done_tx.send((seq, chunk, out)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        // Writer: puts chunks back in input order.
+        let writer = s.spawn(|| -> anyhow::Result<()> {
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+            let mut pending = BTreeMap::new();
+            let mut next = 0usize;
+            for (seq, chunk, results) in done_rx {
+                pending.insert(seq, (chunk, results));
+                while let Some((chunk, results)) = pending.remove(&next) {
+                    next += 1;
+                    if stop.load(Ordering::Relaxed) {
+                        continue; // --strict hit an error: drain without writing
                     }
-                    Err(e) => {
-                        bad += 1;
-                        out.flush()?;
-                        eprintln!("{}:{}: {}: {e}", names[rec.origin], rec.line, e.kind());
-                        if args.strict {
-                            return Ok(false);
+                    for (rec, res) in chunk.iter().zip(results) {
+                        match res {
+                            Ok(json) => {
+                                out.write_all(&json)?;
+                                out.write_all(b"\n")?;
+                            }
+                            Err(e) => {
+                                bad.fetch_add(1, Ordering::Relaxed);
+                                out.flush()?;
+                                eprintln!("{}:{}: {}: {e}", names[rec.origin], rec.line, e.kind());
+                                if args.strict {
+                                    stop.store(true, Ordering::Relaxed);
+                                    break;
+                                }
+                            }
                         }
                     }
                 }
             }
-            chunk.clear();
-            Ok(true)
-        };
-    'inputs: for (origin, (mut reader, format)) in readers.into_iter().enumerate() {
+            out.flush()?;
+            Ok(())
+        });
+        // Reader (this thread): chunks of records, in order.
+        let read = read_chunks(readers, &stop, |seq, chunk| {
+            work_tx.send((seq, chunk)).is_ok()
+        });
+        drop(work_tx);
+        let written = writer.join().expect("the writer does not panic");
+        if written.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        read.and(written)
+    })?;
+    let bad = bad.into_inner();
+    if bad > 0 {
+        eprintln!("dateline: {bad} bad record(s)");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type Output = Result<Vec<u8>, InputError>;
+
+/// Read every input into chunks of records and hand each to `send` with its
+/// sequence number; stops early when `stop` is set or `send` fails.
+fn read_chunks(
+    readers: Vec<(Box<dyn BufRead + Send>, InputFormat)>,
+    stop: &AtomicBool,
+    mut send: impl FnMut(usize, Vec<Record>) -> bool,
+) -> anyhow::Result<()> {
+    let mut seq = 0;
+    let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_RECORDS);
+    let mut chunk_bytes = 0;
+    let mut emit = |chunk: &mut Vec<Record>, chunk_bytes: &mut usize| -> bool {
+        *chunk_bytes = 0;
+        let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK_RECORDS));
+        seq += 1;
+        !stop.load(Ordering::Relaxed) && send(seq - 1, full)
+    };
+    for (origin, (mut reader, format)) in readers.into_iter().enumerate() {
         match format {
             InputFormat::Text => {
                 let mut bytes = Vec::new();
@@ -160,37 +235,30 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
                         bytes,
                         format,
                     });
-                    if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
-                        chunk_bytes = 0;
-                        if !flush(&mut chunk, &mut out)? {
-                            break 'inputs;
-                        }
+                    if (chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES)
+                        && !emit(&mut chunk, &mut chunk_bytes)
+                    {
+                        return Ok(());
                     }
                 }
             }
         }
-        if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
-            chunk_bytes = 0;
-            if !flush(&mut chunk, &mut out)? {
-                break 'inputs;
-            }
+        if (chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES)
+            && !emit(&mut chunk, &mut chunk_bytes)
+        {
+            return Ok(());
         }
     }
     if !chunk.is_empty() {
-        flush(&mut chunk, &mut out)?;
+        emit(&mut chunk, &mut chunk_bytes);
     }
-    out.flush()?;
-    if bad > 0 {
-        eprintln!("dateline: {bad} bad record(s)");
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn resolve_format(
     format: Format,
     path: Option<&Path>,
-    reader: &mut Box<dyn BufRead>,
+    reader: &mut Box<dyn BufRead + Send>,
 ) -> io::Result<InputFormat> {
     Ok(match format {
         Format::Jsonl => InputFormat::Json,
@@ -225,33 +293,5 @@ fn classify_one(c: &Classifier, rec: &Record, args: &ClassifyArgs) -> Result<Vec
         serde_json::to_vec_pretty(&enriched).expect("the output record always serializes")
     } else {
         enriched.to_json()
-    })
-}
-
-fn classify_chunk(
-    c: &Classifier,
-    chunk: &[Record],
-    threads: usize,
-    args: &ClassifyArgs,
-) -> Vec<Result<Vec<u8>, InputError>> {
-    if threads == 1 || chunk.len() < 2 {
-        return chunk.iter().map(|r| classify_one(c, r, args)).collect();
-    }
-    let per = chunk.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunk
-            .chunks(per)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|r| classify_one(c, r, args))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("classification does not panic"))
-            .collect()
     })
 }

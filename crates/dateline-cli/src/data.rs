@@ -23,6 +23,10 @@ pub struct DataArgs {
     /// Classify at most this many bytes of each article's text (a longer body is cut).
     #[arg(long, value_name = "BYTES")]
     pub max_text_bytes: Option<usize>,
+    /// Classifier settings (TOML: `max_text_bytes`, `[places]` weights and thresholds),
+    /// for tuning with `dateline eval`.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 }
 
 /// File contents read for a build; kept alive while `Sources` borrows them.
@@ -52,18 +56,25 @@ impl DataArgs {
         Ok(Loaded { files })
     }
 
-    pub fn settings(&self) -> Settings {
-        let mut s = Settings::default();
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut s = match &self.settings {
+            None => Settings::default(),
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("{}", p.display()))?
+            }
+        };
         if let Some(max) = self.max_text_bytes {
             s.max_text_bytes = max;
         }
-        s
+        Ok(s)
     }
 
     /// Build the classifier; on failure every data problem is printed to stderr.
     pub fn build(&self) -> anyhow::Result<Classifier> {
         let loaded = self.read()?;
-        match Classifier::build(&loaded.sources(), self.settings()) {
+        match Classifier::build(&loaded.sources(), self.settings()?) {
             Ok(c) => Ok(c),
             Err(e) => {
                 for issue in &e.issues {

@@ -29,7 +29,7 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
         TaxonomyCommand::Check { file, mut data } => {
             data.taxonomy = Some(file.clone());
             let loaded = data.read()?;
-            match Classifier::build(&loaded.sources(), data.settings()) {
+            match Classifier::build(&loaded.sources(), data.settings()?) {
                 Ok(c) => {
                     let s = c.stats();
                     println!(

@@ -1,0 +1,164 @@
+//! The `dateline` binary as a user runs it: exit codes, stderr lines, output order.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn dateline(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dateline runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each stdout line is JSON"))
+        .collect()
+}
+
+#[test]
+fn sample_runs_and_keeps_order() {
+    let out = dateline(&["classify", "--sample"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = lines(&out);
+    assert_eq!(records.len(), 12);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["id"], format!("sample-{:03}", i + 1));
+        assert_eq!(r["schema_version"], 1);
+    }
+    assert_eq!(records[0]["label"], "EUROPE / Ukraine war diplomacy");
+    assert_eq!(
+        records[6]["region"], "NORTH_AMERICA",
+        "Georgia the US state"
+    );
+    assert_eq!(records[7]["region"], "EUROPE", "Georgia the country");
+}
+
+#[test]
+fn bad_lines_are_reported_and_the_rest_processed() {
+    let input = b"{\"body\":\"Talks in Kyiv\"}\nnot json\n\n{\"body\":5}\n{\"body\":\"\xff\"}\n{\"title\":\"Rome\",\"body\":\"In Italy.\"}\n";
+    let out = dateline(&["classify", "--threads", "2"], input);
+    assert_eq!(out.status.code(), Some(1));
+    let records = lines(&out);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["region"], "EUROPE");
+    assert_eq!(records[1]["countries"][0]["code"], "IT");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:2: invalid_json"), "{err}");
+    assert!(err.contains("<stdin>:4: wrong_type"), "{err}");
+    assert!(err.contains("<stdin>:5: invalid_utf8"), "{err}");
+
+    let strict = dateline(&["classify", "--strict"], input);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(lines(&strict).len(), 1, "stops at the first bad record");
+}
+
+#[test]
+fn plain_text_with_wire_tag() {
+    let out = dateline(
+        &["classify", "--format", "text"],
+        b"[ASIA] Floods in Bangladesh\n\nMonsoon floods hit Dhaka and the country's north.",
+    );
+    assert!(out.status.success());
+    let r = &lines(&out)[0];
+    assert_eq!(r["region_hint"], "ASIA");
+    assert_eq!(r["title"], "Floods in Bangladesh");
+    assert_eq!(r["countries"][0]["code"], "BD");
+}
+
+#[test]
+fn oversize_bodies_are_classified_on_a_prefix() {
+    let mut body = String::from("Protests in France. ");
+    while body.len() < 10 << 20 {
+        body.push_str("lorem ipsum dolor sit amet ");
+    }
+    let record = serde_json::to_vec(&serde_json::json!({ "body": body })).unwrap();
+    let out = dateline(&["classify"], &record);
+    assert!(out.status.success());
+    assert_eq!(lines(&out)[0]["countries"][0]["code"], "FR");
+    let small = dateline(&["classify", "--max-record-bytes", "1000"], &record);
+    assert_eq!(small.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&small.stderr).contains("oversize"));
+}
+
+#[test]
+fn explain_names_terms_and_places() {
+    let out = dateline(
+        &["classify", "--explain"],
+        b"{\"body\":\"KYIV (Wire) - Shelling hit Kyiv as the war went on.\"}",
+    );
+    let r = &lines(&out)[0];
+    assert_eq!(r["evidence"]["dateline"], "KYIV (Wire)");
+    assert_eq!(r["evidence"]["places"][0]["code"], "UA");
+    assert!(r["evidence"]["places"][0]["terms"][0]["term"].is_string());
+}
+
+#[test]
+fn taxonomy_check_reports_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.toml");
+    std::fs::write(
+        &path,
+        "[taxonomy]\nname = \"t\"\nversion = \"1\"\n\n[[topic]]\nid = \"sports\"\nlabel = \"x\"\n\n[[topic]]\nid = \"sport\"\nlabel = \"s\"\n[topic.terms]\n\"goal\" = -2\n",
+    )
+    .unwrap();
+    let out = dateline(&["taxonomy", "check", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("t.toml:6:"), "{text}");
+    assert!(text.contains("t.toml:13:"), "{text}");
+
+    let bundled = dateline(&["taxonomy", "print"], b"");
+    std::fs::write(&path, &bundled.stdout).unwrap();
+    let ok = dateline(&["taxonomy", "check", path.to_str().unwrap()], b"");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+}
+
+#[test]
+fn eval_scores_a_labelled_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"title\":\"Ajax win the derby\",\"body\":\"Ajax beat PSV 2-0 in Amsterdam; the striker scored twice in the league match.\",\"countries\":[\"NL\"],\"topic\":\"sport\"}\n",
+            "{\"body\":\"Shares fell in Tokyo as the yen rose and investors sold bank stocks.\",\"countries\":[\"JP\"],\"topic\":\"business\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = dateline(
+        &[
+            "eval",
+            path.to_str().unwrap(),
+            "--json",
+            "--four-way",
+            "--gold-map",
+            "business=economy-business-finance",
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["articles"], 2);
+    assert_eq!(v["summary"]["region_accuracy"], 1.0);
+    assert_eq!(v["summary"]["country_f1"], 1.0);
+    assert_eq!(v["summary"]["topic_accuracy"], 1.0);
+}
