@@ -313,17 +313,30 @@ impl Classifier {
         let mut terms: Vec<TopicTerm> = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut term_index: FxHashMap<(u32, String, bool, bool), u32> = FxHashMap::default();
-        let key_of = |phrase: &str| -> String {
+        // Same words (and, for case-sensitive phrases, the same capitalisation) =
+        // the same term: "cease-fire" and "cease fire" merge, "RICE" and "rice" do not.
+        let key_of = |phrase: &str, case_sensitive: bool| -> String {
             text::phrase_words(phrase)
                 .into_iter()
-                .map(|(w, _)| w)
+                .map(|(w, shape)| {
+                    if case_sensitive {
+                        format!("{w}/{shape:?}")
+                    } else {
+                        w
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         };
         for (ti, topic) in taxonomy.topics.iter().enumerate() {
             let ti = ti as u32;
             for t in &topic.terms {
-                let key = (ti, key_of(&t.phrase), t.case_sensitive, t.negative);
+                let key = (
+                    ti,
+                    key_of(&t.phrase, t.case_sensitive),
+                    t.case_sensitive,
+                    t.negative,
+                );
                 let idx = *term_index.entry(key).or_insert_with(|| {
                     terms.push(TopicTerm {
                         topic: ti,
@@ -352,7 +365,7 @@ impl Classifier {
                 });
                 let mut seen_in_group = Vec::new();
                 for phrase in &r.terms {
-                    let key = (ti, key_of(phrase), false, false);
+                    let key = (ti, key_of(phrase, false), false, false);
                     if seen_in_group.contains(&key.1) {
                         continue;
                     }
@@ -471,7 +484,7 @@ impl Classifier {
             let title = &title[..dateline::floor_char_boundary(title, max)];
             for w in text::words(title) {
                 push(
-                    self.lexicon.word_id(w.as_str(title), w.ascii, buf),
+                    self.lexicon.word_id_in(title, &w, buf),
                     w.shape,
                     ZONE_TITLE,
                     0,
@@ -483,7 +496,7 @@ impl Classifier {
             let dl = &dl[..dateline::floor_char_boundary(dl, 200)];
             for w in text::words(dl) {
                 push(
-                    self.lexicon.word_id(w.as_str(dl), w.ascii, buf),
+                    self.lexicon.word_id_in(dl, &w, buf),
                     w.shape,
                     ZONE_DATELINE,
                     0,
@@ -504,7 +517,7 @@ impl Classifier {
                 ZONE_BODY
             };
             push(
-                self.lexicon.word_id(w.as_str(body), w.ascii, buf),
+                self.lexicon.word_id_in(body, &w, buf),
                 w.shape,
                 zone,
                 n as u32,

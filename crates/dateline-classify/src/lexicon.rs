@@ -12,6 +12,7 @@
 //! leftmost-longest on its own, so `New Mexico` hides `Mexico` for places and
 //! `price war` hides `war` for topics, yet a phrase can feed both channels.
 
+use crate::table::IntTable;
 use crate::text::{self, Shape};
 use rustc_hash::FxHashMap;
 
@@ -56,12 +57,61 @@ pub(crate) struct LexiconBuilder {
 
 /// The built, immutable matcher.
 pub(crate) struct Lexicon {
+    /// Words of up to 16 bytes, packed into a `u128` key: one probe, no pointer
+    /// chase, no memcmp — most words of any text are this short.
+    short: IntTable<u128>,
+    /// Longer words.
     vocab: FxHashMap<Box<str>, WordId>,
     max_word_bytes: usize,
-    edges: FxHashMap<u64, u32>,
+    /// Transitions out of the root, indexed by word id (`NO_STATE` when the word
+    /// starts no phrase): most vocabulary words only ever continue a phrase, and
+    /// this keeps them to one array read.
+    root: Vec<u32>,
+    /// Per state: bit 0 = a case-insensitive place entry ends here, bit 1 = a
+    /// case-insensitive topic entry, bit 2 = some entry needs a case check.
+    info: Vec<u8>,
+    /// Per state: a 64-bit filter of the word ids that continue it, so most
+    /// dead ends are found without probing `edges`.
+    next_filter: Vec<u64>,
+    edges: IntTable<u64>,
     /// Per trie state, the range of its entries in `entries`.
     ranges: Vec<(u32, u32)>,
     entries: Vec<Entry>,
+}
+
+const NO_STATE: u32 = u32::MAX;
+
+/// Bit 5 of every byte: OR-ing it lower-cases ASCII letters and leaves digits.
+const LOWER_BITS: u128 = u128::from_le_bytes([0x20; 16]);
+
+/// A mask of the low `len` bytes of a `u128`.
+#[inline]
+fn low_mask(len: usize) -> u128 {
+    if len >= 16 {
+        u128::MAX
+    } else {
+        (1u128 << (len * 8)) - 1
+    }
+}
+
+/// A word of at most 16 bytes as a zero-padded little-endian `u128` (words never
+/// contain NUL, so the padding is unambiguous).
+#[inline]
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 16 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    Some(u128::from_le_bytes(bytes))
+}
+const INFO_PLACE: u8 = 1;
+const INFO_TOPIC: u8 = 2;
+const INFO_CASE: u8 = 4;
+
+#[inline]
+fn filter_bit(word: WordId) -> u64 {
+    1u64 << (word.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 #[inline]
@@ -116,16 +166,51 @@ impl LexiconBuilder {
     pub fn build(self) -> Lexicon {
         let mut ranges = Vec::with_capacity(self.state_entries.len());
         let mut entries = Vec::new();
+        let mut info = Vec::with_capacity(self.state_entries.len());
         for list in self.state_entries {
             let start = entries.len() as u32;
+            let mut bits = 0u8;
+            for e in &list {
+                bits |= match (&e.case, e.channel) {
+                    (None, Channel::Place) => INFO_PLACE,
+                    (None, Channel::Topic) => INFO_TOPIC,
+                    (Some(_), _) => INFO_CASE,
+                };
+            }
+            info.push(bits);
             entries.extend(list);
             ranges.push((start, entries.len() as u32));
         }
         let max_word_bytes = self.vocab.keys().map(|k| k.len()).max().unwrap_or(0);
+        let vocab_len = self.vocab.len();
+        let mut root = vec![NO_STATE; vocab_len];
+        let mut next_filter = vec![0u64; info.len()];
+        for (&key, &state) in &self.edges {
+            let (from, word) = ((key >> 32) as usize, (key & 0xffff_ffff) as WordId);
+            if from == 0 {
+                root[word as usize] = state;
+            }
+            next_filter[from] |= filter_bit(word);
+        }
+        let mut short = Vec::new();
+        let mut long = FxHashMap::default();
+        for (word, id) in self.vocab {
+            match pack(word.as_bytes()) {
+                Some(key) => short.push((key, id)),
+                None => {
+                    long.insert(word, id);
+                }
+            }
+        }
+        let short = IntTable::build(short.into_iter());
         Lexicon {
-            vocab: self.vocab,
+            short,
+            vocab: long,
             max_word_bytes,
-            edges: self.edges,
+            root,
+            info,
+            next_filter,
+            edges: IntTable::build(self.edges.into_iter()),
             ranges,
             entries,
         }
@@ -143,15 +228,41 @@ pub(crate) struct Match {
 
 impl Lexicon {
     /// Look up one word of `text`; `buf` is scratch space for lower-casing.
+    /// Look up the word `w` of `text`. Reads 16 bytes at the word's start when the
+    /// text has them (no copy, no memcpy call) and masks off what follows the word.
+    #[inline]
+    pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> WordId {
+        let (start, end) = (w.start as usize, w.end as usize);
+        let len = end - start;
+        if w.ascii && len <= 16 {
+            if let Some(chunk) = text.as_bytes().get(start..start + 16) {
+                let raw = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+                let key = (raw | LOWER_BITS) & low_mask(len);
+                return self.short.get(key).unwrap_or(NO_WORD);
+            }
+        }
+        self.word_id(&text[start..end], w.ascii, buf)
+    }
+
     #[inline]
     pub fn word_id(&self, word: &str, ascii: bool, buf: &mut String) -> WordId {
+        if ascii && word.len() <= 16 {
+            // Fast path: lower-case while packing (ASCII letters differ from their
+            // lower case only in bit 5; digits already have it set).
+            let key =
+                pack(word.as_bytes()).expect("<= 16 bytes") | (LOWER_BITS & low_mask(word.len()));
+            return self.short.get(key).unwrap_or(NO_WORD);
+        }
         // Lower-casing never shrinks a word by more than it grows, and most words
         // longer than the longest vocabulary word are not worth the copy.
         if word.len() > self.max_word_bytes * 2 {
             return NO_WORD;
         }
         let lower = text::lower_into(word, ascii, buf);
-        self.vocab.get(lower).copied().unwrap_or(NO_WORD)
+        match pack(lower.as_bytes()) {
+            Some(key) => self.short.get(key).unwrap_or(NO_WORD),
+            None => self.vocab.get(lower).copied().unwrap_or(NO_WORD),
+        }
     }
 
     #[inline]
@@ -180,25 +291,40 @@ impl Lexicon {
                 i += 1;
                 continue;
             }
+            let mut state = self.root[first as usize];
+            if state == NO_STATE {
+                i += 1;
+                continue;
+            }
             // Longest end (exclusive) with a case-valid entry, per channel.
             let mut best: [(usize, u32); 2] = [(0, 0); 2];
-            let mut state = 0u32;
-            let mut j = i;
-            while j < n {
-                let w = tokens[j].word;
-                if w == NO_WORD {
+            let mut j = i + 1;
+            loop {
+                let info = self.info[state as usize];
+                if info & INFO_PLACE != 0 {
+                    best[Channel::Place as usize] = (j, state);
+                }
+                if info & INFO_TOPIC != 0 {
+                    best[Channel::Topic as usize] = (j, state);
+                }
+                if info & INFO_CASE != 0 {
+                    for e in self.entries_of(state) {
+                        if e.case.is_some() && Self::case_ok(e, &tokens[i..j]) {
+                            best[e.channel as usize] = (j, state);
+                        }
+                    }
+                }
+                if j >= n || tokens[j].word == NO_WORD {
                     break;
                 }
-                match self.edges.get(&edge_key(state, w)) {
-                    Some(&s) => state = s,
+                if self.next_filter[state as usize] & filter_bit(tokens[j].word) == 0 {
+                    break;
+                }
+                match self.edges.get(edge_key(state, tokens[j].word)) {
+                    Some(s) => state = s,
                     None => break,
                 }
                 j += 1;
-                for e in self.entries_of(state) {
-                    if Self::case_ok(e, &tokens[i..j]) {
-                        best[e.channel as usize] = (j, state);
-                    }
-                }
             }
             for ch in [Channel::Place, Channel::Topic] {
                 let (end, state) = best[ch as usize];
@@ -221,7 +347,7 @@ impl Lexicon {
     }
 
     pub fn vocabulary_len(&self) -> usize {
-        self.vocab.len()
+        self.short.len() + self.vocab.len()
     }
 
     pub fn phrase_count(&self) -> usize {

@@ -69,6 +69,41 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// Byte classes for the ASCII fast path.
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const NON_ASCII: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            NON_ASCII
+        } else if b.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if b.is_ascii_lowercase() {
+            ALNUM | LOWER
+        } else if b.is_ascii_digit() {
+            ALNUM
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+impl<'t> Words<'t> {
+    /// The char at byte `i` (a char boundary).
+    #[inline]
+    fn char_at(&self, i: usize) -> char {
+        self.text[i..].chars().next().expect("i is a char boundary")
+    }
+}
+
 impl<'t> Iterator for Words<'t> {
     type Item = Word;
 
@@ -77,83 +112,82 @@ impl<'t> Iterator for Words<'t> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let mut i = self.pos;
-        // Skip separators.
+        // Skip separators: ASCII ones by table, others by decoding.
         loop {
+            while i < len && CLASS[bytes[i] as usize] == 0 {
+                i += 1;
+            }
             if i >= len {
                 self.pos = len;
                 return None;
             }
-            let b = bytes[i];
-            if b.is_ascii_alphanumeric() {
+            if CLASS[bytes[i] as usize] & ALNUM != 0 {
                 break;
             }
-            if b < 0x80 {
-                i += 1;
-                continue;
-            }
-            let c = self.text[i..].chars().next().expect("i is a char boundary");
+            let c = self.char_at(i);
             if c.is_alphanumeric() {
                 break;
             }
             i += c.len_utf8();
         }
         let start = i;
-        let mut ascii = true;
-        let mut any_upper = false;
-        let mut any_lower = false;
-        let mut first_upper = false;
-        let mut first = true;
-        while i < len {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
+        // Scan the word: OR the classes of its bytes together.
+        let first_upper = if bytes[i] < 0x80 {
+            CLASS[bytes[i] as usize] & UPPER != 0
+        } else {
+            self.char_at(i).is_uppercase()
+        };
+        let mut seen = 0u8;
+        loop {
+            while i < len {
+                let class = CLASS[bytes[i] as usize];
+                if class & ALNUM == 0 {
                     break;
                 }
-                let up = b.is_ascii_uppercase();
-                any_upper |= up;
-                any_lower |= b.is_ascii_lowercase();
-                if first {
-                    first_upper = up;
-                    first = false;
-                }
+                seen |= class;
                 i += 1;
-            } else {
-                let c = self.text[i..].chars().next().expect("char boundary");
-                if !c.is_alphanumeric() {
-                    break;
-                }
-                ascii = false;
-                let up = c.is_uppercase();
-                any_upper |= up;
-                any_lower |= c.is_lowercase();
-                if first {
-                    first_upper = up;
-                    first = false;
-                }
-                i += c.len_utf8();
             }
+            if i >= len || CLASS[bytes[i] as usize] & NON_ASCII == 0 {
+                break;
+            }
+            let c = self.char_at(i);
+            if !c.is_alphanumeric() {
+                break;
+            }
+            seen |= NON_ASCII
+                | if c.is_uppercase() {
+                    UPPER
+                } else if c.is_lowercase() {
+                    LOWER
+                } else {
+                    0
+                };
+            i += c.len_utf8();
         }
         let end = i;
         // Drop a possessive 's / ’s that ends the word ("Russia's" -> "Russia").
-        if i < len {
-            if let Some(c) = self.text[i..].chars().next() {
-                if is_apostrophe(c) {
-                    let after = i + c.len_utf8();
-                    if after < len && (bytes[after] == b's' || bytes[after] == b'S') {
-                        let next = after + 1;
-                        let boundary = next >= len || {
-                            let n = self.text[next..].chars().next().expect("boundary");
-                            !n.is_alphanumeric()
-                        };
-                        if boundary {
-                            i = next;
+        if i < len && (bytes[i] == b'\'' || bytes[i] == 0xE2) {
+            let c = self.char_at(i);
+            if is_apostrophe(c) {
+                let after = i + c.len_utf8();
+                if after < len && (bytes[after] == b's' || bytes[after] == b'S') {
+                    let next = after + 1;
+                    let boundary = next >= len || {
+                        let class = CLASS[bytes[next] as usize];
+                        if class & NON_ASCII != 0 {
+                            !self.char_at(next).is_alphanumeric()
+                        } else {
+                            class & ALNUM == 0
                         }
+                    };
+                    if boundary {
+                        i = next;
                     }
                 }
             }
         }
         self.pos = i;
-        let shape = if any_upper && !any_lower {
+        let shape = if seen & UPPER != 0 && seen & LOWER == 0 {
             Shape::Upper
         } else if first_upper {
             Shape::Capitalized
@@ -164,7 +198,7 @@ impl<'t> Iterator for Words<'t> {
             start: start as u32,
             end: end as u32,
             shape,
-            ascii,
+            ascii: seen & NON_ASCII == 0,
         })
     }
 }

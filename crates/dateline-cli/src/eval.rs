@@ -13,7 +13,7 @@ use dateline_classify::{Article, InputFormat};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -189,9 +189,13 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let summary = report.summary();
     if args.json {
         let out = serde_json::json!({ "summary": summary, "counts": report });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&out)?
+        )?;
     } else {
-        print_report(&report);
+        print_report(&mut std::io::stdout().lock(), &report)?;
     }
     if bad > 0 {
         eprintln!("dateline: {bad} line(s) skipped");
@@ -206,11 +210,11 @@ fn value_str(v: &Value) -> String {
     }
 }
 
-/// The first sentence (up to the first `. ` after 40 bytes, or 300 bytes).
+/// The first sentence (up to the first `. ` after 20 bytes, or 300 bytes).
 fn first_sentence(body: &str) -> &str {
     let body = body.trim_start();
     let limit = dateline_classify::dateline::floor_char_boundary(body, 300);
-    match body[..limit].match_indices(". ").find(|(i, _)| *i >= 40) {
+    match body[..limit].match_indices(". ").find(|(i, _)| *i >= 20) {
         Some((i, _)) => &body[..=i],
         None => &body[..limit],
     }
@@ -220,20 +224,22 @@ fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{:.3}", v))
 }
 
-fn print_report(r: &EvalReport) {
+fn print_report(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
     let s = r.summary();
-    println!("articles scored       {}", s.articles);
+    writeln!(out, "articles scored       {}", s.articles)?;
     if r.region_scored > 0 {
-        println!(
+        writeln!(
+            out,
             "region accuracy       {}   (any gold region: {}; no region predicted: {} of {})",
             pct(s.region_accuracy),
             pct(s.region_accuracy_any),
             r.region_null,
             r.region_scored
-        );
+        )?;
     }
     if r.country_scored > 0 {
-        println!(
+        writeln!(
+            out,
             "countries P / R / F1  {} / {} / {}   ({} articles; tp {} fp {} fn {})",
             pct(s.country_precision),
             pct(s.country_recall),
@@ -242,30 +248,32 @@ fn print_report(r: &EvalReport) {
             r.country_tp,
             r.country_fp,
             r.country_fn
-        );
+        )?;
     }
     if r.topic_scored > 0 {
-        println!(
+        writeln!(
+            out,
             "topic accuracy        {}   ({} articles)",
             pct(s.topic_accuracy),
             r.topic_scored
-        );
+        )?;
         let predicted: std::collections::BTreeSet<&String> =
             r.topic_confusion.values().flat_map(|m| m.keys()).collect();
-        println!("confusion (rows gold, columns predicted):");
-        print!("{:>34}", "");
+        writeln!(out, "confusion (rows gold, columns predicted):")?;
+        write!(out, "{:>34}", "")?;
         for p in &predicted {
-            print!(" {:>10}", abbreviate(p));
+            write!(out, " {:>10}", abbreviate(p))?;
         }
-        println!();
+        writeln!(out)?;
         for (g, row) in &r.topic_confusion {
-            print!("{:>34}", g);
+            write!(out, "{:>34}", g)?;
             for p in &predicted {
-                print!(" {:>10}", row.get(*p).copied().unwrap_or(0));
+                write!(out, " {:>10}", row.get(*p).copied().unwrap_or(0))?;
             }
-            println!();
+            writeln!(out)?;
         }
     }
+    Ok(())
 }
 
 fn abbreviate(s: &str) -> String {

@@ -1,11 +1,260 @@
-//! `dateline run`: the Kafka worker. (Being written; see dateline-worker.)
+//! `dateline run`: the Kafka worker on the command line.
+//!
+//! Parses the flags, layers the configuration (file, then `DATELINE_*` environment,
+//! then flags), reports every configuration error at once, builds the classifier,
+//! wires SIGTERM/SIGINT to the worker's shutdown token and maps the outcome to an
+//! exit code:
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0    | stopped by a signal after a clean drain and final commit |
+//! | 1    | the worker failed (missing topics, fatal Kafka error, ...) |
+//! | 2    | invalid configuration or arguments |
+//! | 75   | stopped by a signal, but the drain timed out (records still in flight will be consumed again) |
+//! | 130  | a second signal: exit at once, without draining |
 
-use clap::Args;
+use crate::data::DataArgs;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use dateline_classify::Classifier;
+use dateline_worker::config::{env_var_name, ENV_KEYS};
+use dateline_worker::{Config, ConfigErrors, ConfigIssue};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+/// Exit code when the drain timed out (EX_TEMPFAIL).
+const EXIT_DRAIN_TIMEOUT: u8 = 75;
+/// Exit code on a second signal (128 + SIGINT, the shell convention).
+const EXIT_SECOND_SIGNAL: i32 = 130;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
 
 #[derive(Debug, Args)]
-pub struct RunArgs {}
+#[command(after_long_help = env_help())]
+pub struct RunArgs {
+    /// Configuration file (TOML). Without one, the defaults plus environment and flags.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kafka bootstrap servers, `host:port[,host:port...]` (kafka.brokers).
+    #[arg(long, value_name = "HOSTS")]
+    pub brokers: Option<String>,
+    /// Topic to consume; repeat for several (kafka.input_topics).
+    #[arg(long = "input-topic", value_name = "TOPIC")]
+    pub input_topics: Vec<String>,
+    /// Topic for enriched records (kafka.output_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub output_topic: Option<String>,
+    /// Topic for records that cannot be classified (kafka.dlq_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub dlq_topic: Option<String>,
+    /// Consumer group (kafka.group_id).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Address for /metrics, /healthz and /readyz (metrics.addr).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Validate the configuration, print the effective one (TOML) and exit.
+    #[arg(long)]
+    pub check: bool,
+    /// Log line format on stderr. Levels come from RUST_LOG (default `info`).
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
 
-pub fn main(_args: RunArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+fn env_help() -> String {
+    let mut s = String::from(
+        "Configuration layers, later wins: built-in defaults, --config FILE, environment, flags.\n\
+         Environment variables (lists are comma-separated):\n",
+    );
+    for k in ENV_KEYS {
+        s.push_str(&format!("  {:<48} {k}\n", env_var_name(k)));
+    }
+    s.push_str("\nExit codes: 0 clean stop, 1 worker failure, 2 bad configuration, 75 drain timed out, 130 second signal.\n");
+    s
+}
+
+impl RunArgs {
+    /// The flags as (flag, key, value) overrides, in a fixed order.
+    fn overrides(&self) -> Vec<(&'static str, &'static str, String)> {
+        let mut v = Vec::new();
+        if let Some(b) = &self.brokers {
+            v.push(("--brokers", "kafka.brokers", b.clone()));
+        }
+        if !self.input_topics.is_empty() {
+            v.push((
+                "--input-topic",
+                "kafka.input_topics",
+                self.input_topics.join(","),
+            ));
+        }
+        if let Some(t) = &self.output_topic {
+            v.push(("--output-topic", "kafka.output_topic", t.clone()));
+        }
+        if let Some(t) = &self.dlq_topic {
+            v.push(("--dlq-topic", "kafka.dlq_topic", t.clone()));
+        }
+        if let Some(g) = &self.group {
+            v.push(("--group", "kafka.group_id", g.clone()));
+        }
+        if let Some(a) = &self.metrics_addr {
+            v.push(("--metrics-addr", "metrics.addr", a.clone()));
+        }
+        v
+    }
+}
+
+/// File, then environment, then flags, then validation; every error collected.
+fn load_config(args: &RunArgs) -> Result<Config, ConfigErrors> {
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
+    let mut issues = Vec::new();
+    if let Err(e) = config.apply_env(std::env::vars()) {
+        issues.extend(e.0);
+    }
+    for (flag, key, value) in args.overrides() {
+        if let Err(m) = config.set(key, &value) {
+            issues.push(ConfigIssue::new(flag, m));
+        }
+    }
+    if let Err(e) = config.validate() {
+        issues.extend(e.0);
+    }
+    if issues.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(issues))
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    // `try_init`: a subscriber set up by the caller wins.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
+    let data = DataArgs {
+        taxonomy: config.classifier.taxonomy.clone(),
+        ..DataArgs::default()
+    };
+    let loaded = data.read()?;
+    match Classifier::build(&loaded.sources(), config.classifier.settings.clone()) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            for issue in &e.issues {
+                eprintln!("{issue}");
+            }
+            anyhow::bail!("{} problem(s) in the classifier data", e.issues.len())
+        }
+    }
+}
+
+/// First SIGTERM/SIGINT cancels `token` (drain and exit); a second one exits at once.
+async fn watch_signals(token: CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (mut term, mut int) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(t), Ok(i)) => (t, i),
+        (Err(e), _) | (_, Err(e)) => {
+            error!(error = %e, "cannot install signal handlers");
+            return;
+        }
+    };
+    let first = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    info!(
+        signal = first,
+        "shutting down: draining in-flight records (send it again to exit at once)"
+    );
+    token.cancel();
+    let second = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    warn!(
+        signal = second,
+        "second signal: exiting at once without draining"
+    );
+    std::process::exit(EXIT_SECOND_SIGNAL);
+}
+
+pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("dateline run: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if args.check {
+        print!("{}", config.to_toml());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let classifier = Arc::new(build_classifier(&config).context("building the classifier")?);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("dateline-rt")
+        .build()
+        .context("starting the async runtime")?;
+    let token = CancellationToken::new();
+    let result = runtime.block_on(async {
+        tokio::spawn(watch_signals(token.clone()));
+        dateline_worker::run(config, classifier, token).await
+    });
+    // Blocking tasks still running (a consumer close stuck on a dead cluster)
+    // must not keep the process alive.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+
+    match result {
+        Ok(s) => {
+            info!(
+                consumed = s.consumed,
+                produced = s.produced,
+                dead_lettered = s.dead_lettered,
+                produce_retries = s.produce_retries,
+                drained = s.drained,
+                abandoned_in_flight = s.abandoned_in_flight,
+                elapsed_ms = s.elapsed.as_millis() as u64,
+                "dateline run finished"
+            );
+            Ok(if s.drained {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DRAIN_TIMEOUT)
+            })
+        }
+        Err(e) => {
+            error!(error = %e, "dateline run failed");
+            eprintln!("dateline run: {e}");
+            Ok(ExitCode::from(match e {
+                dateline_worker::WorkerError::Config(_) => 2,
+                _ => 1,
+            }))
+        }
+    }
 }

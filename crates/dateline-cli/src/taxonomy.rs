@@ -32,7 +32,8 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
             match Classifier::build(&loaded.sources(), data.settings()?) {
                 Ok(c) => {
                     let s = c.stats();
-                    println!(
+                    writeln!(
+                        std::io::stdout().lock(),
                         "{}: ok — {} topics, {} topic phrases; {} place names for {} countries in {} regions",
                         file.display(),
                         s.topics,
@@ -40,12 +41,13 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
                         s.place_names,
                         s.countries,
                         s.regions
-                    );
+                    )?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
+                    let mut out = std::io::stdout().lock();
                     for issue in &e.issues {
-                        println!("{issue}");
+                        writeln!(out, "{issue}")?;
                     }
                     eprintln!("{}: {} error(s)", file.display(), e.issues.len());
                     Ok(ExitCode::from(1))

@@ -1,0 +1,104 @@
+//! A small open-addressing hash table for the matcher's two hot lookups: a packed
+//! word (`u128`) to its id, and a trie edge (`u64`) to the next state.
+//!
+//! Profiling `dateline classify` showed the general-purpose `HashMap` probe at
+//! ~100 instructions per word (SIMD group match, tombstones, generic hashing);
+//! for immutable tables of plain integers, linear probing in a half-empty
+//! power-of-two array needs a multiply, a shift and usually one comparison.
+
+/// Immutable map from non-zero-able integer keys to `u32`, built once.
+#[derive(Debug, Clone)]
+pub(crate) struct IntTable<K> {
+    slots: Vec<(K, u32)>,
+    mask: usize,
+    shift: u32,
+}
+
+/// Keys the table can hold. `EMPTY` marks a free slot and is never a key.
+pub(crate) trait Key: Copy + Eq {
+    const EMPTY: Self;
+    fn fold(self) -> u64;
+}
+
+impl Key for u128 {
+    // A packed word is never all ones (that would be 16 bytes of 0xFF).
+    const EMPTY: u128 = u128::MAX;
+    #[inline]
+    fn fold(self) -> u64 {
+        (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
+    }
+}
+
+impl Key for u64 {
+    // An edge key is (state << 32 | word); state and word are never both u32::MAX.
+    const EMPTY: u64 = u64::MAX;
+    #[inline]
+    fn fold(self) -> u64 {
+        self
+    }
+}
+
+impl<K: Key> IntTable<K> {
+    pub fn build(entries: impl ExactSizeIterator<Item = (K, u32)>) -> IntTable<K> {
+        let capacity = (entries.len() * 2).next_power_of_two().max(16);
+        let mut table = IntTable {
+            slots: vec![(K::EMPTY, 0); capacity],
+            mask: capacity - 1,
+            shift: 64 - capacity.trailing_zeros(),
+        };
+        for (k, v) in entries {
+            debug_assert!(k != K::EMPTY);
+            let mut i = table.home(k);
+            while table.slots[i].0 != K::EMPTY && table.slots[i].0 != k {
+                i = (i + 1) & table.mask;
+            }
+            table.slots[i] = (k, v);
+        }
+        table
+    }
+
+    #[inline]
+    fn home(&self, k: K) -> usize {
+        // Fibonacci hashing: the multiply spreads the bits, the top ones index.
+        (k.fold().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    pub fn get(&self, k: K) -> Option<u32> {
+        let mut i = self.home(k);
+        loop {
+            let (key, value) = self.slots[i];
+            if key == k {
+                return Some(value);
+            }
+            if key == K::EMPTY {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.iter().filter(|(k, _)| *k != K::EMPTY).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_key_and_no_other() {
+        let keys: Vec<u64> = (0..5000u64).map(|i| (i * 7919) << 32 | (i * 31)).collect();
+        let t = IntTable::build(keys.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(t.get(k), Some(i as u32));
+        }
+        assert_eq!(t.get(1), None);
+        assert_eq!(t.len(), 5000);
+        let words = IntTable::build([(1u128, 7), (u128::MAX - 1, 8)].into_iter());
+        assert_eq!(words.get(1), Some(7));
+        assert_eq!(words.get(u128::MAX - 1), Some(8));
+        assert_eq!(words.get(2), None);
+    }
+}
