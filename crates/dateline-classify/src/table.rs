@@ -12,7 +12,14 @@ pub(crate) struct IntTable<K> {
     slots: Vec<(K, u32)>,
     mask: usize,
     shift: u32,
+    /// A 32 KiB Bloom filter (two bits per key) in front of `slots`. The slots of a
+    /// 20,000-word vocabulary do not fit in L2; most words of a text are either
+    /// common (their slots stay cached) or absent, and the filter answers "absent"
+    /// from L1/L2 instead of paying a cache miss.
+    filter: Vec<u64>,
 }
+
+const FILTER_BITS: u32 = 18;
 
 /// Keys the table can hold. `EMPTY` marks a free slot and is never a key.
 pub(crate) trait Key: Copy + Eq {
@@ -45,8 +52,12 @@ impl<K: Key> IntTable<K> {
             slots: vec![(K::EMPTY, 0); capacity],
             mask: capacity - 1,
             shift: 64 - capacity.trailing_zeros(),
+            filter: vec![0; 1 << (FILTER_BITS - 6)],
         };
         for (k, v) in entries {
+            let (a, b) = Self::filter_bits(k);
+            table.filter[a >> 6] |= 1 << (a & 63);
+            table.filter[b >> 6] |= 1 << (b & 63);
             debug_assert!(k != K::EMPTY);
             let mut i = table.home(k);
             while table.slots[i].0 != K::EMPTY && table.slots[i].0 != k {
@@ -64,7 +75,17 @@ impl<K: Key> IntTable<K> {
     }
 
     #[inline]
+    fn filter_bits(k: K) -> (usize, usize) {
+        let h = k.fold().wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        ((h >> (64 - FILTER_BITS)) as usize, ((h >> 20) & ((1 << FILTER_BITS) - 1)) as usize)
+    }
+
+    #[inline]
     pub fn get(&self, k: K) -> Option<u32> {
+        let (a, b) = Self::filter_bits(k);
+        if self.filter[a >> 6] & (1 << (a & 63)) == 0 || self.filter[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
         let mut i = self.home(k);
         loop {
             let (key, value) = self.slots[i];
