@@ -77,13 +77,17 @@ impl<K: Key> IntTable<K> {
     #[inline]
     fn filter_bits(k: K) -> (usize, usize) {
         let h = k.fold().wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        ((h >> (64 - FILTER_BITS)) as usize, ((h >> 20) & ((1 << FILTER_BITS) - 1)) as usize)
+        (
+            (h >> (64 - FILTER_BITS)) as usize,
+            ((h >> 20) & ((1 << FILTER_BITS) - 1)) as usize,
+        )
     }
 
     #[inline]
     pub fn get(&self, k: K) -> Option<u32> {
         let (a, b) = Self::filter_bits(k);
-        if self.filter[a >> 6] & (1 << (a & 63)) == 0 || self.filter[b >> 6] & (1 << (b & 63)) == 0 {
+        if self.filter[a >> 6] & (1 << (a & 63)) == 0 || self.filter[b >> 6] & (1 << (b & 63)) == 0
+        {
             return None;
         }
         let mut i = self.home(k);
