@@ -273,7 +273,11 @@ impl Classifier {
         let places = gazetteer::parse(src.gazetteer.0, src.gazetteer.1, &geo, &mut issues);
         let taxonomy = Taxonomy::parse(src.taxonomy.0, src.taxonomy.1, &geo, &mut issues);
         let s = &settings.places;
-        if !(s.title_weight > 0.0 && s.dateline_weight > 0.0 && s.lead_weight > 0.0)
+        // `> 0.0` is false for NaN too, so NaN weights are rejected.
+        let weights_positive = [s.title_weight, s.dateline_weight, s.lead_weight]
+            .iter()
+            .all(|w| *w > 0.0);
+        if !weights_positive
             || !(0.0..=1.0).contains(&s.ambiguous_alone)
             || !(0.0..=1.0).contains(&s.weak_factor)
             || !(0.0..=1.0).contains(&s.min_relative)
