@@ -68,6 +68,10 @@ pub struct RunArgs {
     /// Log line format on stderr. Levels come from RUST_LOG (default `info`).
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Benchmark ceiling only (scripts/bench-worker.sh): copy records to the output
+    /// topic unchanged, without parsing or classifying.
+    #[arg(long, hide = true)]
+    pub passthrough: bool,
 }
 
 fn env_help() -> String {
@@ -214,7 +218,16 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         print!("{}", config.to_toml());
         return Ok(ExitCode::SUCCESS);
     }
-    let classifier = Arc::new(build_classifier(&config).context("building the classifier")?);
+    let classifier = if args.passthrough {
+        warn!(
+            "--passthrough: records are copied unchanged, nothing is classified (benchmark mode)"
+        );
+        None
+    } else {
+        Some(Arc::new(
+            build_classifier(&config).context("building the classifier")?,
+        ))
+    };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -224,7 +237,10 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
     let token = CancellationToken::new();
     let result = runtime.block_on(async {
         tokio::spawn(watch_signals(token.clone()));
-        dateline_worker::run(config, classifier, token).await
+        match classifier {
+            Some(c) => dateline_worker::run(config, c, token).await,
+            None => dateline_worker::run_passthrough(config, token).await,
+        }
     });
     // Blocking tasks still running (a consumer close stuck on a dead cluster)
     // must not keep the process alive.

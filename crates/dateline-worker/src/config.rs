@@ -1,0 +1,1430 @@
+//! The worker's configuration: one serde tree, layered and validated before any
+//! connection opens.
+//!
+//! Why a module of its own: every setting the worker reads lives here, with its
+//! default and the reason for that default, so an operator reads one file to know
+//! what can be tuned. Layers, lowest first:
+//!
+//! 1. embedded defaults (the `default_*` functions below),
+//! 2. a TOML file (`dateline run --config FILE`), unknown keys rejected,
+//! 3. environment variables `DATELINE_<SECTION>_<KEY>` (see [`ENV_KEYS`]),
+//! 4. command-line flags (the CLI maps each flag to a key and calls [`Config::set`]).
+//!
+//! [`Config::validate`] then reports every problem at once, each with its key, so a
+//! bad deployment fails with the whole list instead of one error per restart.
+//!
+//! Secrets (SASL password, TLS key password) are never part of the tree: the tree
+//! names an environment variable or a file, and the value is read into a
+//! [`Secret`] only when the Kafka clients are built. `Secret` has no `Display`
+//! and its `Debug` prints a placeholder.
+
+use dateline_classify::Settings;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration of `dateline run`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub kafka: KafkaConfig,
+    #[serde(default)]
+    pub input: InputConfig,
+    #[serde(default)]
+    pub output: OutputConfig,
+    #[serde(default)]
+    pub pipeline: PipelineConfig,
+    #[serde(default)]
+    pub shutdown: ShutdownConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub classifier: ClassifierConfig,
+}
+
+/// `[kafka]`: where to read, where to write, how to connect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Bootstrap servers, comma-separated (`host:port,host:port`).
+    #[serde(default = "default_brokers")]
+    pub brokers: String,
+    /// Consumer group. Workers with the same group split the input partitions.
+    #[serde(default = "default_group_id")]
+    pub group_id: String,
+    /// Topics to consume. No default: a worker must be told what to read.
+    #[serde(default)]
+    pub input_topics: Vec<String>,
+    /// Topic for enriched records. No default.
+    #[serde(default)]
+    pub output_topic: String,
+    /// Topic for records that cannot be classified. No default.
+    #[serde(default)]
+    pub dlq_topic: String,
+    #[serde(default = "default_client_id")]
+    pub client_id: String,
+    #[serde(default)]
+    pub security: SecurityConfig,
+    /// librdkafka consumer properties, passed through (e.g. `"fetch.min.bytes" = 1`).
+    /// Properties that would break the delivery guarantees are rejected.
+    #[serde(default)]
+    pub consumer: BTreeMap<String, toml::Value>,
+    /// librdkafka producer properties, passed through (e.g. `"compression.type" = "lz4"`).
+    #[serde(default)]
+    pub producer: BTreeMap<String, toml::Value>,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        KafkaConfig {
+            brokers: default_brokers(),
+            group_id: default_group_id(),
+            input_topics: Vec::new(),
+            output_topic: String::new(),
+            dlq_topic: String::new(),
+            client_id: default_client_id(),
+            security: SecurityConfig::default(),
+            consumer: BTreeMap::new(),
+            producer: BTreeMap::new(),
+        }
+    }
+}
+
+/// The broker of `scripts/kafka-local.sh start`.
+fn default_brokers() -> String {
+    "127.0.0.1:9092".to_owned()
+}
+
+/// One group per deployment; the name of the program is the obvious one.
+fn default_group_id() -> String {
+    "dateline".to_owned()
+}
+
+/// Shown in broker logs and quotas.
+fn default_client_id() -> String {
+    "dateline".to_owned()
+}
+
+/// `security.protocol` of librdkafka.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityProtocol {
+    #[default]
+    Plaintext,
+    Ssl,
+    SaslPlaintext,
+    SaslSsl,
+}
+
+impl SecurityProtocol {
+    pub fn as_librdkafka(self) -> &'static str {
+        match self {
+            SecurityProtocol::Plaintext => "plaintext",
+            SecurityProtocol::Ssl => "ssl",
+            SecurityProtocol::SaslPlaintext => "sasl_plaintext",
+            SecurityProtocol::SaslSsl => "sasl_ssl",
+        }
+    }
+
+    pub fn uses_sasl(self) -> bool {
+        matches!(
+            self,
+            SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl
+        )
+    }
+
+    pub fn uses_tls(self) -> bool {
+        matches!(self, SecurityProtocol::Ssl | SecurityProtocol::SaslSsl)
+    }
+}
+
+/// `sasl.mechanism` of librdkafka (the ones dateline supports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaslMechanism {
+    #[serde(rename = "PLAIN")]
+    Plain,
+    #[serde(rename = "SCRAM-SHA-256")]
+    ScramSha256,
+    #[serde(rename = "SCRAM-SHA-512")]
+    ScramSha512,
+}
+
+impl SaslMechanism {
+    pub fn as_librdkafka(self) -> &'static str {
+        match self {
+            SaslMechanism::Plain => "PLAIN",
+            SaslMechanism::ScramSha256 => "SCRAM-SHA-256",
+            SaslMechanism::ScramSha512 => "SCRAM-SHA-512",
+        }
+    }
+}
+
+/// `[kafka.security]`: TLS and SASL. Passwords come from an environment variable or
+/// a file, never from the config itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    #[serde(default)]
+    pub protocol: SecurityProtocol,
+    pub sasl_mechanism: Option<SaslMechanism>,
+    pub username: Option<String>,
+    /// Name of the environment variable holding the SASL password.
+    pub password_env: Option<String>,
+    /// File holding the SASL password (a trailing newline is ignored).
+    pub password_file: Option<PathBuf>,
+    /// CA bundle to verify the brokers (PEM). Default: the system store.
+    pub ssl_ca_location: Option<PathBuf>,
+    /// Client certificate for mutual TLS (PEM).
+    pub ssl_certificate_location: Option<PathBuf>,
+    /// Client private key for mutual TLS (PEM).
+    pub ssl_key_location: Option<PathBuf>,
+    /// Environment variable holding the private key's password.
+    pub ssl_key_password_env: Option<String>,
+    /// File holding the private key's password.
+    pub ssl_key_password_file: Option<PathBuf>,
+    /// Verify the broker host name against its certificate (librdkafka default: on).
+    #[serde(default = "default_true")]
+    pub ssl_endpoint_identification: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A secret read from the environment or a file. Never displayed: `Debug` prints a
+/// placeholder and there is no `Display`, so it cannot end up in a log line or an
+/// error message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The value, for handing to librdkafka only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl SecurityConfig {
+    /// The SASL password, read from `password_env` or `password_file`.
+    pub fn password(&self) -> Result<Option<Secret>, ConfigIssue> {
+        read_secret(
+            "kafka.security.password_env",
+            self.password_env.as_deref(),
+            "kafka.security.password_file",
+            self.password_file.as_deref(),
+        )
+    }
+
+    /// The TLS private key password, read from `ssl_key_password_env` or `_file`.
+    pub fn ssl_key_password(&self) -> Result<Option<Secret>, ConfigIssue> {
+        read_secret(
+            "kafka.security.ssl_key_password_env",
+            self.ssl_key_password_env.as_deref(),
+            "kafka.security.ssl_key_password_file",
+            self.ssl_key_password_file.as_deref(),
+        )
+    }
+}
+
+/// Reads a secret from exactly one of an environment variable or a file. Error
+/// messages name the variable or the file, never the content.
+fn read_secret(
+    env_key: &str,
+    env: Option<&str>,
+    file_key: &str,
+    file: Option<&Path>,
+) -> Result<Option<Secret>, ConfigIssue> {
+    match (env, file) {
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(ConfigIssue::new(
+            env_key,
+            format!("give either {env_key} or {file_key}, not both"),
+        )),
+        (Some(var), None) => match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(Secret(v))),
+            Ok(_) => Err(ConfigIssue::new(
+                env_key,
+                format!("environment variable {var} is empty"),
+            )),
+            Err(std::env::VarError::NotPresent) => Err(ConfigIssue::new(
+                env_key,
+                format!("environment variable {var} is not set"),
+            )),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigIssue::new(
+                env_key,
+                format!("environment variable {var} is not valid UTF-8"),
+            )),
+        },
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(v) => {
+                let v = v.strip_suffix('\n').unwrap_or(&v);
+                let v = v.strip_suffix('\r').unwrap_or(v);
+                if v.is_empty() {
+                    Err(ConfigIssue::new(
+                        file_key,
+                        format!("{} is empty", path.display()),
+                    ))
+                } else {
+                    Ok(Some(Secret(v.to_owned())))
+                }
+            }
+            // The io::Error says why (not found, permission denied); it never
+            // contains the file's content.
+            Err(e) => Err(ConfigIssue::new(
+                file_key,
+                format!("cannot read {}: {e}", path.display()),
+            )),
+        },
+    }
+}
+
+/// How input message values are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormatConfig {
+    /// The article JSON object (`body` required).
+    #[default]
+    Json,
+    /// The whole value is the article text.
+    Text,
+}
+
+impl From<InputFormatConfig> for dateline_classify::InputFormat {
+    fn from(f: InputFormatConfig) -> Self {
+        match f {
+            InputFormatConfig::Json => dateline_classify::InputFormat::Json,
+            InputFormatConfig::Text => dateline_classify::InputFormat::Text,
+        }
+    }
+}
+
+/// `[input]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    #[serde(default)]
+    pub format: InputFormatConfig,
+    /// A larger input record is dead-lettered as `oversize`.
+    #[serde(default = "default_max_record_bytes")]
+    pub max_record_bytes: usize,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            format: InputFormatConfig::default(),
+            max_record_bytes: default_max_record_bytes(),
+        }
+    }
+}
+
+/// 512 KiB: half of Kafka's default 1 MB message size, so the enriched record
+/// (the body plus classification) still fits the output topic's default limit.
+/// News articles are 2-20 KB; anything near this size is not an article.
+fn default_max_record_bytes() -> usize {
+    512 * 1024
+}
+
+/// `[output]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Copy the article body into the enriched record.
+    #[serde(default = "default_true")]
+    pub include_body: bool,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig { include_body: true }
+    }
+}
+
+/// `[pipeline]`: concurrency and memory bounds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Messages consumed but not yet committable (output not acknowledged, or
+    /// waiting behind a lower offset). Also the bound on re-processing after a crash.
+    #[serde(default = "default_max_in_flight_messages")]
+    pub max_in_flight_messages: usize,
+    /// Input bytes of those messages.
+    #[serde(default = "default_max_in_flight_bytes")]
+    pub max_in_flight_bytes: usize,
+    /// How long consumption may wait for room in the budget before the assigned
+    /// partitions are paused.
+    #[serde(default = "default_pause_after_ms")]
+    pub pause_after_ms: u64,
+    /// Classification threads. Omitted: one per core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classify_threads: Option<usize>,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig {
+            max_in_flight_messages: default_max_in_flight_messages(),
+            max_in_flight_bytes: default_max_in_flight_bytes(),
+            pause_after_ms: default_pause_after_ms(),
+            classify_threads: None,
+        }
+    }
+}
+
+/// 2,000: enough to keep the producer's batches full at the worker's measured
+/// ~20k articles/s with a ~50 ms produce round trip (acks=all), i.e. 1,000 in
+/// flight, doubled for slack. It also bounds the duplicates after a `kill -9`.
+fn default_max_in_flight_messages() -> usize {
+    2_000
+}
+
+/// 64 MiB: 2,000 articles of 32 KB, a generous article size. With the consumer
+/// prefetch (kafka.consumer `queued.max.messages.kbytes`, 16 MiB by default here)
+/// and the producer copies this keeps RSS well under 300 MB under overload.
+fn default_max_in_flight_bytes() -> usize {
+    64 * 1024 * 1024
+}
+
+/// 1 s. Until then the worker simply stops polling and librdkafka's bounded
+/// prefetch is the buffer; after it, the partitions are paused so polling can
+/// continue (rebalances are served, the group membership is kept) at the cost of
+/// fetching the dropped prefetch again on resume. 1 s delays a rebalance by at
+/// most that much and is far below `max.poll.interval.ms` (300 s).
+fn default_pause_after_ms() -> u64 {
+    1_000
+}
+
+/// `[shutdown]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownConfig {
+    /// On SIGTERM: how long to wait for in-flight records before the final commit.
+    #[serde(default = "default_drain_timeout_ms")]
+    pub drain_timeout_ms: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        ShutdownConfig {
+            drain_timeout_ms: default_drain_timeout_ms(),
+        }
+    }
+}
+
+/// 20 s: under Kubernetes' default 30 s grace period, leaving time for the final
+/// commit and leaving the group before SIGKILL.
+fn default_drain_timeout_ms() -> u64 {
+    20_000
+}
+
+/// `[metrics]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Where `/metrics`, `/healthz` and `/readyz` are served. Port 0 picks a free port
+    /// (logged at start-up).
+    #[serde(default = "default_metrics_addr")]
+    pub addr: SocketAddr,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            addr: default_metrics_addr(),
+        }
+    }
+}
+
+/// 9898: the port the project's deploy files (Dockerfile, compose, Kubernetes,
+/// Prometheus) use. Loopback unless told otherwise: a container sets
+/// `0.0.0.0:9898` (the image does, through `DATELINE_METRICS_ADDR`).
+fn default_metrics_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 9898))
+}
+
+/// `[classifier]`: the taxonomy file and scoring settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifierConfig {
+    /// A taxonomy TOML replacing the bundled one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxonomy: Option<PathBuf>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// One problem with the configuration, tied to its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigIssue {
+    /// Dotted key (`kafka.input_topics`) or the environment variable name.
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigIssue {
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigIssue {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+/// Every problem found, in the order the layers were read. Displays one per line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigErrors(pub Vec<ConfigIssue>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(
+            f,
+            "{n} configuration error{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for issue in &self.0 {
+            writeln!(f, "  {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Keys settable through the environment and [`Config::set`]. The environment
+/// variable of a key is `DATELINE_` + the key upper-cased with dots as
+/// underscores: `kafka.brokers` → `DATELINE_KAFKA_BROKERS`. Lists are comma-separated.
+pub const ENV_KEYS: &[&str] = &[
+    "kafka.brokers",
+    "kafka.group_id",
+    "kafka.input_topics",
+    "kafka.output_topic",
+    "kafka.dlq_topic",
+    "kafka.client_id",
+    "kafka.security.protocol",
+    "kafka.security.sasl_mechanism",
+    "kafka.security.username",
+    "kafka.security.password_env",
+    "kafka.security.password_file",
+    "kafka.security.ssl_ca_location",
+    "kafka.security.ssl_certificate_location",
+    "kafka.security.ssl_key_location",
+    "kafka.security.ssl_key_password_env",
+    "kafka.security.ssl_key_password_file",
+    "kafka.security.ssl_endpoint_identification",
+    "input.format",
+    "input.max_record_bytes",
+    "output.include_body",
+    "pipeline.max_in_flight_messages",
+    "pipeline.max_in_flight_bytes",
+    "pipeline.pause_after_ms",
+    "pipeline.classify_threads",
+    "shutdown.drain_timeout_ms",
+    "metrics.addr",
+    "classifier.taxonomy",
+];
+
+/// Prefix of every dateline environment variable.
+pub const ENV_PREFIX: &str = "DATELINE_";
+
+/// The environment variable of a key.
+pub fn env_var_name(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.replace('.', "_").to_ascii_uppercase())
+}
+
+/// librdkafka's default `max.poll.interval.ms`.
+const LIBRDKAFKA_MAX_POLL_INTERVAL_MS: u64 = 300_000;
+
+/// librdkafka's default `message.max.bytes`.
+const LIBRDKAFKA_MESSAGE_MAX_BYTES: usize = 1_000_000;
+
+/// Room for the dead-letter headers (kind, message, source) and record framing.
+pub(crate) const DLQ_OVERHEAD_BYTES: usize = 4 * 1024;
+
+/// Consumer properties dateline sets itself, and why a user may not.
+const CONSUMER_MANAGED: &[(&str, &str)] = &[
+    ("bootstrap.servers", "set kafka.brokers"),
+    ("metadata.broker.list", "set kafka.brokers"),
+    ("group.id", "set kafka.group_id"),
+    ("client.id", "set kafka.client_id"),
+    (
+        "enable.auto.offset.store",
+        "dateline stores an offset only after its output is acknowledged; storing on consume would lose records",
+    ),
+    (
+        "enable.auto.commit",
+        "dateline commits the offsets it stored in the background; tune auto.commit.interval.ms instead",
+    ),
+    ("enable.partition.eof", "managed by dateline"),
+];
+
+/// Producer properties dateline sets itself.
+const PRODUCER_MANAGED: &[(&str, &str)] = &[
+    ("bootstrap.servers", "set kafka.brokers"),
+    ("metadata.broker.list", "set kafka.brokers"),
+    ("client.id", "set kafka.client_id"),
+    (
+        "transactional.id",
+        "transactions are not supported; dateline is at-least-once",
+    ),
+    (
+        "delivery.report.only.error",
+        "dateline needs every delivery report to move offsets forward",
+    ),
+    ("dr_cb", "managed by dateline"),
+    ("dr_msg_cb", "managed by dateline"),
+];
+
+/// Properties that belong in `[kafka.security]` (so secrets never sit in a table
+/// that is echoed by `--check`).
+const SECURITY_KEYS: &[&str] = &[
+    "security.protocol",
+    "sasl.mechanism",
+    "sasl.mechanisms",
+    "sasl.username",
+    "sasl.password",
+    "ssl.ca.location",
+    "ssl.certificate.location",
+    "ssl.key.location",
+    "ssl.key.password",
+    "ssl.keystore.password",
+    "ssl.endpoint.identification.algorithm",
+];
+
+impl Config {
+    /// Reads a TOML file over the embedded defaults. Unknown keys are errors, with
+    /// the line and column.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigErrors(vec![ConfigIssue::new(
+                "--config",
+                format!("cannot read {}: {e}", path.display()),
+            )])
+        })?;
+        Config::from_toml(&text).map_err(|mut e| {
+            for issue in &mut e.0 {
+                issue.key = format!("{}: {}", path.display(), issue.key);
+            }
+            e
+        })
+    }
+
+    /// Parses TOML text over the embedded defaults.
+    pub fn from_toml(text: &str) -> Result<Config, ConfigErrors> {
+        toml::from_str(text).map_err(|e| {
+            // toml's message names the key and the place ("unknown field `x`,
+            // expected one of ..." with line and column).
+            let key = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!("line {line}")
+                })
+                .unwrap_or_else(|| "config".to_owned());
+            ConfigErrors(vec![ConfigIssue::new(key, e.message().to_owned())])
+        })
+    }
+
+    /// Applies `DATELINE_*` variables from `vars` (normally `std::env::vars()`).
+    /// Unknown variables under a known section (`DATELINE_KAFKA_BROKER`, a typo)
+    /// are errors; other `DATELINE_*` names are left alone.
+    pub fn apply_env<I>(&mut self, vars: I) -> Result<(), ConfigErrors>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        const SECTIONS: &[&str] = &[
+            "KAFKA_",
+            "INPUT_",
+            "OUTPUT_",
+            "PIPELINE_",
+            "SHUTDOWN_",
+            "METRICS_",
+            "CLASSIFIER_",
+        ];
+        let mut vars: Vec<(String, String)> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .collect();
+        vars.sort();
+        let mut issues = Vec::new();
+        // Variables named as secret holders are not settings.
+        let secret_vars: Vec<String> = [
+            self.kafka.security.password_env.clone(),
+            self.kafka.security.ssl_key_password_env.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(
+            vars.iter()
+                .filter(|(k, _)| k.ends_with("_PASSWORD_ENV"))
+                .map(|(_, v)| v.clone()),
+        )
+        .collect();
+        for (name, value) in &vars {
+            if let Some(key) = ENV_KEYS.iter().find(|k| env_var_name(k) == *name) {
+                if let Err(message) = self.set(key, value) {
+                    issues.push(ConfigIssue::new(name.clone(), message));
+                }
+            } else if secret_vars.iter().any(|s| s == name) {
+                continue;
+            } else if SECTIONS
+                .iter()
+                .any(|s| name[ENV_PREFIX.len()..].starts_with(s))
+            {
+                issues.push(ConfigIssue::new(
+                    name.clone(),
+                    "unknown setting (see `dateline run --help` for the list of DATELINE_* variables)",
+                ));
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(issues))
+        }
+    }
+
+    /// Sets one key of [`ENV_KEYS`] from its string form (environment and flags).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, String> {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{value}` is not {what}"))
+        }
+        fn enum_value<T: serde::de::DeserializeOwned>(value: &str) -> Result<T, String> {
+            T::deserialize(toml::Value::String(value.trim().to_owned()))
+                .map_err(|e| e.message().to_owned())
+        }
+        fn opt_string(value: &str) -> Option<String> {
+            let v = value.trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        }
+        fn opt_path(value: &str) -> Option<PathBuf> {
+            opt_string(value).map(PathBuf::from)
+        }
+        let sec = &mut self.kafka.security;
+        match key {
+            "kafka.brokers" => self.kafka.brokers = value.trim().to_owned(),
+            "kafka.group_id" => self.kafka.group_id = value.trim().to_owned(),
+            "kafka.input_topics" => {
+                self.kafka.input_topics = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }
+            "kafka.output_topic" => self.kafka.output_topic = value.trim().to_owned(),
+            "kafka.dlq_topic" => self.kafka.dlq_topic = value.trim().to_owned(),
+            "kafka.client_id" => self.kafka.client_id = value.trim().to_owned(),
+            "kafka.security.protocol" => sec.protocol = enum_value(value)?,
+            "kafka.security.sasl_mechanism" => {
+                sec.sasl_mechanism = if value.trim().is_empty() {
+                    None
+                } else {
+                    Some(enum_value(value)?)
+                }
+            }
+            "kafka.security.username" => sec.username = opt_string(value),
+            "kafka.security.password_env" => sec.password_env = opt_string(value),
+            "kafka.security.password_file" => sec.password_file = opt_path(value),
+            "kafka.security.ssl_ca_location" => sec.ssl_ca_location = opt_path(value),
+            "kafka.security.ssl_certificate_location" => {
+                sec.ssl_certificate_location = opt_path(value)
+            }
+            "kafka.security.ssl_key_location" => sec.ssl_key_location = opt_path(value),
+            "kafka.security.ssl_key_password_env" => sec.ssl_key_password_env = opt_string(value),
+            "kafka.security.ssl_key_password_file" => sec.ssl_key_password_file = opt_path(value),
+            "kafka.security.ssl_endpoint_identification" => {
+                sec.ssl_endpoint_identification = parse(value, "true or false")?
+            }
+            "input.format" => self.input.format = enum_value(value)?,
+            "input.max_record_bytes" => {
+                self.input.max_record_bytes = parse(value, "a number of bytes")?
+            }
+            "output.include_body" => self.output.include_body = parse(value, "true or false")?,
+            "pipeline.max_in_flight_messages" => {
+                self.pipeline.max_in_flight_messages = parse(value, "a number of messages")?
+            }
+            "pipeline.max_in_flight_bytes" => {
+                self.pipeline.max_in_flight_bytes = parse(value, "a number of bytes")?
+            }
+            "pipeline.pause_after_ms" => {
+                self.pipeline.pause_after_ms = parse(value, "a number of milliseconds")?
+            }
+            "pipeline.classify_threads" => {
+                self.pipeline.classify_threads = if value.trim().is_empty() {
+                    None
+                } else {
+                    Some(parse(value, "a number of threads")?)
+                }
+            }
+            "shutdown.drain_timeout_ms" => {
+                self.shutdown.drain_timeout_ms = parse(value, "a number of milliseconds")?
+            }
+            "metrics.addr" => self.metrics.addr = parse(value, "a socket address (host:port)")?,
+            "classifier.taxonomy" => self.classifier.taxonomy = opt_path(value),
+            _ => return Err(format!("unknown key `{key}`")),
+        }
+        Ok(())
+    }
+
+    /// Checks everything that can be checked without a broker, and reports every
+    /// problem with its key.
+    pub fn validate(&self) -> Result<(), ConfigErrors> {
+        let mut issues = Vec::new();
+        let mut err = |key: &str, message: String| issues.push(ConfigIssue::new(key, message));
+        let k = &self.kafka;
+
+        if k.brokers.trim().is_empty() {
+            err("kafka.brokers", "at least one broker (host:port)".into());
+        } else if k.brokers.split(',').any(|b| b.trim().is_empty()) {
+            err("kafka.brokers", format!("empty entry in `{}`", k.brokers));
+        }
+        if k.group_id.trim().is_empty() {
+            err("kafka.group_id", "must not be empty".into());
+        }
+        if k.client_id.trim().is_empty() {
+            err("kafka.client_id", "must not be empty".into());
+        }
+        if k.input_topics.is_empty() {
+            err("kafka.input_topics", "at least one topic".into());
+        }
+        for (i, t) in k.input_topics.iter().enumerate() {
+            if let Err(m) = check_topic_name(t) {
+                err("kafka.input_topics", format!("`{t}`: {m}"));
+            }
+            if k.input_topics[..i].contains(t) {
+                err("kafka.input_topics", format!("`{t}` is listed twice"));
+            }
+        }
+        if k.output_topic.is_empty() {
+            err("kafka.output_topic", "required".into());
+        } else if let Err(m) = check_topic_name(&k.output_topic) {
+            err("kafka.output_topic", format!("`{}`: {m}", k.output_topic));
+        } else if k.input_topics.contains(&k.output_topic) {
+            err(
+                "kafka.output_topic",
+                format!(
+                    "`{}` is also an input topic: the worker would consume its own output",
+                    k.output_topic
+                ),
+            );
+        }
+        if k.dlq_topic.is_empty() {
+            err("kafka.dlq_topic", "required".into());
+        } else if let Err(m) = check_topic_name(&k.dlq_topic) {
+            err("kafka.dlq_topic", format!("`{}`: {m}", k.dlq_topic));
+        } else if k.input_topics.contains(&k.dlq_topic) {
+            err(
+                "kafka.dlq_topic",
+                format!(
+                    "`{}` is also an input topic: dead letters would be consumed again",
+                    k.dlq_topic
+                ),
+            );
+        } else if k.dlq_topic == k.output_topic {
+            err(
+                "kafka.dlq_topic",
+                "must differ from kafka.output_topic".into(),
+            );
+        }
+
+        // Security.
+        let s = &k.security;
+        if s.protocol.uses_sasl() {
+            if s.sasl_mechanism.is_none() {
+                err(
+                    "kafka.security.sasl_mechanism",
+                    format!(
+                        "required with protocol {} (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)",
+                        s.protocol.as_librdkafka()
+                    ),
+                );
+            }
+            if s.username.as_deref().is_none_or(|u| u.is_empty()) {
+                err(
+                    "kafka.security.username",
+                    format!("required with protocol {}", s.protocol.as_librdkafka()),
+                );
+            }
+            match s.password() {
+                Ok(Some(_)) => {}
+                Ok(None) => err(
+                    "kafka.security.password_env",
+                    format!(
+                        "a SASL password is required with protocol {}: set password_env or password_file",
+                        s.protocol.as_librdkafka()
+                    ),
+                ),
+                Err(issue) => issues_push(&mut err, issue),
+            }
+        } else {
+            for (key, set) in [
+                ("kafka.security.sasl_mechanism", s.sasl_mechanism.is_some()),
+                ("kafka.security.username", s.username.is_some()),
+                ("kafka.security.password_env", s.password_env.is_some()),
+                ("kafka.security.password_file", s.password_file.is_some()),
+            ] {
+                if set {
+                    err(
+                        key,
+                        format!(
+                            "only used with protocol sasl_plaintext or sasl_ssl, not {}",
+                            s.protocol.as_librdkafka()
+                        ),
+                    );
+                }
+            }
+        }
+        let tls_files = [
+            ("kafka.security.ssl_ca_location", &s.ssl_ca_location),
+            (
+                "kafka.security.ssl_certificate_location",
+                &s.ssl_certificate_location,
+            ),
+            ("kafka.security.ssl_key_location", &s.ssl_key_location),
+        ];
+        if s.protocol.uses_tls() {
+            for (key, path) in tls_files {
+                if let Some(p) = path {
+                    if !p.is_file() {
+                        err(key, format!("{} is not a readable file", p.display()));
+                    }
+                }
+            }
+            if s.ssl_certificate_location.is_some() != s.ssl_key_location.is_some() {
+                err(
+                    "kafka.security.ssl_key_location",
+                    "mutual TLS needs both ssl_certificate_location and ssl_key_location".into(),
+                );
+            }
+            if let Err(issue) = s.ssl_key_password() {
+                issues_push(&mut err, issue);
+            }
+        } else {
+            for (key, path) in tls_files {
+                if path.is_some() {
+                    err(
+                        key,
+                        format!(
+                            "only used with protocol ssl or sasl_ssl, not {}",
+                            s.protocol.as_librdkafka()
+                        ),
+                    );
+                }
+            }
+            if s.ssl_key_password_env.is_some() || s.ssl_key_password_file.is_some() {
+                err(
+                    "kafka.security.ssl_key_password_env",
+                    format!(
+                        "only used with protocol ssl or sasl_ssl, not {}",
+                        s.protocol.as_librdkafka()
+                    ),
+                );
+            }
+        }
+
+        // Passthrough properties.
+        for (table, props, managed) in [
+            ("kafka.consumer", &k.consumer, CONSUMER_MANAGED),
+            ("kafka.producer", &k.producer, PRODUCER_MANAGED),
+        ] {
+            for (name, value) in props {
+                let key = format!("{table}.\"{name}\"");
+                let value = match property_value(value) {
+                    Ok(v) => v,
+                    Err(m) => {
+                        err(&key, m);
+                        continue;
+                    }
+                };
+                if let Some((_, why)) = managed.iter().find(|(m, _)| m == name) {
+                    err(&key, format!("cannot be overridden: {why}"));
+                    continue;
+                }
+                if SECURITY_KEYS.contains(&name.as_str()) {
+                    err(&key, "set it in [kafka.security] (secrets come from password_env or password_file)".into());
+                    continue;
+                }
+                if table == "kafka.producer" {
+                    if let Some(m) = producer_guarantee_violation(name, &value) {
+                        err(&key, m);
+                        continue;
+                    }
+                }
+                // librdkafka's own check of the name and value, one property at a
+                // time so every bad one is reported. No client is created.
+                if let Err(e) = rdkafka::ClientConfig::new()
+                    .set(name.as_str(), value.as_str())
+                    .create_native_config()
+                {
+                    let m = match e {
+                        rdkafka::error::KafkaError::ClientConfig(_, desc, _, _) => desc,
+                        other => other.to_string(),
+                    };
+                    err(&key, m);
+                }
+            }
+        }
+
+        // Sizes.
+        let max_message = self.producer_message_max_bytes();
+        if self.input.max_record_bytes == 0 {
+            err("input.max_record_bytes", "must be at least 1".into());
+        } else if self.input.max_record_bytes + DLQ_OVERHEAD_BYTES > max_message {
+            err(
+                "input.max_record_bytes",
+                format!(
+                    "{} does not fit a dead-letter record under the producer's message.max.bytes ({max_message}) \
+                     with {DLQ_OVERHEAD_BYTES} bytes for headers",
+                    self.input.max_record_bytes
+                ),
+            );
+        }
+        let p = &self.pipeline;
+        if p.max_in_flight_messages == 0 || p.max_in_flight_messages > 1_000_000 {
+            err(
+                "pipeline.max_in_flight_messages",
+                "must be between 1 and 1000000".into(),
+            );
+        }
+        if p.max_in_flight_bytes < self.input.max_record_bytes {
+            err(
+                "pipeline.max_in_flight_bytes",
+                format!(
+                    "{} is less than input.max_record_bytes ({}): one record must fit",
+                    p.max_in_flight_bytes, self.input.max_record_bytes
+                ),
+            );
+        } else if p.max_in_flight_bytes > 1 << 40 {
+            err(
+                "pipeline.max_in_flight_bytes",
+                "must be at most 1 TiB".into(),
+            );
+        }
+        let max_poll = self
+            .kafka
+            .consumer
+            .get("max.poll.interval.ms")
+            .and_then(|v| property_value(v).ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(LIBRDKAFKA_MAX_POLL_INTERVAL_MS);
+        if p.pause_after_ms > max_poll / 2 {
+            err(
+                "pipeline.pause_after_ms",
+                format!(
+                    "{} is more than half of the consumer's max.poll.interval.ms ({max_poll}): \
+                     a stalled worker would be removed from the group",
+                    p.pause_after_ms
+                ),
+            );
+        }
+        if let Some(n) = p.classify_threads {
+            if n == 0 || n > 1024 {
+                err(
+                    "pipeline.classify_threads",
+                    "must be between 1 and 1024 (omit it for one per core)".into(),
+                );
+            }
+        }
+        if let Some(path) = &self.classifier.taxonomy {
+            if !path.is_file() {
+                err(
+                    "classifier.taxonomy",
+                    format!("{} is not a readable file", path.display()),
+                );
+            }
+        }
+
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(issues))
+        }
+    }
+
+    /// The producer's `message.max.bytes`, as configured or librdkafka's default.
+    pub fn producer_message_max_bytes(&self) -> usize {
+        self.kafka
+            .producer
+            .get("message.max.bytes")
+            .and_then(|v| property_value(v).ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(LIBRDKAFKA_MESSAGE_MAX_BYTES)
+    }
+
+    /// Number of classification threads to start.
+    pub fn classify_threads(&self) -> usize {
+        self.pipeline.classify_threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+    }
+
+    /// The effective configuration as TOML (for `dateline run --check`). Holds no
+    /// secret: the tree only names where secrets come from.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))
+    }
+}
+
+fn issues_push(err: &mut impl FnMut(&str, String), issue: ConfigIssue) {
+    err(&issue.key, issue.message);
+}
+
+/// A passthrough value as librdkafka wants it: a string.
+pub(crate) fn property_value(v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        _ => Err("must be a string, a number or a boolean".into()),
+    }
+}
+
+/// A producer override that would break "acknowledged by every in-sync replica,
+/// written once per send, in order".
+fn producer_guarantee_violation(name: &str, value: &str) -> Option<String> {
+    let v = value.trim().to_ascii_lowercase();
+    match name {
+        "enable.idempotence" if v != "true" => Some(
+            "must stay true: without the idempotent producer a retry can duplicate or reorder records".into(),
+        ),
+        "acks" | "request.required.acks" if v != "all" && v != "-1" => Some(format!(
+            "must be all (or -1): with acks={value} an acknowledged record can be lost when a broker fails, \
+             and its input offset would already be committed"
+        )),
+        "max.in.flight.requests.per.connection" | "max.in.flight" => match v.parse::<u32>() {
+            Ok(n) if (1..=5).contains(&n) => None,
+            _ => Some("must be between 1 and 5 (the idempotent producer's limit for ordered delivery)".into()),
+        },
+        "retries" | "message.send.max.retries" if v == "0" => Some(
+            "must be above 0: librdkafka's retries are what keeps records in order across broker errors".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Kafka's topic name rule: 1-249 of `[a-zA-Z0-9._-]`, not `.` or `..`.
+fn check_topic_name(t: &str) -> Result<(), String> {
+    if t.is_empty() {
+        return Err("empty topic name".into());
+    }
+    if t.len() > 249 {
+        return Err("longer than 249 characters".into());
+    }
+    if t == "." || t == ".." {
+        return Err("not a valid topic name".into());
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "character {c:?} is not allowed in a topic name (use a-z A-Z 0-9 . _ -)"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> Config {
+        let mut c = Config::default();
+        c.kafka.input_topics = vec!["in".into()];
+        c.kafka.output_topic = "out".into();
+        c.kafka.dlq_topic = "dlq".into();
+        c
+    }
+
+    fn keys(e: ConfigErrors) -> Vec<String> {
+        e.0.into_iter().map(|i| i.key).collect()
+    }
+
+    #[test]
+    fn defaults_need_topics_and_report_all_missing() {
+        let e = Config::default().validate().unwrap_err();
+        assert_eq!(
+            keys(e.clone()),
+            [
+                "kafka.input_topics",
+                "kafka.output_topic",
+                "kafka.dlq_topic"
+            ]
+        );
+        assert!(
+            e.to_string()
+                .contains("kafka.input_topics: at least one topic"),
+            "{e}"
+        );
+        minimal().validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_a_line() {
+        let e = Config::from_toml("[kafka]\nbrokerz = \"x\"\n").unwrap_err();
+        assert_eq!(e.0[0].key, "line 2");
+        assert!(e.0[0].message.contains("unknown field `brokerz`"), "{e}");
+        assert!(Config::from_toml("[pipeline]\nmax_in_flight = 3").is_err());
+        assert!(Config::from_toml("[classifier.settings]\nmax_text_bytez = 3").is_err());
+    }
+
+    #[test]
+    fn file_then_env_then_flags() {
+        let mut c = Config::from_toml(
+            r#"
+            [kafka]
+            brokers = "file:9092"
+            input_topics = ["a"]
+            output_topic = "o"
+            dlq_topic = "d"
+            [pipeline]
+            max_in_flight_messages = 10
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.pipeline.max_in_flight_bytes,
+            default_max_in_flight_bytes()
+        );
+        c.apply_env([
+            ("DATELINE_KAFKA_BROKERS".to_owned(), "env:9092".to_owned()),
+            ("DATELINE_KAFKA_INPUT_TOPICS".to_owned(), "x, y".to_owned()),
+            ("DATELINE_TEST_BROKERS".to_owned(), "ignored".to_owned()),
+            ("PATH".to_owned(), "/bin".to_owned()),
+        ])
+        .unwrap();
+        assert_eq!(c.kafka.brokers, "env:9092");
+        assert_eq!(c.kafka.input_topics, ["x", "y"]);
+        c.set("kafka.brokers", "flag:9092").unwrap();
+        assert_eq!(c.kafka.brokers, "flag:9092");
+        assert_eq!(c.pipeline.max_in_flight_messages, 10);
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn env_errors_name_the_variable() {
+        let mut c = minimal();
+        let e = c
+            .apply_env([
+                ("DATELINE_KAFKA_BROKER".to_owned(), "typo".to_owned()),
+                (
+                    "DATELINE_PIPELINE_MAX_IN_FLIGHT_MESSAGES".to_owned(),
+                    "many".to_owned(),
+                ),
+                ("DATELINE_INPUT_FORMAT".to_owned(), "xml".to_owned()),
+            ])
+            .unwrap_err();
+        assert_eq!(
+            keys(e),
+            [
+                "DATELINE_INPUT_FORMAT",
+                "DATELINE_KAFKA_BROKER",
+                "DATELINE_PIPELINE_MAX_IN_FLIGHT_MESSAGES"
+            ]
+        );
+        for key in ENV_KEYS {
+            assert!(env_var_name(key).starts_with("DATELINE_"));
+        }
+    }
+
+    #[test]
+    fn every_env_key_is_settable() {
+        for key in ENV_KEYS {
+            let mut c = minimal();
+            let value = match *key {
+                "kafka.security.protocol" => "sasl_ssl",
+                "kafka.security.sasl_mechanism" => "SCRAM-SHA-512",
+                "input.format" => "text",
+                "output.include_body" | "kafka.security.ssl_endpoint_identification" => "false",
+                "metrics.addr" => "0.0.0.0:1",
+                k if k.starts_with("pipeline.") || k.ends_with("_ms") || k.ends_with("_bytes") => {
+                    "7"
+                }
+                _ => "x",
+            };
+            c.set(key, value).unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+        assert!(minimal().set("kafka.nope", "1").is_err());
+    }
+
+    #[test]
+    fn guarantee_breaking_overrides_are_rejected() {
+        let mut c = minimal();
+        c.kafka.consumer.insert(
+            "enable.auto.offset.store".into(),
+            toml::Value::Boolean(true),
+        );
+        c.kafka
+            .consumer
+            .insert("fetch.min.bytes".into(), toml::Value::Integer(1));
+        c.kafka
+            .consumer
+            .insert("no.such.property".into(), toml::Value::Integer(1));
+        c.kafka
+            .producer
+            .insert("enable.idempotence".into(), toml::Value::Boolean(false));
+        c.kafka
+            .producer
+            .insert("acks".into(), toml::Value::String("1".into()));
+        c.kafka
+            .producer
+            .insert("acks".into(), toml::Value::String("1".into()));
+        c.kafka
+            .producer
+            .insert("compression.type".into(), toml::Value::String("lz4".into()));
+        c.kafka.producer.insert(
+            "sasl.password".into(),
+            toml::Value::String("hunter2".into()),
+        );
+        let e = c.validate().unwrap_err();
+        let text = e.to_string();
+        assert_eq!(
+            keys(e),
+            [
+                "kafka.consumer.\"enable.auto.offset.store\"",
+                "kafka.consumer.\"no.such.property\"",
+                "kafka.producer.\"acks\"",
+                "kafka.producer.\"enable.idempotence\"",
+                "kafka.producer.\"sasl.password\"",
+            ]
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("No such configuration property"), "{text}");
+    }
+
+    #[test]
+    fn topics_are_checked() {
+        let mut c = minimal();
+        c.kafka.input_topics = vec!["in".into(), "in".into(), "bad topic".into()];
+        c.kafka.output_topic = "in".into();
+        c.kafka.dlq_topic = "in".into();
+        let e = c.validate().unwrap_err();
+        assert_eq!(
+            keys(e),
+            [
+                "kafka.input_topics",
+                "kafka.input_topics",
+                "kafka.output_topic",
+                "kafka.dlq_topic"
+            ]
+        );
+    }
+
+    #[test]
+    fn sizes_are_checked_against_the_producer_limit() {
+        let mut c = minimal();
+        c.input.max_record_bytes = 2_000_000;
+        c.pipeline.max_in_flight_bytes = 1;
+        c.pipeline.classify_threads = Some(0);
+        let e = c.validate().unwrap_err();
+        assert_eq!(
+            keys(e),
+            [
+                "input.max_record_bytes",
+                "pipeline.max_in_flight_bytes",
+                "pipeline.classify_threads"
+            ]
+        );
+        c.kafka
+            .producer
+            .insert("message.max.bytes".into(), toml::Value::Integer(4_000_000));
+        c.pipeline.max_in_flight_bytes = 8_000_000;
+        c.pipeline.classify_threads = None;
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn secrets_are_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pw");
+        std::fs::write(&file, "s3cret-value\n").unwrap();
+        let mut c = minimal();
+        c.kafka.security.protocol = SecurityProtocol::SaslSsl;
+        c.kafka.security.sasl_mechanism = Some(SaslMechanism::ScramSha256);
+        c.kafka.security.username = Some("svc".into());
+        c.kafka.security.password_file = Some(file.clone());
+        c.validate().unwrap();
+        let secret = c.kafka.security.password().unwrap().unwrap();
+        assert_eq!(secret.expose(), "s3cret-value");
+        assert!(!format!("{secret:?} {c:?} {}", c.to_toml()).contains("s3cret"));
+
+        // Missing sources name the variable, not a value.
+        c.kafka.security.password_file = None;
+        c.kafka.security.password_env = Some("DATELINE_TEST_SURELY_UNSET_VAR".into());
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.0[0].key, "kafka.security.password_env");
+        assert!(e.0[0]
+            .message
+            .contains("DATELINE_TEST_SURELY_UNSET_VAR is not set"));
+
+        // SASL without its pieces: all reported.
+        let mut c = minimal();
+        c.kafka.security.protocol = SecurityProtocol::SaslPlaintext;
+        assert_eq!(
+            keys(c.validate().unwrap_err()),
+            [
+                "kafka.security.sasl_mechanism",
+                "kafka.security.username",
+                "kafka.security.password_env"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_example_config_is_valid() {
+        let c = Config::from_toml(include_str!("../../../deploy/dateline.toml")).unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.kafka.input_topics, ["articles"]);
+        // Its documented values are the defaults.
+        let d = Config::default();
+        assert_eq!(
+            c.pipeline.max_in_flight_messages,
+            d.pipeline.max_in_flight_messages
+        );
+        assert_eq!(
+            c.pipeline.max_in_flight_bytes,
+            d.pipeline.max_in_flight_bytes
+        );
+        assert_eq!(c.pipeline.pause_after_ms, d.pipeline.pause_after_ms);
+        assert_eq!(c.input.max_record_bytes, d.input.max_record_bytes);
+        assert_eq!(c.shutdown.drain_timeout_ms, d.shutdown.drain_timeout_ms);
+        assert_eq!(c.kafka.group_id, d.kafka.group_id);
+    }
+
+    #[test]
+    fn effective_config_round_trips() {
+        let mut c = minimal();
+        c.kafka
+            .producer
+            .insert("linger.ms".into(), toml::Value::Integer(20));
+        let text = c.to_toml();
+        let back = Config::from_toml(&text).unwrap();
+        assert_eq!(back.kafka.producer, c.kafka.producer);
+        assert_eq!(back.kafka.input_topics, c.kafka.input_topics);
+    }
+}

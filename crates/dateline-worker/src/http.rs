@@ -1,0 +1,118 @@
+//! The HTTP side: `/metrics`, `/healthz`, `/readyz`, and the health state behind
+//! them.
+//!
+//! Why a module of its own: orchestrators act on these answers (restart on a
+//! failing liveness probe, stop routing or alert on readiness), so what "alive"
+//! and "ready" mean is decided here and nowhere else:
+//!
+//! - `/healthz` is 200 while the process serves HTTP. A broker outage is *not* a
+//!   reason to restart the worker (it recovers by itself), so it does not fail.
+//! - `/readyz` is 200 only when partitions are assigned, the broker answered the
+//!   last probe and the worker is not shutting down; 503 with the reason otherwise.
+
+use crate::Shared;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// What readiness is made of.
+#[derive(Default)]
+pub(crate) struct Health {
+    broker_up: AtomicBool,
+    assigned: AtomicUsize,
+    stopping: AtomicBool,
+}
+
+impl Health {
+    /// Returns whether the value changed.
+    pub fn set_broker_up(&self, up: bool) -> bool {
+        self.broker_up.swap(up, Ordering::SeqCst) != up
+    }
+
+    pub fn set_assigned(&self, n: usize) {
+        self.assigned.store(n, Ordering::SeqCst);
+    }
+
+    pub fn set_stopping(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// `Ok` when ready, else why not.
+    pub fn ready(&self) -> Result<(), &'static str> {
+        if self.stopping.load(Ordering::SeqCst) {
+            Err("shutting down")
+        } else if !self.broker_up.load(Ordering::SeqCst) {
+            Err("Kafka cluster unreachable")
+        } else if self.assigned.load(Ordering::SeqCst) == 0 {
+            Err("no partitions assigned")
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        shared.metrics.render(),
+    )
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn readyz(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    match shared.health.ready() {
+        Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(why) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {why}\n"),
+        ),
+    }
+}
+
+/// Serves until `stop` is cancelled.
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    stop: CancellationToken,
+) {
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(shared);
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
+    {
+        tracing::error!(error = %e, "metrics server stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readiness_needs_everything() {
+        let h = Health::default();
+        assert_eq!(h.ready(), Err("Kafka cluster unreachable"));
+        assert!(h.set_broker_up(true));
+        assert!(!h.set_broker_up(true));
+        assert_eq!(h.ready(), Err("no partitions assigned"));
+        h.set_assigned(2);
+        assert_eq!(h.ready(), Ok(()));
+        h.set_stopping();
+        assert_eq!(h.ready(), Err("shutting down"));
+    }
+}

@@ -1,0 +1,605 @@
+//! The librdkafka side: client properties, the client contexts (callbacks), the
+//! start-up topic check and the broker probe.
+//!
+//! Why a module of its own: this is where dateline's guarantees meet librdkafka's
+//! knobs. The properties that carry the guarantees (`enable.auto.offset.store=false`,
+//! `enable.idempotence=true`, `acks=all`) are set here *after* the user's
+//! passthrough tables, so nothing can override them (the config also rejects such
+//! overrides with a message). The callbacks librdkafka runs on its threads
+//! (rebalance, commit, statistics, delivery, errors, logs) are turned into typed
+//! events and offset-tracker calls here.
+
+use crate::config::{property_value, Config, ConfigErrors, ConfigIssue};
+use crate::events::{
+    BrokerStatus, ClientError, Committed, DeadLetterDelivered, FatalError, OutputDelivered,
+    ProduceFailed, Rebalanced, SyncCommitFailed,
+};
+use crate::offsets::{commit_stored, Ack, TopicPartition};
+use crate::pipeline::{Resend, Ticket, TicketKind};
+use crate::{Shared, WorkerError};
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
+use rdkafka::message::{DeliveryResult, Message};
+use rdkafka::producer::{Producer, ProducerContext, ThreadedProducer};
+use rdkafka::statistics::Statistics;
+use rdkafka::{ClientConfig, TopicPartitionList};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+pub(crate) type WorkerConsumer = StreamConsumer<ConsumerCtx>;
+pub(crate) type WorkerProducer = ThreadedProducer<ProducerCtx>;
+
+/// Defaults dateline sets for both clients; the user's tables may override them.
+fn common_defaults() -> [(&'static str, &'static str); 1] {
+    [
+        // librdkafka's default is 10 s; 2 s brings the worker back within seconds
+        // of a broker restart, at the cost of a few more connection attempts.
+        ("reconnect.backoff.max.ms", "2000"),
+    ]
+}
+
+/// Consumer defaults; overridable.
+fn consumer_defaults() -> [(&'static str, &'static str); 5] {
+    [
+        // A new group starts at the beginning: a news pipeline must not skip the
+        // backlog it was deployed for (librdkafka's default is `latest`).
+        ("auto.offset.reset", "earliest"),
+        // librdkafka's default is 5 s. Every record acknowledged in the last
+        // interval is re-processed after a crash; 1 s keeps that small for one
+        // commit request per second.
+        ("auto.commit.interval.ms", "1000"),
+        // Feeds `dateline_consumer_lag`. 5 s: fresh enough for alerts on lag,
+        // negligible cost.
+        ("statistics.interval.ms", "5000"),
+        // librdkafka prefetches up to 64 MiB by default; 16 MiB (~3,000 5 KB
+        // articles) keeps the classifier busy and the RSS bounded.
+        ("queued.max.messages.kbytes", "16384"),
+        // When that prefetch queue is full, librdkafka waits this long before
+        // fetching again (default 1000 ms). The worker empties 16 MiB in well
+        // under a second, so the default starved it half of the time while
+        // draining a backlog (measured: scripts/bench-worker.sh).
+        ("fetch.queue.backoff.ms", "20"),
+    ]
+}
+
+/// Producer defaults; overridable.
+fn producer_defaults() -> [(&'static str, &'static str); 1] {
+    [
+        // librdkafka's producer default is true: a metadata request for a missing
+        // topic (say the output topic was deleted) could create it with broker
+        // defaults. dateline's topics are created deliberately.
+        ("allow.auto.create.topics", "false"),
+    ]
+}
+
+/// Builds the consumer and producer properties. Secrets are read here.
+pub(crate) fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), ConfigErrors> {
+    let mut common = ClientConfig::new();
+    common
+        .set("bootstrap.servers", cfg.kafka.brokers.trim())
+        .set("client.id", cfg.kafka.client_id.trim());
+    // Warnings and errors only; they are routed into `tracing`, rate limited.
+    common.set_log_level(RDKafkaLogLevel::Warning);
+    let s = &cfg.kafka.security;
+    common.set("security.protocol", s.protocol.as_librdkafka());
+    let mut issues = Vec::new();
+    if s.protocol.uses_sasl() {
+        if let Some(m) = s.sasl_mechanism {
+            common.set("sasl.mechanism", m.as_librdkafka());
+        }
+        if let Some(u) = &s.username {
+            common.set("sasl.username", u.as_str());
+        }
+        match s.password() {
+            Ok(Some(p)) => {
+                common.set("sasl.password", p.expose());
+            }
+            Ok(None) => {}
+            Err(i) => issues.push(i),
+        }
+    }
+    if s.protocol.uses_tls() {
+        for (key, path) in [
+            ("ssl.ca.location", &s.ssl_ca_location),
+            ("ssl.certificate.location", &s.ssl_certificate_location),
+            ("ssl.key.location", &s.ssl_key_location),
+        ] {
+            if let Some(p) = path {
+                common.set(key, p.to_string_lossy());
+            }
+        }
+        match s.ssl_key_password() {
+            Ok(Some(p)) => {
+                common.set("ssl.key.password", p.expose());
+            }
+            Ok(None) => {}
+            Err(i) => issues.push(i),
+        }
+        common.set(
+            "ssl.endpoint.identification.algorithm",
+            if s.ssl_endpoint_identification {
+                "https"
+            } else {
+                "none"
+            },
+        );
+    }
+    for (k, v) in common_defaults() {
+        common.set(k, v);
+    }
+
+    let mut consumer = common.clone();
+    for (k, v) in consumer_defaults() {
+        consumer.set(k, v);
+    }
+    let mut producer = common;
+    for (k, v) in producer_defaults() {
+        producer.set(k, v);
+    }
+    for (target, table, name) in [
+        (&mut consumer, &cfg.kafka.consumer, "kafka.consumer"),
+        (&mut producer, &cfg.kafka.producer, "kafka.producer"),
+    ] {
+        for (k, v) in table {
+            match property_value(v) {
+                Ok(v) => {
+                    target.set(k.as_str(), v);
+                }
+                Err(m) => issues.push(ConfigIssue::new(format!("{name}.\"{k}\""), m)),
+            }
+        }
+    }
+    // librdkafka's `debug` contexts (for troubleshooting) log at debug level.
+    for (target, table) in [
+        (&mut consumer, &cfg.kafka.consumer),
+        (&mut producer, &cfg.kafka.producer),
+    ] {
+        if table.contains_key("debug") {
+            target.set_log_level(RDKafkaLogLevel::Debug);
+        }
+    }
+    // The guarantees, last so nothing overrides them.
+    consumer
+        .set("group.id", cfg.kafka.group_id.trim())
+        .set("enable.auto.offset.store", "false")
+        .set("enable.auto.commit", "true")
+        .set("enable.partition.eof", "false");
+    producer
+        .set("enable.idempotence", "true")
+        .set("acks", "all");
+    if issues.is_empty() {
+        Ok((consumer, producer))
+    } else {
+        Err(ConfigErrors(issues))
+    }
+}
+
+/// Routes librdkafka's log lines into `tracing`, rate limited per facility.
+/// Debug lines (only there when the `debug` property asks for them) are not
+/// rate limited.
+fn log_line(shared: &Shared, client: &'static str, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+    let suppressed = if (level as i32) <= (RDKafkaLogLevel::Warning as i32) {
+        match shared.log_limit.check(&format!("{client}:log:{fac}")) {
+            Some(n) => n,
+            None => return,
+        }
+    } else {
+        0
+    };
+    match level {
+        RDKafkaLogLevel::Emerg
+        | RDKafkaLogLevel::Alert
+        | RDKafkaLogLevel::Critical
+        | RDKafkaLogLevel::Error => {
+            error!(target: "librdkafka", client, facility = fac, suppressed, "{msg}")
+        }
+        RDKafkaLogLevel::Warning => {
+            warn!(target: "librdkafka", client, facility = fac, suppressed, "{msg}")
+        }
+        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+            info!(target: "librdkafka", client, facility = fac, suppressed, "{msg}")
+        }
+        RDKafkaLogLevel::Debug => {
+            debug!(target: "librdkafka", client, facility = fac, suppressed, "{msg}")
+        }
+    }
+}
+
+/// A global client error: logged (rate limited); "all brokers down" flips the
+/// health at once; a fatal error stops the worker.
+fn client_error(shared: &Shared, client: &'static str, error: KafkaError, reason: &str) {
+    match error.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::AllBrokersDown) => shared.set_broker_up(false, reason),
+        Some(RDKafkaErrorCode::Fatal) => {
+            FatalError { client, reason }.emit();
+            shared.fail(WorkerError::Fatal {
+                client,
+                reason: reason.to_owned(),
+            });
+            return;
+        }
+        _ => {}
+    }
+    ClientError {
+        client,
+        error: &error,
+        reason,
+    }
+    .emit(&shared.log_limit);
+}
+
+/// The consumer's callbacks.
+pub(crate) struct ConsumerCtx {
+    pub shared: Arc<Shared>,
+}
+
+impl ClientContext for ConsumerCtx {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        log_line(&self.shared, "consumer", level, fac, log_message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        client_error(&self.shared, "consumer", error, reason);
+    }
+
+    /// Consumer lag per assigned partition.
+    fn stats(&self, stats: Statistics) {
+        let assigned = self.shared.offsets.assigned();
+        let m = &self.shared.metrics;
+        for (topic, t) in &stats.topics {
+            for p in t.partitions.values() {
+                if p.partition < 0 || p.consumer_lag < 0 {
+                    continue;
+                }
+                let tp_assigned = assigned
+                    .iter()
+                    .any(|a| *a.topic == **topic && a.partition == p.partition);
+                if tp_assigned {
+                    m.consumer_lag
+                        .with_label_values(&[topic.as_str(), p.partition.to_string().as_str()])
+                        .set(p.consumer_lag);
+                }
+            }
+        }
+    }
+}
+
+fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
+    tpl.elements()
+        .iter()
+        .map(|e| TopicPartition {
+            topic: Arc::from(e.topic()),
+            partition: e.partition(),
+        })
+        .collect()
+}
+
+fn describe(tps: &[TopicPartition]) -> String {
+    let mut v: Vec<String> = tps
+        .iter()
+        .map(|t| format!("{}/{}", t.topic, t.partition))
+        .collect();
+    v.sort();
+    v.join(",")
+}
+
+impl ConsumerContext for ConsumerCtx {
+    /// Before a revoke: stop tracking the partitions (late acks become stale), then
+    /// commit synchronously what is stored, so the next owner starts right after
+    /// the last record this worker got acknowledged. Before an assign: fresh epochs.
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Revoke(tpl) => {
+                let tps = partitions_of(tpl);
+                let dropped = self.shared.offsets.revoke(&tps);
+                for tp in &tps {
+                    let _ = self
+                        .shared
+                        .metrics
+                        .consumer_lag
+                        .remove_label_values(&[&*tp.topic, tp.partition.to_string().as_str()]);
+                }
+                if consumer.assignment_lost() {
+                    warn!("assignment lost (session timed out); not committing for revoked partitions");
+                } else {
+                    if let Err(e) = commit_stored(consumer) {
+                        SyncCommitFailed {
+                            error: &e,
+                            reason: "revoke",
+                        }
+                        .emit(&self.shared.log_limit);
+                    }
+                }
+                let left = self.shared.offsets.assigned().len();
+                self.shared.set_assigned(left);
+                Rebalanced {
+                    kind: "revoke",
+                    partitions: &describe(&tps),
+                    assigned_now: left,
+                    dropped_in_flight: dropped,
+                }
+                .emit(&self.shared.metrics);
+            }
+            Rebalance::Assign(tpl) => {
+                self.shared.offsets.assign(partitions_of(tpl));
+            }
+            Rebalance::Error(e) => {
+                ClientError {
+                    client: "consumer",
+                    error: e,
+                    reason: "rebalance",
+                }
+                .emit(&self.shared.log_limit);
+            }
+        }
+    }
+
+    /// After an assign: keep new partitions paused while the pipeline is under
+    /// backpressure, and publish the count.
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(tpl) = rebalance {
+            if self.shared.is_paused() {
+                if let Err(e) = consumer.pause(tpl) {
+                    warn!(error = %e, "cannot pause newly assigned partitions");
+                }
+            }
+            let tps = partitions_of(tpl);
+            let now = self.shared.offsets.assigned().len();
+            self.shared.set_assigned(now);
+            Rebalanced {
+                kind: "assign",
+                partitions: &describe(&tps),
+                assigned_now: now,
+                dropped_in_flight: 0,
+            }
+            .emit(&self.shared.metrics);
+        }
+    }
+
+    /// Results of every commit: librdkafka's background ones and the synchronous
+    /// ones on revoke and shutdown (which are counted here only, not twice).
+    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+        match result {
+            // Nothing was stored since the last commit.
+            Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+            r => Committed {
+                result: r.as_ref().map(|_| ()),
+            }
+            .emit(&self.shared.metrics, &self.shared.log_limit),
+        }
+    }
+}
+
+/// The producer's callbacks.
+pub(crate) struct ProducerCtx {
+    pub shared: Arc<Shared>,
+    pub output_topic: Arc<str>,
+    /// Failed deliveries go back to the pipeline's re-sender.
+    pub resend: mpsc::UnboundedSender<Resend>,
+}
+
+impl ClientContext for ProducerCtx {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        log_line(&self.shared, "producer", level, fac, log_message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        client_error(&self.shared, "producer", error, reason);
+    }
+}
+
+fn since_timestamp(ts_ms: Option<i64>) -> Option<Duration> {
+    let ts = ts_ms.filter(|t| *t > 0)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_millis() as i64;
+    (now >= ts).then(|| Duration::from_millis((now - ts) as u64))
+}
+
+impl ProducerContext for ProducerCtx {
+    type DeliveryOpaque = Box<Ticket>;
+
+    /// Runs on the producer's polling thread for every record, once.
+    fn delivery(&self, result: &DeliveryResult<'_>, ticket: Box<Ticket>) {
+        let shared = &self.shared;
+        match result {
+            Ok(_) => {
+                let ticket = *ticket;
+                let e2e = since_timestamp(ticket.input_timestamp_ms);
+                match &ticket.kind {
+                    TicketKind::Output {
+                        region,
+                        subject,
+                        bytes,
+                    } => OutputDelivered {
+                        topic: &self.output_topic,
+                        bytes: *bytes,
+                        region: *region,
+                        subject: *subject,
+                        end_to_end: e2e,
+                    }
+                    .emit(&shared.metrics),
+                    TicketKind::DeadLetter { kind, message } => DeadLetterDelivered {
+                        kind,
+                        message,
+                        origin: &ticket.origin,
+                        end_to_end: e2e,
+                    }
+                    .emit(&shared.metrics, &shared.log_limit),
+                }
+                match shared.offsets.acked(&ticket.origin, ticket.permits) {
+                    Ok(Ack::Stale) => debug!(
+                        topic = %ticket.origin.tp.topic,
+                        partition = ticket.origin.tp.partition,
+                        offset = ticket.origin.offset,
+                        "acknowledged after its partition was revoked; offset not stored"
+                    ),
+                    Ok(_) => {}
+                    // Revoked between the check and the store (librdkafka says
+                    // "not assigned"): nothing to store, nothing lost.
+                    Err(e) => {
+                        if let Some(s) = shared.log_limit.check("store_offset") {
+                            warn!(error = %e, suppressed = s, "cannot store offset");
+                        }
+                    }
+                }
+            }
+            Err((error, message)) => {
+                match error.rdkafka_error_code() {
+                    // Purged at shutdown after the drain timeout: the offset is not
+                    // stored, the record will be consumed again.
+                    Some(RDKafkaErrorCode::PurgeQueue | RDKafkaErrorCode::PurgeInflight) => return,
+                    Some(RDKafkaErrorCode::Fatal) => {
+                        shared.fail(WorkerError::Fatal {
+                            client: "producer",
+                            reason: error.to_string(),
+                        });
+                        return;
+                    }
+                    _ => {}
+                }
+                ProduceFailed {
+                    error,
+                    topic: message.topic(),
+                    attempt: ticket.attempt,
+                }
+                .emit(&shared.metrics, &shared.log_limit);
+                // Closed channel = shutting down: dropping the ticket leaves the
+                // offset unstored, which is the safe side.
+                let _ = self.resend.send(Resend {
+                    ticket,
+                    message: message.detach(),
+                });
+            }
+        }
+    }
+}
+
+/// Creates both clients (no connection is waited for).
+pub(crate) fn create_clients(
+    cfg: &Config,
+    shared: &Arc<Shared>,
+    resend: mpsc::UnboundedSender<Resend>,
+) -> Result<(Arc<WorkerConsumer>, Arc<WorkerProducer>), WorkerError> {
+    let (consumer_cfg, producer_cfg) = client_configs(cfg)?;
+    let consumer: WorkerConsumer = consumer_cfg
+        .create_with_context(ConsumerCtx {
+            shared: shared.clone(),
+        })
+        .map_err(|source| WorkerError::Client {
+            client: "consumer",
+            source,
+        })?;
+    let producer: WorkerProducer = producer_cfg
+        .create_with_context(ProducerCtx {
+            shared: shared.clone(),
+            output_topic: Arc::from(cfg.kafka.output_topic.as_str()),
+            resend,
+        })
+        .map_err(|source| WorkerError::Client {
+            client: "producer",
+            source,
+        })?;
+    let consumer = Arc::new(consumer);
+    shared.offsets.attach(&consumer);
+    Ok((consumer, Arc::new(producer)))
+}
+
+/// Waits until the cluster answers, then checks that every topic the worker needs
+/// exists (topics are never auto-created). Retries with backoff while the cluster
+/// is unreachable; returns `Ok(false)` if stopped meanwhile.
+pub(crate) async fn wait_for_topics(
+    producer: &Arc<WorkerProducer>,
+    cfg: &Config,
+    shared: &Shared,
+    stop: &CancellationToken,
+) -> Result<bool, WorkerError> {
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        let p = producer.clone();
+        // `None`: list every topic, so asking never auto-creates one.
+        let md = tokio::task::spawn_blocking(move || {
+            p.client()
+                .fetch_metadata(None, Duration::from_secs(5))
+                .map(|md| {
+                    md.topics()
+                        .iter()
+                        .filter(|t| t.error().is_none() && !t.partitions().is_empty())
+                        .map(|t| t.name().to_owned())
+                        .collect::<Vec<_>>()
+                })
+        })
+        .await
+        .map_err(|e| WorkerError::Internal(format!("metadata task: {e}")))?;
+        match md {
+            Ok(existing) => {
+                shared.set_broker_up(true, "");
+                let missing: Vec<String> = cfg
+                    .kafka
+                    .input_topics
+                    .iter()
+                    .chain([&cfg.kafka.output_topic, &cfg.kafka.dlq_topic])
+                    .filter(|t| !existing.contains(t))
+                    .cloned()
+                    .collect();
+                return if missing.is_empty() {
+                    Ok(true)
+                } else {
+                    Err(WorkerError::MissingTopics(missing))
+                };
+            }
+            Err(e) => {
+                shared.set_broker_up(false, &e.to_string());
+                tokio::select! {
+                    _ = stop.cancelled() => return Ok(false),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// Probes the cluster every second through the producer's connection; drives
+/// `dateline_broker_up` and `/readyz`.
+pub(crate) async fn probe_broker(
+    producer: Arc<WorkerProducer>,
+    output_topic: String,
+    shared: Arc<Shared>,
+) {
+    // 1 s: an outage shows in /readyz within ~3 s (probe period + 2 s timeout).
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let p = producer.clone();
+        let topic = output_topic.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            p.client()
+                .fetch_metadata(Some(&topic), Duration::from_secs(2))
+                .map(|md| !md.brokers().is_empty())
+        })
+        .await;
+        match r {
+            Ok(Ok(true)) => shared.set_broker_up(true, ""),
+            Ok(Ok(false)) => shared.set_broker_up(false, "metadata without brokers"),
+            Ok(Err(e)) => shared.set_broker_up(false, &e.to_string()),
+            Err(_) => return,
+        }
+    }
+}
+
+impl Shared {
+    pub(crate) fn set_broker_up(&self, up: bool, detail: &str) {
+        if self.health.set_broker_up(up) {
+            BrokerStatus { up, detail }.emit(&self.metrics);
+        }
+        self.refresh_ready();
+    }
+}

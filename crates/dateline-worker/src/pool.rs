@@ -1,0 +1,281 @@
+//! The classification pool: parse, classify and serialize on dedicated threads.
+//!
+//! Why a module of its own: classification is CPU-bound (20-50 µs an article) and
+//! must not run on the async runtime, where it would stall the consumer's polling
+//! and the delivery handling. `classify_threads` OS threads share one job queue;
+//! a job is a small batch of messages (what the consumer had ready) with a
+//! oneshot for the results, and the pipeline awaits those results in consumption
+//! order, so the work runs in parallel while the output keeps each partition's
+//! order.
+//!
+//! The classifier never panics on any input (its documented contract). Should a
+//! bug make it panic anyway, the panic is caught, the worker stops with an
+//! internal error and the offset of that record is never stored.
+
+use crate::inflight::InFlight;
+use crate::metrics::Metrics;
+use crate::offsets::Origin;
+use dateline_classify::{Article, Classifier, Enriched, InputFormat};
+use rdkafka::message::{Header, OwnedHeaders};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::oneshot;
+
+pub(crate) const H_SOURCE_TOPIC: &str = "dateline-source-topic";
+pub(crate) const H_SOURCE_PARTITION: &str = "dateline-source-partition";
+pub(crate) const H_SOURCE_OFFSET: &str = "dateline-source-offset";
+pub(crate) const H_CLASSIFIER_VERSION: &str = "dateline-classifier-version";
+pub(crate) const H_ERROR_KIND: &str = "dateline-error-kind";
+pub(crate) const H_ERROR_MESSAGE: &str = "dateline-error-message";
+
+/// Longest `dateline-error-message` header; longer messages are cut.
+const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
+
+/// An input message, copied out of librdkafka's buffer.
+pub(crate) struct Received {
+    pub origin: Origin,
+    pub key: Option<Vec<u8>>,
+    pub payload: Vec<u8>,
+    pub timestamp_ms: Option<i64>,
+}
+
+/// What became of a message.
+pub(crate) enum Outcome {
+    Output {
+        key: Option<Vec<u8>>,
+        value: Vec<u8>,
+        region: u16,
+        subject: u8,
+    },
+    DeadLetter {
+        kind: &'static str,
+        message: String,
+        /// The original key and bytes.
+        key: Option<Vec<u8>>,
+        value: Vec<u8>,
+    },
+}
+
+/// A processed message, ready to produce.
+pub(crate) struct Processed {
+    pub origin: Origin,
+    pub permits: InFlight,
+    pub timestamp_ms: Option<i64>,
+    pub outcome: Outcome,
+    pub headers: OwnedHeaders,
+}
+
+/// Messages in consumption order, with one reply for all of them: one hand-off
+/// to a thread per batch instead of one per message.
+pub(crate) struct Job {
+    pub batch: Vec<(Received, InFlight)>,
+    pub reply: oneshot::Sender<Vec<Processed>>,
+}
+
+/// What every classification thread needs.
+pub(crate) struct PoolContext {
+    /// `None`: the benchmark's passthrough (see [`crate::run_passthrough`]).
+    pub classifier: Option<Arc<Classifier>>,
+    pub metrics: Arc<Metrics>,
+    pub format: InputFormat,
+    pub max_record_bytes: usize,
+    pub include_body: bool,
+    /// Largest enriched record the producer accepts (its `message.max.bytes` minus
+    /// room for headers).
+    pub max_output_bytes: usize,
+}
+
+/// Handle to the pool; dropping it (and every clone of its sender) stops the threads
+/// once the queue is empty.
+pub(crate) struct Pool {
+    tx: mpsc::Sender<Job>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Pool {
+    /// Starts `threads` threads. `on_panic` is called if classification panics.
+    pub fn start(
+        threads: usize,
+        ctx: Arc<PoolContext>,
+        on_panic: Arc<dyn Fn(String) + Send + Sync>,
+    ) -> std::io::Result<Pool> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        let mut handles = Vec::with_capacity(threads);
+        for i in 0..threads.max(1) {
+            let rx = rx.clone();
+            let ctx = ctx.clone();
+            let on_panic = on_panic.clone();
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("dateline-classify-{i}"))
+                    .spawn(move || loop {
+                        let job = {
+                            let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
+                            rx.recv()
+                        };
+                        let Ok(job) = job else { return };
+                        let Job { batch, reply } = job;
+                        let run = || {
+                            batch
+                                .into_iter()
+                                .map(|(received, permits)| process(&ctx, received, permits))
+                                .collect::<Vec<_>>()
+                        };
+                        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+                            // A closed receiver means the pipeline is gone
+                            // (shutdown): the permits return with the values.
+                            Ok(processed) => {
+                                let _ = reply.send(processed);
+                            }
+                            Err(panic) => {
+                                let what = panic
+                                    .downcast_ref::<&str>()
+                                    .map(|s| s.to_string())
+                                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                                    .unwrap_or_else(|| "unknown panic".into());
+                                on_panic(format!("classification panicked: {what}"));
+                            }
+                        }
+                    })?,
+            );
+        }
+        Ok(Pool {
+            tx,
+            threads: handles,
+        })
+    }
+
+    pub fn sender(&self) -> mpsc::Sender<Job> {
+        self.tx.clone()
+    }
+
+    /// Stops accepting work; the threads finish the queue and exit.
+    pub fn close(self) -> Vec<std::thread::JoinHandle<()>> {
+        drop(self.tx);
+        self.threads
+    }
+}
+
+fn source_headers(origin: &Origin) -> OwnedHeaders {
+    OwnedHeaders::new_with_capacity(6)
+        .insert(Header {
+            key: H_SOURCE_TOPIC,
+            value: Some(origin.tp.topic.as_bytes()),
+        })
+        .insert(Header {
+            key: H_SOURCE_PARTITION,
+            value: Some(origin.tp.partition.to_string().as_bytes()),
+        })
+        .insert(Header {
+            key: H_SOURCE_OFFSET,
+            value: Some(origin.offset.to_string().as_bytes()),
+        })
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Parse, classify, serialize one message.
+fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
+    let start = Instant::now();
+    let Received {
+        origin,
+        key,
+        payload,
+        timestamp_ms,
+    } = r;
+    let dead = |kind: &'static str, message: String, key: Option<Vec<u8>>, value: Vec<u8>| {
+        let headers = source_headers(&origin)
+            .insert(Header {
+                key: H_ERROR_KIND,
+                value: Some(kind.as_bytes()),
+            })
+            .insert(Header {
+                key: H_ERROR_MESSAGE,
+                value: Some(truncate(&message, MAX_ERROR_MESSAGE_BYTES).as_bytes()),
+            });
+        (
+            Outcome::DeadLetter {
+                kind,
+                message,
+                key,
+                value,
+            },
+            headers,
+        )
+    };
+    let Some(classifier) = &ctx.classifier else {
+        let headers = source_headers(&origin);
+        let outcome = Outcome::Output {
+            key,
+            value: payload,
+            region: ctx.metrics.region_index(None),
+            subject: ctx.metrics.subject_index(None),
+        };
+        ctx.metrics
+            .processing_seconds
+            .observe(start.elapsed().as_secs_f64());
+        return Processed {
+            origin,
+            permits,
+            timestamp_ms,
+            outcome,
+            headers,
+        };
+    };
+    let (outcome, headers) = match Article::parse(&payload, ctx.format, ctx.max_record_bytes) {
+        Ok(article) => {
+            let c = classifier.classify(&article.document(), false);
+            let value = Enriched::new(&article, &c, classifier, ctx.include_body).to_json();
+            let out_key = match &key {
+                Some(k) if !k.is_empty() => k.clone(),
+                _ => article.id.as_bytes().to_vec(),
+            };
+            if value.len() + out_key.len() > ctx.max_output_bytes {
+                let message = format!(
+                    "enriched record is {} bytes, over the {}-byte limit of the output producer (message.max.bytes)",
+                    value.len() + out_key.len(),
+                    ctx.max_output_bytes
+                );
+                dead("oversize", message, key, payload)
+            } else {
+                let region = ctx.metrics.region_index(c.region);
+                let subject = ctx.metrics.subject_index(c.subject());
+                let headers = source_headers(&origin).insert(Header {
+                    key: H_CLASSIFIER_VERSION,
+                    value: Some(classifier.version().as_bytes()),
+                });
+                (
+                    Outcome::Output {
+                        key: Some(out_key),
+                        value,
+                        region,
+                        subject,
+                    },
+                    headers,
+                )
+            }
+        }
+        Err(e) => dead(e.kind(), e.to_string(), key, payload),
+    };
+    ctx.metrics
+        .processing_seconds
+        .observe(start.elapsed().as_secs_f64());
+    Processed {
+        origin,
+        permits,
+        timestamp_ms,
+        outcome,
+        headers,
+    }
+}

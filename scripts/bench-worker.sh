@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmark of `dateline run` end to end against the local Kafka broker, with a
+# raw passthrough (same binary, consumer and producer settings, no
+# classification) as the ceiling. Prints a Markdown table: articles/s, MB/s,
+# latency p50/p99, peak RSS, worker CPU time. Release builds (benchmarks only;
+# the tests use debug builds).
+#
+#   scripts/bench-worker.sh                       # 50,000 articles of ~5 KB
+#   scripts/bench-worker.sh --articles 100000 --rate 3000 --seconds 20
+#
+# Flags go to the bench (tests/examples/bench_worker.rs): --articles N,
+# --article-bytes B, --rate R (latency phase, articles/s), --seconds S,
+# --partitions P. Uses $DATELINE_TEST_BROKERS (default 127.0.0.1:9092); starts
+# scripts/kafka-local.sh when nothing answers there and stops it again at the end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DATELINE_TEST_BROKERS="${DATELINE_TEST_BROKERS:-127.0.0.1:9092}"
+started_here=false
+if ! scripts/kafka-local.sh status >/dev/null 2>&1; then
+  echo "bench-worker: starting the local Kafka broker" >&2
+  DATELINE_TEST_BROKERS="$(scripts/kafka-local.sh start | tail -n 1)"
+  started_here=true
+fi
+cleanup() { if $started_here; then scripts/kafka-local.sh stop >&2 || true; fi; }
+trap cleanup EXIT
+
+cargo build --release --locked -p dateline-cli --bin dateline
+cargo build --release --locked -p dateline-tests --example bench_worker
+target_dir="${CARGO_TARGET_DIR:-target}"
+"$target_dir/release/examples/bench_worker" --dateline "$target_dir/release/dateline" "$@"

@@ -1,0 +1,407 @@
+//! The worker in-process against the real broker: every article out exactly once,
+//! equal to what the classifier gives, in order; bad input dead-lettered with its
+//! original bytes; and the metrics agree with what the test observed.
+//! (Issue 3, scenarios 1, 2 and 7.)
+
+use dateline_classify::{Article, Enriched, InputError, InputFormat};
+use dateline_tests::kafka::{committed, produce, require_broker, Collector, Position, Topics};
+use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
+use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_articles_in_exactly_ten_thousand_records_out_in_order() {
+    if skip_kafka() {
+        return;
+    }
+    let _lock = BrokerLock::shared();
+    let brokers = brokers();
+    require_broker(&brokers);
+    const N: usize = 10_000;
+    let topics = Topics::create(&brokers, "s1", 4, 3).await;
+    let records = fixtures::articles(1, N, 2_000);
+    let tp = Instant::now();
+    let positions = produce(&brokers, &topics.input, &records).await;
+    eprintln!("produce took {:?}", tp.elapsed());
+    let input_bytes: usize = records.iter().map(|(_, v)| v.len()).sum();
+
+    let addr = free_addr();
+    let group = unique("s1-group");
+    let t0 = Instant::now();
+    let worker = InProcess::start(&config_toml(&brokers, &topics, &group, addr, ""));
+    let out = Collector::start(&brokers, &topics.output);
+    eventually(Duration::from_secs(180), "10,000 output records", || {
+        (out.len() >= N).then_some(())
+    })
+    .await;
+    let took = t0.elapsed();
+    // Time for a stray duplicate to show up, if there were one.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut got = out.snapshot();
+    assert_eq!(got.len(), N, "exactly one record per article");
+    eprintln!(
+        "scenario 1: {N} articles through the worker in {:.1} s ({:.0}/s)",
+        took.as_secs_f64(),
+        N as f64 / took.as_secs_f64()
+    );
+
+    // Every record is what the classifier gives for its article, keyed right,
+    // with the source headers.
+    let index: HashMap<Position, usize> =
+        positions.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let c = classifier();
+    let mut seen = HashSet::new();
+    let mut regions: HashMap<String, u64> = HashMap::new();
+    for r in &got {
+        let src = r.source();
+        assert!(seen.insert(src), "two records for input {src:?}");
+        let i = *index
+            .get(&src)
+            .unwrap_or_else(|| panic!("output names an unknown input {src:?}"));
+        let (key, value) = &records[i];
+        let article = Article::parse(value, InputFormat::Json, 512 * 1024).expect("fixture parses");
+        let classification = c.classify(&article.document(), false);
+        let expected = Enriched::new(&article, &classification, &c, true).to_json();
+        if r.value != expected {
+            panic!(
+                "record for input {src:?} differs from the classifier's\n got: {}\nwant: {}",
+                String::from_utf8_lossy(&r.value),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+        let want_key = key
+            .clone()
+            .unwrap_or_else(|| article.id.clone().into_bytes());
+        assert_eq!(r.key.as_ref(), Some(&want_key), "key of {src:?}");
+        assert_eq!(
+            r.header("dateline-source-topic"),
+            Some(topics.input.as_str())
+        );
+        assert_eq!(r.header("dateline-classifier-version"), Some(c.version()));
+        *regions
+            .entry(classification.region.unwrap_or("none").to_owned())
+            .or_default() += 1;
+    }
+
+    // Order: within each output partition, the records of each input partition
+    // appear in input offset order.
+    got.sort_by_key(|r| (r.partition, r.offset));
+    let mut last: HashMap<(i32, i32), i64> = HashMap::new();
+    for r in &got {
+        let (sp, so) = r.source();
+        if let Some(prev) = last.insert((r.partition, sp), so) {
+            assert!(
+                so > prev,
+                "output partition {} has input {sp}/{so} after {sp}/{prev}",
+                r.partition
+            );
+        }
+    }
+
+    // Scenario 7: the worker's metrics agree.
+    let s = eventually(Duration::from_secs(15), "metrics to settle", || {
+        Scrape::get(addr).filter(|s| {
+            s.sum("dateline_messages_produced_total") as usize == N
+                && s.value("dateline_commits_total{result=\"ok\"}") >= 1.0
+                && s.value("dateline_in_flight_messages") == 0.0
+        })
+    })
+    .await;
+    let t = &topics;
+    assert_eq!(
+        s.u(&format!(
+            "dateline_messages_consumed_total{{topic=\"{}\"}}",
+            t.input
+        )),
+        N as u64
+    );
+    assert_eq!(
+        s.u(&format!(
+            "dateline_consumed_bytes_total{{topic=\"{}\"}}",
+            t.input
+        )),
+        input_bytes as u64
+    );
+    assert_eq!(
+        s.u(&format!(
+            "dateline_messages_produced_total{{topic=\"{}\"}}",
+            t.output
+        )),
+        N as u64
+    );
+    let out_bytes: usize = got.iter().map(|r| r.value.len()).sum();
+    assert_eq!(
+        s.u(&format!(
+            "dateline_produced_bytes_total{{topic=\"{}\"}}",
+            t.output
+        )),
+        out_bytes as u64
+    );
+    assert_eq!(s.sum("dateline_dead_letters_total"), 0.0);
+    assert_eq!(s.sum("dateline_articles_by_region_total") as usize, N);
+    for (region, n) in &regions {
+        assert_eq!(
+            s.u(&format!(
+                "dateline_articles_by_region_total{{region=\"{region}\"}}"
+            )),
+            *n,
+            "region {region}"
+        );
+    }
+    assert_eq!(s.sum("dateline_articles_by_topic_total") as usize, N);
+    assert_eq!(s.u("dateline_processing_seconds_count"), N as u64);
+    assert_eq!(s.u("dateline_end_to_end_seconds_count"), N as u64);
+    assert_eq!(s.value("dateline_in_flight_bytes"), 0.0);
+    assert_eq!(s.value("dateline_assigned_partitions"), 4.0);
+    assert_eq!(s.value("dateline_broker_up"), 1.0);
+    assert_eq!(s.value("dateline_ready"), 1.0);
+    assert!(s.value("dateline_rebalances_total{kind=\"assign\"}") >= 1.0);
+    assert_eq!(s.sum("dateline_produce_errors_total"), 0.0);
+    assert_eq!(s.value("dateline_produce_retries_total"), 0.0);
+
+    let t1 = Instant::now();
+    let summary = worker.stop().await;
+    eprintln!("stop took {:?}", t1.elapsed());
+    assert!(summary.drained);
+    assert_eq!(
+        (summary.consumed, summary.produced, summary.dead_lettered),
+        (N as u64, N as u64, 0)
+    );
+    // Everything is committed: the group's offsets are at the end of each partition.
+    let mut ends: HashMap<i32, i64> = HashMap::new();
+    for (p, o) in &positions {
+        let e = ends.entry(*p).or_default();
+        *e = (*e).max(o + 1);
+    }
+    assert_eq!(committed(&brokers, &group, &topics.input, 4), ends);
+    topics.delete(&brokers).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
+    if skip_kafka() {
+        return;
+    }
+    let _lock = BrokerLock::shared();
+    let brokers = brokers();
+    require_broker(&brokers);
+    const MAX_RECORD: usize = 16 * 1024;
+    const ROUNDS: usize = 10;
+    const GOOD_PER_ROUND: usize = 50;
+    let topics = Topics::create(&brokers, "s2", 3, 2).await;
+
+    // Good and bad interleaved, every bad kind in every round.
+    let good = fixtures::articles(2, ROUNDS * GOOD_PER_ROUND, 1_500);
+    let mut input: Vec<(Option<Vec<u8>>, Vec<u8>)> = Vec::new();
+    let mut expected_kind: Vec<Option<&'static str>> = Vec::new();
+    for round in 0..ROUNDS {
+        for g in &good[round * GOOD_PER_ROUND..(round + 1) * GOOD_PER_ROUND] {
+            input.push(g.clone());
+            expected_kind.push(None);
+        }
+        for (kind, key, bytes) in fixtures::bad_records(round as u64, MAX_RECORD) {
+            input.push((key, bytes));
+            expected_kind.push(Some(kind));
+        }
+    }
+    let positions = produce(&brokers, &topics.input, &input).await;
+    let index: HashMap<Position, usize> =
+        positions.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let n_good = ROUNDS * GOOD_PER_ROUND;
+    let n_bad = ROUNDS * InputError::KINDS.len();
+
+    let addr = free_addr();
+    let extra = format!("[input]\nmax_record_bytes = {MAX_RECORD}\n");
+    let worker = InProcess::start(&config_toml(
+        &brokers,
+        &topics,
+        &unique("s2-group"),
+        addr,
+        &extra,
+    ));
+    let out = Collector::start(&brokers, &topics.output);
+    let dlq = Collector::start(&brokers, &topics.dlq);
+    eventually(Duration::from_secs(120), "all good and bad records", || {
+        (out.len() >= n_good && dlq.len() >= n_bad).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(out.len(), n_good);
+    assert_eq!(dlq.len(), n_bad);
+
+    // Dead letters: original bytes and key, the right kind, a message, the source.
+    let mut kinds: HashMap<String, u64> = HashMap::new();
+    let mut seen = HashSet::new();
+    for r in dlq.snapshot() {
+        let src = r.source();
+        assert!(seen.insert(src), "two dead letters for {src:?}");
+        let i = index[&src];
+        let kind = expected_kind[i]
+            .unwrap_or_else(|| panic!("good input {src:?} was dead-lettered: {:?}", r.headers));
+        assert_eq!(
+            r.header("dateline-error-kind"),
+            Some(kind),
+            "kind of {src:?}"
+        );
+        let message = r.header("dateline-error-message").unwrap_or_default();
+        assert!(!message.is_empty(), "a human message for {src:?}");
+        if kind == "oversize" {
+            assert!(message.contains("limit"), "{message}");
+        }
+        assert_eq!(
+            r.header("dateline-source-topic"),
+            Some(topics.input.as_str())
+        );
+        assert_eq!(r.value, input[i].1, "original bytes of {src:?}");
+        assert_eq!(r.key, input[i].0, "original key of {src:?}");
+        *kinds.entry(kind.to_owned()).or_default() += 1;
+    }
+    for k in InputError::KINDS {
+        assert_eq!(
+            kinds.get(k).copied(),
+            Some(ROUNDS as u64),
+            "dead letters of kind {k}"
+        );
+    }
+    // Every good one is in the output, none twice.
+    let outputs: HashSet<Position> = out.snapshot().iter().map(|r| r.source()).collect();
+    assert_eq!(outputs.len(), n_good);
+    for (i, p) in positions.iter().enumerate() {
+        assert_eq!(
+            outputs.contains(p),
+            expected_kind[i].is_none(),
+            "input {i} at {p:?}"
+        );
+    }
+
+    // Scenario 7: the metrics agree.
+    let s = eventually(Duration::from_secs(15), "metrics to settle", || {
+        Scrape::get(addr).filter(|s| {
+            s.sum("dateline_dead_letters_total") as usize == n_bad
+                && s.sum("dateline_messages_produced_total") as usize == n_good
+        })
+    })
+    .await;
+    for k in InputError::KINDS {
+        assert_eq!(
+            s.u(&format!("dateline_dead_letters_total{{kind=\"{k}\"}}")),
+            ROUNDS as u64,
+            "metric for {k}"
+        );
+    }
+    assert_eq!(
+        s.sum("dateline_messages_consumed_total") as usize,
+        input.len()
+    );
+    assert_eq!(
+        s.u("dateline_processing_seconds_count") as usize,
+        input.len()
+    );
+    assert_eq!(
+        s.u("dateline_end_to_end_seconds_count") as usize,
+        input.len()
+    );
+    assert_eq!(s.sum("dateline_articles_by_region_total") as usize, n_good);
+
+    let summary = worker.stop().await;
+    assert!(summary.drained);
+    assert_eq!(summary.dead_lettered as usize, n_bad);
+    assert_eq!(summary.produced as usize, n_good);
+    topics.delete(&brokers).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_configuration_fails_before_connecting() {
+    // No broker needed: validation happens before any connection opens.
+    let mut config = dateline_worker::Config::default();
+    config.kafka.brokers = "127.0.0.1:1".into();
+    let e = dateline_worker::run(
+        config,
+        classifier(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("kafka.input_topics: at least one topic"),
+        "{text}"
+    );
+    assert!(text.contains("kafka.output_topic: required"), "{text}");
+}
+
+/// Backpressure with room for only a few messages. With the default
+/// `pause_after_ms` (1 s) the consumer just stops polling for a moment at each
+/// full budget. With `pause_after_ms = 0` it pauses the partitions every time
+/// (dozens of pause/resume cycles): librdkafka drops what it prefetched on pause
+/// and fetches again from the next unconsumed offset on resume; nothing may be
+/// skipped, repeated or reordered across those cycles.
+async fn tiny_budget(cap: usize, pause_after_ms: u64) {
+    if skip_kafka() {
+        return;
+    }
+    let _lock = BrokerLock::shared();
+    let brokers = brokers();
+    require_broker(&brokers);
+    const N: usize = 2_000;
+    let topics = Topics::create(&brokers, "bp", 3, 2).await;
+    let records = fixtures::articles(8, N, 1_500);
+    let positions = produce(&brokers, &topics.input, &records).await;
+    let addr = free_addr();
+    // Small fetches with a short long-poll: each resume fetches again what the
+    // pause dropped, so keep that cheap (a test of correctness, not of speed).
+    let extra = format!(
+        "[kafka.consumer]\n\"fetch.wait.max.ms\" = 10\n\"max.partition.fetch.bytes\" = 16384\n[input]\nmax_record_bytes = 8192\n\
+         [pipeline]\nmax_in_flight_messages = {cap}\nmax_in_flight_bytes = {}\npause_after_ms = {pause_after_ms}\n",
+        cap * 2048
+    );
+    let worker = InProcess::start(&config_toml(
+        &brokers,
+        &topics,
+        &unique("bp-group"),
+        addr,
+        &extra,
+    ));
+    let out = Collector::start(&brokers, &topics.output);
+    let mut peak = 0.0f64;
+    let t0 = Instant::now();
+    eventually(Duration::from_secs(120), "every record", || {
+        if let Some(s) = Scrape::get(addr) {
+            peak = peak.max(s.value("dateline_in_flight_messages"));
+        }
+        (out.len() >= N).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut got = out.snapshot();
+    assert_eq!(got.len(), N);
+    let sources: HashSet<Position> = got.iter().map(|r| r.source()).collect();
+    assert_eq!(sources, positions.iter().copied().collect::<HashSet<_>>());
+    got.sort_by_key(|r| (r.partition, r.offset));
+    let mut last: HashMap<(i32, i32), i64> = HashMap::new();
+    for r in &got {
+        let (sp, so) = r.source();
+        if let Some(prev) = last.insert((r.partition, sp), so) {
+            assert!(so > prev, "reordered: {sp}/{so} after {sp}/{prev}");
+        }
+    }
+    assert!(peak <= cap as f64, "in flight peaked at {peak} > cap {cap}");
+    eprintln!(
+        "backpressure (pause_after_ms {pause_after_ms}): {N} records with {cap} in flight in {:.1} s, in-flight peak {peak}",
+        t0.elapsed().as_secs_f64()
+    );
+    let summary = worker.stop().await;
+    assert_eq!(summary.consumed as usize, N, "each message consumed once");
+    topics.delete(&brokers).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tiny_budget_waits_without_loss_duplicates_or_reordering() {
+    tiny_budget(5, 1_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_at_every_full_budget_loses_repeats_and_reorders_nothing() {
+    tiny_budget(100, 0).await;
+}
