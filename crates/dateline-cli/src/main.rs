@@ -4,8 +4,12 @@
 //! here; everything else lives in `dateline-classify` and `dateline-worker`.
 
 mod classify;
+mod connect;
 mod data;
 mod eval;
+mod lag;
+mod produce;
+mod replay;
 mod run;
 mod taxonomy;
 
@@ -31,6 +35,12 @@ enum Command {
     Taxonomy(taxonomy::TaxonomyCommand),
     /// Run the Kafka worker: consume, classify, publish, commit.
     Run(run::RunArgs),
+    /// Load articles (files or the bundled sample) into a topic, at a given rate.
+    Produce(produce::ProduceArgs),
+    /// Per-partition committed offset, end offset and lag of a consumer group.
+    Lag(lag::LagArgs),
+    /// Reprocess a range of input history into an output topic (resumable).
+    Replay(replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +50,9 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::main(args),
         Command::Taxonomy(cmd) => taxonomy::main(cmd),
         Command::Run(args) => run::main(args),
+        Command::Produce(args) => produce::main(args),
+        Command::Lag(args) => lag::main(args),
+        Command::Replay(args) => replay::main(args),
     };
     match result {
         Ok(code) => code,

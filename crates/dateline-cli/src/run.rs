@@ -141,7 +141,7 @@ fn load_config(args: &RunArgs) -> Result<Config, ConfigErrors> {
     }
 }
 
-fn init_logging(format: LogFormat) {
+pub(crate) fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -155,7 +155,7 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
+pub(crate) fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
     let data = DataArgs {
         taxonomy: config.classifier.taxonomy.clone(),
         ..DataArgs::default()

@@ -78,7 +78,10 @@ fn producer_defaults() -> [(&'static str, &'static str); 1] {
 }
 
 /// Builds the consumer and producer properties. Secrets are read here.
-pub(crate) fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), ConfigErrors> {
+///
+/// Public so the CLI's `produce`, `lag` and `replay` connect exactly like the
+/// worker (same security section, same guarantees on the producer).
+pub fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), ConfigErrors> {
     let mut common = ClientConfig::new();
     common
         .set("bootstrap.servers", cfg.kafka.brokers.trim())

@@ -18,6 +18,7 @@
 //! - [`metrics`]: every metric definition.
 //! - `events`: typed events, each one log line plus its metric updates.
 //! - `http`: `/metrics`, `/healthz`, `/readyz` and what readiness means.
+//! - [`replay`]: reprocess a fixed range of history by assignment, resumable.
 //!
 //! Guarantees: at-least-once. An input offset is stored only after its output (or
 //! dead-letter) record and every lower offset of its partition were acknowledged
@@ -34,8 +35,10 @@ pub mod metrics;
 mod offsets;
 mod pipeline;
 mod pool;
+pub mod replay;
 
 pub use config::{Config, ConfigErrors, ConfigIssue, Secret};
+pub use kafka::client_configs;
 
 use dateline_classify::Classifier;
 use events::RateLimit;

@@ -271,6 +271,11 @@ impl Metrics {
     }
 
     /// Index of a region label (the last index is `none`).
+    /// The region behind [`Metrics::region_index`]; `None` for "no region".
+    pub(crate) fn region_name(&self, index: u16) -> Option<&str> {
+        self.region_names.get(index as usize).map(String::as_str)
+    }
+
     pub fn region_index(&self, region: Option<&str>) -> u16 {
         let none = self.region_names.len();
         let i = region

@@ -28,6 +28,7 @@ pub(crate) const H_SOURCE_OFFSET: &str = "dateline-source-offset";
 pub(crate) const H_CLASSIFIER_VERSION: &str = "dateline-classifier-version";
 pub(crate) const H_ERROR_KIND: &str = "dateline-error-kind";
 pub(crate) const H_ERROR_MESSAGE: &str = "dateline-error-message";
+pub(crate) const H_REPLAY_ID: &str = "dateline-replay-id";
 
 /// Longest `dateline-error-message` header; longer messages are cut.
 const MAX_ERROR_MESSAGE_BYTES: usize = 1024;

@@ -1,0 +1,276 @@
+//! `dateline replay`: reprocess a range of history (see `dateline_worker::replay`
+//! for how). This layer parses the flags, builds the classifier, wires
+//! SIGTERM/SIGINT to the replay's shutdown token, shows progress (a bar on a
+//! terminal, a line every 5 s otherwise) and prints the summary.
+//!
+//! Exit codes: 0 the range is done; 1 failure (resume with the same
+//! `--checkpoint`); 2 bad arguments or configuration; 75 stopped by a signal
+//! before the end (resume with the same `--checkpoint`).
+
+use crate::connect::ConnectArgs;
+use crate::run::{build_classifier, init_logging, LogFormat};
+use anyhow::Context;
+use clap::Args;
+use dateline_worker::replay::{Bound, Progress, ReplayOptions, ReplaySummary};
+use dateline_worker::ConfigIssue;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Topic to replay; repeat for several (default: kafka.input_topics).
+    #[arg(long = "input-topic", value_name = "TOPIC")]
+    pub input_topics: Vec<String>,
+    /// Where enriched records go, e.g. a new versioned topic (default: kafka.output_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub output_topic: Option<String>,
+    /// Dead-letter topic (default: kafka.dlq_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub dlq_topic: Option<String>,
+    /// Only these partitions (of every input topic); repeat for several.
+    #[arg(long = "partition", value_name = "N")]
+    pub partitions: Vec<i32>,
+    /// Start, inclusive: RFC 3339 UTC time, relative time (-24h) or offset (default: the beginning).
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// End, exclusive: same forms (default: each partition's end when the replay starts).
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// Progress file: resumes from it when it exists, updated after every acknowledged batch.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+    /// Value of the `dateline-replay-id` header (default: `replay-<unix seconds>`;
+    /// a resumed replay keeps its checkpoint's id).
+    #[arg(long, value_name = "ID")]
+    pub replay_id: Option<String>,
+    /// Classify the range and print the summary without producing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Log line format on stderr.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+fn bound(flag: &str, v: &Option<String>) -> Result<Bound, ConfigIssue> {
+    match v {
+        None => Ok(Bound::Open),
+        Some(s) => Bound::parse(s).map_err(|m| ConfigIssue::new(flag, m)),
+    }
+}
+
+pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    let mut issues = Vec::new();
+    let mut config = match args.connect.load() {
+        Ok(c) => c,
+        Err(e) => {
+            issues.extend(e.0);
+            dateline_worker::Config::default()
+        }
+    };
+    if !args.input_topics.is_empty() {
+        config.kafka.input_topics = args.input_topics.clone();
+    }
+    if let Some(t) = &args.output_topic {
+        config.kafka.output_topic = t.clone();
+    }
+    if let Some(t) = &args.dlq_topic {
+        config.kafka.dlq_topic = t.clone();
+    }
+    if config.kafka.input_topics.is_empty() {
+        issues.push(ConfigIssue::new(
+            "--input-topic",
+            "at least one input topic",
+        ));
+    }
+    if !args.dry_run {
+        for (flag, t) in [
+            ("--output-topic", &config.kafka.output_topic),
+            ("--dlq-topic", &config.kafka.dlq_topic),
+        ] {
+            if t.is_empty() {
+                issues.push(ConfigIssue::new(flag, "needed (or --dry-run)"));
+            }
+        }
+    }
+    let from = bound("--from", &args.from);
+    let to = bound("--to", &args.to);
+    let (from, to) = match (from, to) {
+        (Ok(f), Ok(t)) => (f, t),
+        (f, t) => {
+            issues.extend(f.err());
+            issues.extend(t.err());
+            (Bound::Open, Bound::Open)
+        }
+    };
+    if !issues.is_empty() {
+        eprint!("dateline replay: {}", dateline_worker::ConfigErrors(issues));
+        return Ok(ExitCode::from(2));
+    }
+    let classifier = Arc::new(build_classifier(&config).context("building the classifier")?);
+    let replay_id = args.replay_id.clone().unwrap_or_else(|| {
+        let s = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        format!("replay-{s}")
+    });
+    let opts = ReplayOptions {
+        config,
+        partitions: args.partitions.clone(),
+        from,
+        to,
+        checkpoint: args.checkpoint.clone(),
+        replay_id,
+        dry_run: args.dry_run,
+    };
+
+    let token = CancellationToken::new();
+    watch_signals(token.clone());
+    let mut reporter = Reporter::new();
+    let result =
+        dateline_worker::replay::replay(opts, classifier, token, &mut |p| reporter.update(p));
+    reporter.finish();
+    match result {
+        Ok(s) => {
+            print_summary(&s, args.json)?;
+            Ok(if s.complete {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(75)
+            })
+        }
+        Err(e) => {
+            eprintln!("dateline replay: {e}");
+            Ok(ExitCode::from(match e {
+                dateline_worker::replay::ReplayError::Invalid(_) => 2,
+                _ => 1,
+            }))
+        }
+    }
+}
+
+/// A progress bar on a terminal, a plain line every 5 s otherwise.
+struct Reporter {
+    bar: Option<indicatif::ProgressBar>,
+    last_line: Option<Instant>,
+}
+
+impl Reporter {
+    fn new() -> Reporter {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} records  {per_sec}  ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+        Reporter {
+            bar,
+            last_line: None,
+        }
+    }
+
+    fn update(&mut self, p: Progress) {
+        if let Some(b) = &self.bar {
+            b.set_length(p.total);
+            b.set_position(p.done);
+            return;
+        }
+        if self
+            .last_line
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(5))
+            && p.done < p.total
+        {
+            return;
+        }
+        self.last_line = Some(Instant::now());
+        let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-3);
+        eprintln!(
+            "replay: {}/{} records ({:.0}%), {:.0}/s, {:.1} s",
+            p.done,
+            p.total,
+            100.0 * p.done as f64 / (p.total.max(1)) as f64,
+            rate,
+            p.elapsed.as_secs_f64()
+        );
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(s)?);
+        return Ok(());
+    }
+    println!(
+        "replay {}{}: {} records ({} bytes) in {:.1} s: {} enriched, {} dead letters, {} skipped (timestamp outside the range){}",
+        s.replay_id,
+        if s.dry_run { " (dry run, nothing produced)" } else { "" },
+        s.records,
+        s.bytes,
+        s.elapsed_ms as f64 / 1000.0,
+        s.outputs,
+        s.dead_letters,
+        s.skipped,
+        if s.complete { "" } else { "; stopped before the end, resume with the same --checkpoint" },
+    );
+    println!("by region:");
+    for (k, v) in &s.by_region {
+        println!("  {k:<20} {v}");
+    }
+    println!("by topic:");
+    for (k, v) in &s.by_topic {
+        println!("  {k:<40} {v}");
+    }
+    Ok(())
+}
+
+/// First SIGTERM/SIGINT: finish the batch in flight, checkpoint, stop. A second
+/// one exits at once (the checkpoint is still valid: at-least-once).
+fn watch_signals(token: CancellationToken) {
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                return;
+            };
+            for _ in 0..2 {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+                if token.is_cancelled() {
+                    std::process::exit(130);
+                }
+                token.cancel();
+            }
+        });
+    });
+}
