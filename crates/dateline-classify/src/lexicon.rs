@@ -84,14 +84,25 @@ const NO_STATE: u32 = u32::MAX;
 /// Bit 5 of every byte: OR-ing it lower-cases ASCII letters and leaves digits.
 const LOWER_BITS: u128 = u128::from_le_bytes([0x20; 16]);
 
-/// A mask of the low `len` bytes of a `u128`.
-#[inline]
-fn low_mask(len: usize) -> u128 {
-    if len >= 16 {
-        u128::MAX
-    } else {
-        (1u128 << (len * 8)) - 1
+/// Masks of the low `len` bytes of a `u128`, by `len` (0..=16): a table load is
+/// cheaper than a 128-bit variable shift, which compiles to a branchy sequence.
+static LOW_MASKS: [u128; 17] = {
+    let mut t = [0u128; 17];
+    let mut len = 1;
+    while len <= 16 {
+        t[len] = if len == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (len * 8)) - 1
+        };
+        len += 1;
     }
+    t
+};
+
+#[inline(always)]
+fn low_mask(len: usize) -> u128 {
+    LOW_MASKS[len]
 }
 
 /// A word of at most 16 bytes as a zero-padded little-endian `u128` (words never
@@ -230,7 +241,7 @@ impl Lexicon {
     /// Look up one word of `text`; `buf` is scratch space for lower-casing.
     /// Look up the word `w` of `text`. Reads 16 bytes at the word's start when the
     /// text has them (no copy, no memcpy call) and masks off what follows the word.
-    #[inline]
+    #[inline(always)]
     pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> WordId {
         let (start, end) = (w.start as usize, w.end as usize);
         let len = end - start;

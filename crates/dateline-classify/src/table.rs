@@ -68,13 +68,13 @@ impl<K: Key> IntTable<K> {
         table
     }
 
-    #[inline]
+    #[inline(always)]
     fn home(&self, k: K) -> usize {
         // Fibonacci hashing: the multiply spreads the bits, the top ones index.
         (k.fold().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn filter_bits(k: K) -> (usize, usize) {
         let h = k.fold().wrapping_mul(0xD6E8_FEB8_6659_FD93);
         (
@@ -83,7 +83,9 @@ impl<K: Key> IntTable<K> {
         )
     }
 
-    #[inline]
+    // Called for every word of every article: inlined so the probe is a few
+    // instructions in the caller's loop, not a call.
+    #[inline(always)]
     pub fn get(&self, k: K) -> Option<u32> {
         let (a, b) = Self::filter_bits(k);
         if self.filter[a >> 6] & (1 << (a & 63)) == 0 || self.filter[b >> 6] & (1 << (b & 63)) == 0
