@@ -10,7 +10,8 @@
 #
 # Flags go to the bench (tests/examples/bench_worker.rs): --articles N,
 # --article-bytes B, --rate R (latency phase, articles/s), --seconds S,
-# --partitions P. Uses $DATELINE_TEST_BROKERS (default 127.0.0.1:9092); starts
+# --partitions P, --exactly-once (adds `dateline run --exactly-once`, compared
+# with at-least-once `classify`). Uses $DATELINE_TEST_BROKERS (default 127.0.0.1:9092); starts
 # scripts/kafka-local.sh when nothing answers there and stops it again at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -13,8 +13,11 @@
 //! 2. **Latency**: with the worker caught up, articles arrive at a steady rate;
 //!    latency = output append time − input create time, p50 and p99.
 //!
+//! With `--exactly-once`, a third mode, `exactly-once` (`dateline run
+//! --exactly-once`, read back with `read_committed`), compared with `classify`.
+//!
 //! Usage: bench_worker [--articles N] [--article-bytes B] [--rate R] [--seconds S]
-//!        [--partitions P] [--dateline PATH]
+//!        [--partitions P] [--dateline PATH] [--exactly-once]
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
 use dateline_tests::fixtures;
@@ -38,6 +41,7 @@ struct Args {
     seconds: usize,
     partitions: i32,
     dateline: PathBuf,
+    exactly_once: bool,
 }
 
 fn args() -> Args {
@@ -48,9 +52,14 @@ fn args() -> Args {
         seconds: 15,
         partitions: 6,
         dateline: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/dateline"),
+        exactly_once: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--exactly-once" {
+            a.exactly_once = true;
+            continue;
+        }
         let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--articles" => a.articles = v.parse().expect("--articles N"),
@@ -245,7 +254,11 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         ),
     )
     .unwrap();
-    let out = Collector::start_light(brokers, &output);
+    let out = if mode == "exactly-once" {
+        Collector::start_light_read_committed(brokers, &output)
+    } else {
+        Collector::start_light(brokers, &output)
+    };
     let mut cmd = Command::new(&a.dateline);
     cmd.args(["run", "--config"])
         .arg(&cfg)
@@ -254,6 +267,9 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         .stdout(Stdio::null());
     if mode == "passthrough" {
         cmd.arg("--passthrough");
+    }
+    if mode == "exactly-once" {
+        cmd.args(["--exactly-once", "--instance-id", "bench"]);
     }
     let mut child: Child = cmd
         .spawn()
@@ -349,7 +365,12 @@ async fn main() {
         a.dateline.display()
     );
     let mut results = Vec::new();
-    for mode in ["passthrough", "classify"] {
+    let modes: &[&'static str] = if a.exactly_once {
+        &["passthrough", "classify", "exactly-once"]
+    } else {
+        &["passthrough", "classify"]
+    };
+    for &mode in modes {
         results.push(bench_mode(&a, &brokers, mode).await);
     }
     println!(
@@ -382,4 +403,10 @@ async fn main() {
         "\nclassify / passthrough throughput: {:.0} %",
         ratio * 100.0
     );
+    if let Some(eos) = results.get(2) {
+        println!(
+            "exactly-once / classify (at-least-once) throughput: {:.0} %",
+            eos.articles_per_s / results[1].articles_per_s * 100.0
+        );
+    }
 }

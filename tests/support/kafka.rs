@@ -273,20 +273,44 @@ pub struct Collector {
 
 impl Collector {
     pub fn start(brokers: &str, topic: &str) -> Collector {
-        Self::start_with(brokers, topic, true)
+        Self::start_with(brokers, topic, true, false)
+    }
+
+    /// Sees committed transactions only (`isolation.level=read_committed`), as an
+    /// exactly-once downstream consumer does.
+    pub fn start_read_committed(brokers: &str, topic: &str) -> Collector {
+        Self::start_with(brokers, topic, true, true)
     }
 
     /// Keeps headers and timestamps but not keys and values (for large volumes).
     pub fn start_light(brokers: &str, topic: &str) -> Collector {
-        Self::start_with(brokers, topic, false)
+        Self::start_with(brokers, topic, false, false)
     }
 
-    fn start_with(brokers: &str, topic: &str, keep_values: bool) -> Collector {
+    /// [`Collector::start_light`], `read_committed`.
+    pub fn start_light_read_committed(brokers: &str, topic: &str) -> Collector {
+        Self::start_with(brokers, topic, false, true)
+    }
+
+    fn start_with(
+        brokers: &str,
+        topic: &str,
+        keep_values: bool,
+        read_committed: bool,
+    ) -> Collector {
         let consumer: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", brokers)
             .set("group.id", unique("collector"))
             .set("enable.auto.commit", "false")
             .set("reconnect.backoff.max.ms", "1000")
+            .set(
+                "isolation.level",
+                if read_committed {
+                    "read_committed"
+                } else {
+                    "read_uncommitted"
+                },
+            )
             .create()
             .expect("create a collector");
         let md = consumer

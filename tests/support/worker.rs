@@ -168,6 +168,11 @@ pub struct Subprocess {
 
 impl Subprocess {
     pub fn start(name: &str, toml: &str) -> Subprocess {
+        Self::start_with_args(name, toml, &[])
+    }
+
+    /// `dateline run --config FILE ARGS...`.
+    pub fn start_with_args(name: &str, toml: &str, args: &[&str]) -> Subprocess {
         let dir = tempfile::tempdir().expect("temp dir");
         let config_path = dir.path().join("dateline.toml");
         std::fs::write(&config_path, toml).expect("write config");
@@ -176,6 +181,7 @@ impl Subprocess {
         let child = Command::new(dateline_bin())
             .args(["run", "--config"])
             .arg(&config_path)
+            .args(args)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -62,6 +62,14 @@ pub struct RunArgs {
     /// Address for /metrics, /healthz and /readyz (metrics.addr).
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<String>,
+    /// Exactly-once: Kafka transactions per batch; `read_committed` consumers see
+    /// each input once (pipeline.exactly_once). Needs --instance-id.
+    #[arg(long)]
+    pub exactly_once: bool,
+    /// This instance's stable id; the transactional id is `<group>.<id>`, and a
+    /// restart with the same id fences its predecessor (kafka.instance_id).
+    #[arg(long, value_name = "ID")]
+    pub instance_id: Option<String>,
     /// Validate the configuration, print the effective one (TOML) and exit.
     #[arg(long)]
     pub check: bool,
@@ -111,6 +119,12 @@ impl RunArgs {
         }
         if let Some(a) = &self.metrics_addr {
             v.push(("--metrics-addr", "metrics.addr", a.clone()));
+        }
+        if self.exactly_once {
+            v.push(("--exactly-once", "pipeline.exactly_once", "true".into()));
+        }
+        if let Some(i) = &self.instance_id {
+            v.push(("--instance-id", "kafka.instance_id", i.clone()));
         }
         v
     }

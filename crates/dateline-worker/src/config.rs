@@ -75,6 +75,12 @@ pub struct KafkaConfig {
     /// librdkafka producer properties, passed through (e.g. `"compression.type" = "lz4"`).
     #[serde(default)]
     pub producer: BTreeMap<String, toml::Value>,
+    /// This worker's stable identity, required by `pipeline.exactly_once`: the
+    /// producer's `transactional.id` is `<group_id>.<instance_id>`. A restarted
+    /// instance must keep its id (e.g. a StatefulSet pod name) so that it fences
+    /// its predecessor; two live instances must never share one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
 }
 
 impl Default for KafkaConfig {
@@ -89,6 +95,7 @@ impl Default for KafkaConfig {
             security: SecurityConfig::default(),
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
+            instance_id: None,
         }
     }
 }
@@ -371,6 +378,18 @@ pub struct PipelineConfig {
     /// Classification threads. Omitted: one per core.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classify_threads: Option<usize>,
+    /// Kafka transactions: outputs, dead letters and input offsets are committed
+    /// atomically per batch; `read_committed` consumers see each input once.
+    /// Requires `kafka.instance_id`.
+    #[serde(default)]
+    pub exactly_once: bool,
+    /// Exactly-once: most input records in one transaction.
+    #[serde(default = "default_transaction_max_records")]
+    pub transaction_max_records: usize,
+    /// Exactly-once: how long a transaction's batch may collect records after
+    /// its first one before it is committed.
+    #[serde(default = "default_transaction_max_ms")]
+    pub transaction_max_ms: u64,
 }
 
 impl Default for PipelineConfig {
@@ -380,8 +399,27 @@ impl Default for PipelineConfig {
             max_in_flight_bytes: default_max_in_flight_bytes(),
             pause_after_ms: default_pause_after_ms(),
             classify_threads: None,
+            exactly_once: false,
+            transaction_max_records: default_transaction_max_records(),
+            transaction_max_ms: default_transaction_max_ms(),
         }
     }
+}
+
+/// 10,000: a commit blocks the loop for ~100 ms (flush, add offsets, end
+/// transaction; measured against Kafka 4 on one machine), during which nothing
+/// is consumed or classified, so the batch must be large to amortize it: 2,000
+/// gave 40 % of the at-least-once throughput, 10,000 gives ~70 %
+/// (`scripts/bench-worker.sh --exactly-once`). `pipeline.max_in_flight_bytes`
+/// still bounds a batch's input bytes.
+fn default_transaction_max_records() -> usize {
+    10_000
+}
+
+/// 200 ms: under a trickle of input, a record waits at most this long (plus the
+/// commit) before it becomes visible to `read_committed` consumers.
+fn default_transaction_max_ms() -> u64 {
+    200
 }
 
 /// 2,000: enough to keep the producer's batches full at the worker's measured
@@ -529,6 +567,7 @@ pub const ENV_KEYS: &[&str] = &[
     "kafka.security.ssl_key_password_env",
     "kafka.security.ssl_key_password_file",
     "kafka.security.ssl_endpoint_identification",
+    "kafka.instance_id",
     "input.format",
     "input.max_record_bytes",
     "output.include_body",
@@ -536,6 +575,9 @@ pub const ENV_KEYS: &[&str] = &[
     "pipeline.max_in_flight_bytes",
     "pipeline.pause_after_ms",
     "pipeline.classify_threads",
+    "pipeline.exactly_once",
+    "pipeline.transaction_max_records",
+    "pipeline.transaction_max_ms",
     "shutdown.drain_timeout_ms",
     "metrics.addr",
     "classifier.taxonomy",
@@ -582,7 +624,7 @@ const PRODUCER_MANAGED: &[(&str, &str)] = &[
     ("client.id", "set kafka.client_id"),
     (
         "transactional.id",
-        "transactions are not supported; dateline is at-least-once",
+        "set pipeline.exactly_once and kafka.instance_id; dateline derives the transactional id",
     ),
     (
         "delivery.report.only.error",
@@ -756,6 +798,7 @@ impl Config {
             "kafka.security.ssl_endpoint_identification" => {
                 sec.ssl_endpoint_identification = parse(value, "true or false")?
             }
+            "kafka.instance_id" => self.kafka.instance_id = opt_string(value),
             "input.format" => self.input.format = enum_value(value)?,
             "input.max_record_bytes" => {
                 self.input.max_record_bytes = parse(value, "a number of bytes")?
@@ -776,6 +819,13 @@ impl Config {
                 } else {
                     Some(parse(value, "a number of threads")?)
                 }
+            }
+            "pipeline.exactly_once" => self.pipeline.exactly_once = parse(value, "true or false")?,
+            "pipeline.transaction_max_records" => {
+                self.pipeline.transaction_max_records = parse(value, "a number of records")?
+            }
+            "pipeline.transaction_max_ms" => {
+                self.pipeline.transaction_max_ms = parse(value, "a number of milliseconds")?
             }
             "shutdown.drain_timeout_ms" => {
                 self.shutdown.drain_timeout_ms = parse(value, "a number of milliseconds")?
@@ -1001,6 +1051,31 @@ impl Config {
             );
         }
         let p = &self.pipeline;
+        if p.exactly_once {
+            match self.kafka.instance_id.as_deref().map(str::trim) {
+                None | Some("") => err(
+                    "kafka.instance_id",
+                    "pipeline.exactly_once needs a stable per-instance id (the transactional id is <group_id>.<instance_id>)".into(),
+                ),
+                Some(id) if !id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) => err(
+                    "kafka.instance_id",
+                    format!("`{id}`: only ASCII letters, digits, '.', '_' and '-'"),
+                ),
+                Some(_) => {}
+            }
+            if p.transaction_max_records == 0 || p.transaction_max_records > 1_000_000 {
+                err(
+                    "pipeline.transaction_max_records",
+                    "must be between 1 and 1000000".into(),
+                );
+            }
+            if p.transaction_max_ms == 0 || p.transaction_max_ms > 60_000 {
+                err(
+                    "pipeline.transaction_max_ms",
+                    "must be between 1 and 60000".into(),
+                );
+            }
+        }
         if p.max_in_flight_messages == 0 || p.max_in_flight_messages > 1_000_000 {
             err(
                 "pipeline.max_in_flight_messages",
@@ -1070,6 +1145,15 @@ impl Config {
             .and_then(|v| property_value(v).ok())
             .and_then(|v| v.parse().ok())
             .unwrap_or(LIBRDKAFKA_MESSAGE_MAX_BYTES)
+    }
+
+    /// The producer's `transactional.id` under `pipeline.exactly_once`:
+    /// `<group_id>.<instance_id>`, stable across restarts of the same instance so
+    /// that a restarted instance fences its zombie predecessor.
+    pub fn transactional_id(&self) -> Option<String> {
+        let id = self.kafka.instance_id.as_deref().map(str::trim)?;
+        (self.pipeline.exactly_once && !id.is_empty())
+            .then(|| format!("{}.{id}", self.kafka.group_id.trim()))
     }
 
     /// Number of classification threads to start.
@@ -1253,6 +1337,37 @@ mod tests {
     }
 
     #[test]
+    fn exactly_once_needs_a_valid_instance_id() {
+        let mut c = minimal();
+        assert_eq!(c.transactional_id(), None);
+        c.pipeline.exactly_once = true;
+        c.pipeline.transaction_max_records = 0;
+        assert_eq!(
+            keys(c.validate().unwrap_err()),
+            ["kafka.instance_id", "pipeline.transaction_max_records"]
+        );
+        c.pipeline.transaction_max_records = 500;
+        c.set("kafka.instance_id", "pod 1").unwrap();
+        assert_eq!(keys(c.validate().unwrap_err()), ["kafka.instance_id"]);
+        c.set("kafka.instance_id", "pod-1").unwrap();
+        c.set("kafka.group_id", "news").unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.transactional_id().as_deref(), Some("news.pod-1"));
+        let (consumer, producer) = crate::kafka::client_configs(&c).unwrap();
+        assert_eq!(producer.get("transactional.id"), Some("news.pod-1"));
+        assert_eq!(consumer.get("isolation.level"), Some("read_committed"));
+        assert_eq!(consumer.get("enable.auto.commit"), Some("false"));
+        // The id cannot be given directly: it must follow the instance.
+        c.kafka
+            .producer
+            .insert("transactional.id".into(), toml::Value::String("x".into()));
+        assert_eq!(
+            keys(c.validate().unwrap_err()),
+            ["kafka.producer.\"transactional.id\""]
+        );
+    }
+
+    #[test]
     fn every_env_key_is_settable() {
         for key in ENV_KEYS {
             let mut c = minimal();
@@ -1260,7 +1375,9 @@ mod tests {
                 "kafka.security.protocol" => "sasl_ssl",
                 "kafka.security.sasl_mechanism" => "SCRAM-SHA-512",
                 "input.format" => "text",
-                "output.include_body" | "kafka.security.ssl_endpoint_identification" => "false",
+                "output.include_body"
+                | "kafka.security.ssl_endpoint_identification"
+                | "pipeline.exactly_once" => "false",
                 "metrics.addr" => "0.0.0.0:1",
                 k if k.starts_with("pipeline.") || k.ends_with("_ms") || k.ends_with("_bytes") => {
                     "7"

@@ -5,9 +5,12 @@
 //! knobs. The properties that carry the guarantees (`enable.auto.offset.store=false`,
 //! `enable.idempotence=true`, `acks=all`) are set here *after* the user's
 //! passthrough tables, so nothing can override them (the config also rejects such
-//! overrides with a message). The callbacks librdkafka runs on its threads
-//! (rebalance, commit, statistics, delivery, errors, logs) are turned into typed
-//! events and offset-tracker calls here.
+//! overrides with a message); under `pipeline.exactly_once` they also include
+//! `transactional.id` (derived from the group and `kafka.instance_id`),
+//! `isolation.level=read_committed` and `enable.auto.commit=false`. The
+//! callbacks librdkafka runs on its threads (rebalance, commit, statistics,
+//! delivery, errors, logs) are turned into typed events and offset-tracker calls
+//! here (the exactly-once loop has its own, in `transactional`).
 
 use crate::config::{property_value, Config, ConfigErrors, ConfigIssue};
 use crate::events::{
@@ -175,6 +178,14 @@ pub fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), Conf
     producer
         .set("enable.idempotence", "true")
         .set("acks", "all");
+    if let Some(id) = cfg.transactional_id() {
+        // Exactly-once: offsets are committed inside the producer's transactions
+        // only, and only committed outputs count as input.
+        consumer
+            .set("enable.auto.commit", "false")
+            .set("isolation.level", "read_committed");
+        producer.set("transactional.id", id);
+    }
     if issues.is_empty() {
         Ok((consumer, producer))
     } else {
@@ -185,7 +196,13 @@ pub fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), Conf
 /// Routes librdkafka's log lines into `tracing`, rate limited per facility.
 /// Debug lines (only there when the `debug` property asks for them) are not
 /// rate limited.
-fn log_line(shared: &Shared, client: &'static str, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+pub(crate) fn log_line(
+    shared: &Shared,
+    client: &'static str,
+    level: RDKafkaLogLevel,
+    fac: &str,
+    msg: &str,
+) {
     let suppressed = if (level as i32) <= (RDKafkaLogLevel::Warning as i32) {
         match shared.log_limit.check(&format!("{client}:log:{fac}")) {
             Some(n) => n,
@@ -215,7 +232,7 @@ fn log_line(shared: &Shared, client: &'static str, level: RDKafkaLogLevel, fac: 
 
 /// A global client error: logged (rate limited); "all brokers down" flips the
 /// health at once; a fatal error stops the worker.
-fn client_error(shared: &Shared, client: &'static str, error: KafkaError, reason: &str) {
+pub(crate) fn client_error(shared: &Shared, client: &'static str, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => shared.set_broker_up(false, reason),
         Some(RDKafkaErrorCode::Fatal) => {
@@ -272,7 +289,7 @@ impl ClientContext for ConsumerCtx {
     }
 }
 
-fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
+pub(crate) fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
     tpl.elements()
         .iter()
         .map(|e| TopicPartition {
@@ -282,7 +299,7 @@ fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
         .collect()
 }
 
-fn describe(tps: &[TopicPartition]) -> String {
+pub(crate) fn describe(tps: &[TopicPartition]) -> String {
     let mut v: Vec<String> = tps
         .iter()
         .map(|t| format!("{}/{}", t.topic, t.partition))
@@ -396,7 +413,7 @@ impl ClientContext for ProducerCtx {
     }
 }
 
-fn since_timestamp(ts_ms: Option<i64>) -> Option<Duration> {
+pub(crate) fn since_timestamp(ts_ms: Option<i64>) -> Option<Duration> {
     let ts = ts_ms.filter(|t| *t > 0)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -19,12 +19,17 @@
 //! - `events`: typed events, each one log line plus its metric updates.
 //! - `http`: `/metrics`, `/healthz`, `/readyz` and what readiness means.
 //! - [`replay`]: reprocess a fixed range of history by assignment, resumable.
+//! - `transactional`: the exactly-once loop (`pipeline.exactly_once`): batches
+//!   committed with their input offsets in Kafka transactions.
 //!
 //! Guarantees: at-least-once. An input offset is stored only after its output (or
 //! dead-letter) record and every lower offset of its partition were acknowledged
 //! with `acks=all` by the idempotent producer. Panics: none in normal operation; a
 //! panic inside the classifier (a bug) is caught and ends [`run`] with
 //! [`WorkerError::Internal`] without storing that record's offset.
+//!
+//! With `pipeline.exactly_once`: exactly-once for `read_committed` consumers of
+//! the output and dead-letter topics (see `transactional`).
 
 pub mod config;
 mod events;
@@ -36,6 +41,7 @@ mod offsets;
 mod pipeline;
 mod pool;
 pub mod replay;
+mod transactional;
 
 pub use config::{Config, ConfigErrors, ConfigIssue, Secret};
 pub use kafka::client_configs;
@@ -92,6 +98,14 @@ pub enum WorkerError {
     #[error("fatal error in the Kafka {client}: {reason}")]
     Fatal {
         client: &'static str,
+        reason: String,
+    },
+    /// Exactly-once mode: another producer with the same transactional id (a
+    /// newer instance with the same `kafka.instance_id`) took over. This instance
+    /// stops without producing anything more; restarting it would fence the other.
+    #[error("fenced: another instance with transactional id `{transactional_id}` took over ({reason}); stopping")]
+    Fenced {
+        transactional_id: String,
         reason: String,
     },
     /// A bug: a thread could not start or classification panicked. Restarting
@@ -191,7 +205,10 @@ impl Shared {
 ///
 /// On cancel: stop fetching, wait for the in-flight records to be acknowledged (at
 /// most `shutdown.drain_timeout_ms`), commit the stored offsets synchronously,
-/// close the consumer (leaving the group) and return the summary.
+/// close the consumer (leaving the group) and return the summary. With
+/// `pipeline.exactly_once`, the open batch is committed in its transaction
+/// instead, then the consumer leaves the group; a fenced instance returns
+/// [`WorkerError::Fenced`].
 pub async fn run(
     config: Config,
     classifier: Arc<Classifier>,
@@ -275,6 +292,14 @@ async fn run_pipeline(
     shared: &Arc<Shared>,
     shutdown: &CancellationToken,
 ) -> Result<(bool, u64), WorkerError> {
+    if config.pipeline.exactly_once {
+        let (config, shared, shutdown) = (config.clone(), shared.clone(), shutdown.clone());
+        return tokio::task::spawn_blocking(move || {
+            transactional::run(&config, classifier, &shared, &shutdown)
+        })
+        .await
+        .map_err(|e| WorkerError::Internal(format!("exactly-once task: {e}")))?;
+    }
     let (resend_tx, resend_rx) = mpsc::unbounded_channel();
     let (consumer, producer) = kafka::create_clients(config, shared, resend_tx)?;
 

@@ -52,6 +52,8 @@ pub struct Metrics {
     pub produce_errors: IntCounterVec,
     pub produce_retries: IntCounter,
     pub commits: IntCounterVec,
+    /// Exactly-once mode: transactions by result (`committed`, `aborted`).
+    pub transactions: IntCounterVec,
     pub broker_up: IntGauge,
     pub ready: IntGauge,
     pub assigned_partitions: IntGauge,
@@ -193,6 +195,15 @@ impl Metrics {
             "Offset commits, by result.",
             &["result"],
         );
+        let transactions = counter_vec(
+            &r,
+            "dateline_transactions_total",
+            "Exactly-once mode: Kafka transactions, by result (committed, aborted).",
+            &["result"],
+        );
+        for k in ["committed", "aborted"] {
+            transactions.with_label_values(&[k]);
+        }
         let broker_up = gauge(
             &r,
             "dateline_broker_up",
@@ -261,6 +272,7 @@ impl Metrics {
             produce_errors,
             produce_retries,
             commits,
+            transactions,
             broker_up,
             ready,
             assigned_partitions,
@@ -373,6 +385,7 @@ mod tests {
             "dateline_produce_errors_total{kind=\"timed_out\"} 0",
             "dateline_produce_retries_total 0",
             "dateline_commits_total{result=\"ok\"} 0",
+            "dateline_transactions_total{result=\"aborted\"} 0",
             "dateline_broker_up 0",
             "dateline_ready 0",
             "dateline_assigned_partitions 0",
