@@ -11,6 +11,7 @@ mod lag;
 mod produce;
 mod replay;
 mod run;
+mod signals;
 mod taxonomy;
 
 use clap::{Parser, Subcommand};

@@ -22,9 +22,10 @@ use rdkafka::types::RDKafkaErrorCode;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -125,8 +126,8 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
         .context("creating the Kafka producer")?;
     check_topic(&producer, &args.topic)?;
 
-    let stop = Arc::new(AtomicBool::new(false));
-    watch_signals(stop.clone());
+    let stop = CancellationToken::new();
+    crate::signals::watch_in_thread(stop.clone(), "waiting for the records already sent");
 
     let total = match (args.count, args.repeat) {
         (Some(n), _) => n,
@@ -135,7 +136,7 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
     };
     let started = Instant::now();
     let mut sent = 0u64;
-    while sent < total && !stop.load(Ordering::Relaxed) {
+    while sent < total && !stop.is_cancelled() {
         if args.rate > 0 {
             // Paced against the start, so a slow send is caught up, not lost.
             let due = started + Duration::from_secs_f64(sent as f64 / args.rate as f64);
@@ -154,7 +155,7 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
                 Ok(()) => break,
                 Err((e, r))
                     if e.rdkafka_error_code() == Some(RDKafkaErrorCode::QueueFull)
-                        && !stop.load(Ordering::Relaxed) =>
+                        && !stop.is_cancelled() =>
                 {
                     record = r;
                     std::thread::sleep(Duration::from_millis(10));
@@ -196,36 +197,6 @@ fn check_topic<C: ProducerContext>(p: &ThreadedProducer<C>, topic: &str) -> anyh
         Some(t) if t.error().is_none() && !t.partitions().is_empty() => Ok(()),
         _ => anyhow::bail!("topic {topic} does not exist (create it first)"),
     }
-}
-
-/// SIGTERM/SIGINT set `stop`; a second one exits at once.
-fn watch_signals(stop: Arc<AtomicBool>) {
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            use tokio::signal::unix::{signal, SignalKind};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
-            for _ in 0..2 {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
-                if stop.swap(true, Ordering::SeqCst) {
-                    std::process::exit(130);
-                }
-            }
-        });
-    });
 }
 
 fn load(args: &ProduceArgs) -> anyhow::Result<Vec<Item>> {

@@ -135,7 +135,12 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     };
 
     let token = CancellationToken::new();
-    watch_signals(token.clone());
+    // First signal: finish the batch in flight, checkpoint, stop; the checkpoint
+    // stays valid after a second one (at-least-once).
+    crate::signals::watch_in_thread(
+        token.clone(),
+        "finishing the batch in flight and checkpointing",
+    );
     let mut reporter = Reporter::new();
     let result =
         dateline_worker::replay::replay(opts, classifier, token, &mut |p| reporter.update(p));
@@ -241,36 +246,4 @@ fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
         println!("  {k:<40} {v}");
     }
     Ok(())
-}
-
-/// First SIGTERM/SIGINT: finish the batch in flight, checkpoint, stop. A second
-/// one exits at once (the checkpoint is still valid: at-least-once).
-fn watch_signals(token: CancellationToken) {
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            use tokio::signal::unix::{signal, SignalKind};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
-            for _ in 0..2 {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
-                if token.is_cancelled() {
-                    std::process::exit(130);
-                }
-                token.cancel();
-            }
-        });
-    });
 }

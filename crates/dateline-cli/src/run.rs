@@ -29,8 +29,6 @@ use tracing::{error, info, warn};
 
 /// Exit code when the drain timed out (EX_TEMPFAIL).
 const EXIT_DRAIN_TIMEOUT: u8 = 75;
-/// Exit code on a second signal (128 + SIGINT, the shell convention).
-const EXIT_SECOND_SIGNAL: i32 = 130;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
@@ -186,39 +184,6 @@ pub(crate) fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
     }
 }
 
-/// First SIGTERM/SIGINT cancels `token` (drain and exit); a second one exits at once.
-async fn watch_signals(token: CancellationToken) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (mut term, mut int) = match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) {
-        (Ok(t), Ok(i)) => (t, i),
-        (Err(e), _) | (_, Err(e)) => {
-            error!(error = %e, "cannot install signal handlers");
-            return;
-        }
-    };
-    let first = tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    };
-    info!(
-        signal = first,
-        "shutting down: draining in-flight records (send it again to exit at once)"
-    );
-    token.cancel();
-    let second = tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    };
-    warn!(
-        signal = second,
-        "second signal: exiting at once without draining"
-    );
-    std::process::exit(EXIT_SECOND_SIGNAL);
-}
-
 pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
     let config = match load_config(&args) {
@@ -250,7 +215,10 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     let token = CancellationToken::new();
     let result = runtime.block_on(async {
-        tokio::spawn(watch_signals(token.clone()));
+        tokio::spawn(crate::signals::watch(
+            token.clone(),
+            "draining in-flight records",
+        ));
         match classifier {
             Some(c) => dateline_worker::run(config, c, token).await,
             None => dateline_worker::run_passthrough(config, token).await,
