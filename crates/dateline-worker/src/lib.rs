@@ -335,16 +335,11 @@ async fn run_pipeline(
         shared.metrics.in_flight_messages.clone(),
         shared.metrics.in_flight_bytes.clone(),
     );
-    let pool_ctx = Arc::new(PoolContext {
+    let pool_ctx = Arc::new(PoolContext::from_config(
+        config,
         classifier,
-        metrics: shared.metrics.clone(),
-        format: config.input.format.into(),
-        max_record_bytes: config.input.max_record_bytes,
-        include_body: config.output.include_body,
-        max_output_bytes: config
-            .producer_message_max_bytes()
-            .saturating_sub(config::DLQ_OVERHEAD_BYTES),
-    });
+        shared.metrics.clone(),
+    ));
     let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
         let shared = shared.clone();
         Arc::new(move |m| shared.fail(WorkerError::Internal(m)))

@@ -87,6 +87,27 @@ pub(crate) struct PoolContext {
     pub max_output_bytes: usize,
 }
 
+impl PoolContext {
+    /// The context every consume loop (`run`, exactly-once, `replay`) classifies
+    /// with, from the one configuration.
+    pub(crate) fn from_config(
+        config: &crate::config::Config,
+        classifier: Option<Arc<Classifier>>,
+        metrics: Arc<Metrics>,
+    ) -> PoolContext {
+        PoolContext {
+            classifier,
+            metrics,
+            format: config.input.format.into(),
+            max_record_bytes: config.input.max_record_bytes,
+            include_body: config.output.include_body,
+            max_output_bytes: config
+                .producer_message_max_bytes()
+                .saturating_sub(crate::config::DLQ_OVERHEAD_BYTES),
+        }
+    }
+}
+
 /// Handle to the pool; dropping it (and every clone of its sender) stops the threads
 /// once the queue is empty.
 pub(crate) struct Pool {

@@ -322,16 +322,11 @@ pub fn replay(
         &cfg.kafka.output_topic,
         Some(&classifier),
     ));
-    let pool_ctx = Arc::new(PoolContext {
-        classifier: Some(classifier.clone()),
-        metrics: metrics.clone(),
-        format: cfg.input.format.into(),
-        max_record_bytes: cfg.input.max_record_bytes,
-        include_body: cfg.output.include_body,
-        max_output_bytes: cfg
-            .producer_message_max_bytes()
-            .saturating_sub(crate::config::DLQ_OVERHEAD_BYTES),
-    });
+    let pool_ctx = Arc::new(PoolContext::from_config(
+        cfg,
+        Some(classifier.clone()),
+        metrics.clone(),
+    ));
     let panicked: Arc<Mutex<Option<String>>> = Arc::default();
     let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
         let p = panicked.clone();

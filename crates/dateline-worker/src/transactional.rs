@@ -215,16 +215,11 @@ pub(crate) fn run(
             client: "producer",
             source,
         })?;
-    let pool_ctx = Arc::new(PoolContext {
+    let pool_ctx = Arc::new(PoolContext::from_config(
+        config,
         classifier,
-        metrics: shared.metrics.clone(),
-        format: config.input.format.into(),
-        max_record_bytes: config.input.max_record_bytes,
-        include_body: config.output.include_body,
-        max_output_bytes: config
-            .producer_message_max_bytes()
-            .saturating_sub(crate::config::DLQ_OVERHEAD_BYTES),
-    });
+        shared.metrics.clone(),
+    ));
     let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
         let shared = shared.clone();
         Arc::new(move |m| shared.fail(WorkerError::Internal(m)))
