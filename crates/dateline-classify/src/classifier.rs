@@ -924,7 +924,7 @@ impl Classifier {
                             .map(|term| term.phrase.as_str())
                             .collect();
                         rules.push(format!(
-                            "require {} of {}: matched {}",
+                            "require at least {}: matched {} ({})",
                             g.min,
                             s.group_n[gi],
                             matched.join(", ")
