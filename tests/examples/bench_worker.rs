@@ -21,13 +21,12 @@
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
 use dateline_tests::fixtures;
-use dateline_tests::kafka::{require_broker, Collector};
+use dateline_tests::kafka::{enqueue, require_broker, Collector};
 use dateline_tests::worker::{free_addr, http_get, Scrape};
 use dateline_tests::{brokers, unique};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::ClientConfig;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -116,27 +115,6 @@ fn producer(brokers: &str) -> FutureProducer {
         .set("message.timeout.ms", "300000")
         .create()
         .unwrap()
-}
-
-async fn enqueue(
-    p: &FutureProducer,
-    topic: &str,
-    key: Option<&[u8]>,
-    value: &[u8],
-) -> DeliveryFuture {
-    loop {
-        let mut r = FutureRecord::to(topic).payload(value);
-        if let Some(k) = key {
-            r = r.key(k);
-        }
-        match p.send_result(r) {
-            Ok(f) => return f,
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
-                tokio::time::sleep(Duration::from_millis(5)).await
-            }
-            Err((e, _)) => panic!("produce: {e}"),
-        }
-    }
 }
 
 /// Produces records; returns (partition, offset) → create timestamp (ms).

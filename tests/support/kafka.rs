@@ -161,7 +161,7 @@ pub async fn produce(
 
 /// Enqueues at once (unlike `FutureProducer::send`, which enqueues only when
 /// polled), waiting out a full queue.
-async fn enqueue(
+pub async fn enqueue(
     p: &FutureProducer,
     topic: &str,
     key: Option<&[u8]>,

@@ -286,6 +286,26 @@ async fn run_with(
 
 /// Everything between "metrics are served" and "metrics stop". Returns whether
 /// the drain completed and how many records were abandoned.
+/// The classification threads of a worker (at-least-once or exactly-once): a panic
+/// in one (a classifier bug) fails the worker instead of losing a record silently.
+fn start_pool(
+    config: &Config,
+    classifier: Option<Arc<Classifier>>,
+    shared: &Arc<Shared>,
+) -> Result<Pool, WorkerError> {
+    let pool_ctx = Arc::new(PoolContext::from_config(
+        config,
+        classifier,
+        shared.metrics.clone(),
+    ));
+    let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
+        let shared = shared.clone();
+        Arc::new(move |m| shared.fail(WorkerError::Internal(m)))
+    };
+    Pool::start(config.classify_threads(), pool_ctx, on_panic)
+        .map_err(|e| WorkerError::Internal(format!("cannot start classification threads: {e}")))
+}
+
 async fn run_pipeline(
     config: &Config,
     classifier: Option<Arc<Classifier>>,
@@ -335,17 +355,7 @@ async fn run_pipeline(
         shared.metrics.in_flight_messages.clone(),
         shared.metrics.in_flight_bytes.clone(),
     );
-    let pool_ctx = Arc::new(PoolContext::from_config(
-        config,
-        classifier,
-        shared.metrics.clone(),
-    ));
-    let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
-        let shared = shared.clone();
-        Arc::new(move |m| shared.fail(WorkerError::Internal(m)))
-    };
-    let pool = Pool::start(config.classify_threads(), pool_ctx, on_panic)
-        .map_err(|e| WorkerError::Internal(format!("cannot start classification threads: {e}")))?;
+    let pool = start_pool(config, classifier, shared)?;
 
     let pipeline = Arc::new(Pipeline {
         shared: shared.clone(),

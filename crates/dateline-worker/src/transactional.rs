@@ -31,7 +31,7 @@ use crate::events::{DeadLetterDelivered, MessageReceived, OutputDelivered, Rebal
 use crate::inflight::Budget;
 use crate::kafka::{client_error, describe, log_line, partitions_of, since_timestamp};
 use crate::offsets::{Origin, TopicPartition};
-use crate::pool::{Job, Outcome, Pool, PoolContext, Processed, Received};
+use crate::pool::{Job, Outcome, Pool, Processed, Received};
 use crate::{Shared, WorkerError};
 use dateline_classify::Classifier;
 use rdkafka::client::ClientContext;
@@ -215,17 +215,7 @@ pub(crate) fn run(
             client: "producer",
             source,
         })?;
-    let pool_ctx = Arc::new(PoolContext::from_config(
-        config,
-        classifier,
-        shared.metrics.clone(),
-    ));
-    let on_panic: Arc<dyn Fn(String) + Send + Sync> = {
-        let shared = shared.clone();
-        Arc::new(move |m| shared.fail(WorkerError::Internal(m)))
-    };
-    let pool = Pool::start(config.classify_threads(), pool_ctx, on_panic)
-        .map_err(|e| WorkerError::Internal(format!("cannot start classification threads: {e}")))?;
+    let pool = crate::start_pool(config, classifier, shared)?;
     let p = &config.pipeline;
     let mut lp = Loop {
         shared: shared.clone(),
