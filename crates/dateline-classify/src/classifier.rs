@@ -9,7 +9,7 @@
 use crate::dateline;
 use crate::error::{BuildError, DataIssue};
 use crate::gazetteer::{self, PlaceName};
-use crate::lexicon::{Channel, Lexicon, LexiconBuilder, Token, NO_WORD};
+use crate::lexicon::{Channel, Lexicon, LexiconBuilder, Lookup, Token, NO_WORD};
 use crate::region::{CountryId, Geography};
 use crate::taxonomy::{Taxonomy, Topic};
 use crate::text;
@@ -472,12 +472,13 @@ impl Classifier {
     fn tokenize(&self, s: &mut Scratch, doc: &Document<'_>) -> Option<String> {
         s.tokens.clear();
         let Scratch { tokens, buf, .. } = s;
-        let mut push = |word: u32, shape, zone, pos| {
-            if word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
+        let mut push = |l: Lookup, shape, zone, pos| {
+            if l.word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
                 return; // runs of unknown words collapse: they only break phrases
             }
             tokens.push(Token {
-                word,
+                word: l.word,
+                start: l.start,
                 shape,
                 zone,
                 pos,
@@ -494,7 +495,7 @@ impl Classifier {
                     0,
                 );
             }
-            push(NO_WORD, text::Shape::Lower, ZONE_TITLE, 0); // no phrase spans title and body
+            push(Lookup::UNKNOWN, text::Shape::Lower, ZONE_TITLE, 0); // no phrase spans title and body
         }
         if let Some(dl) = doc.dateline {
             let dl = &dl[..dateline::floor_char_boundary(dl, 200)];
@@ -506,7 +507,7 @@ impl Classifier {
                     0,
                 );
             }
-            push(NO_WORD, text::Shape::Lower, ZONE_DATELINE, 0);
+            push(Lookup::UNKNOWN, text::Shape::Lower, ZONE_DATELINE, 0);
         }
         let body = &doc.body[..dateline::floor_char_boundary(doc.body, max)];
         let dl_end = if doc.dateline.is_some() {
@@ -635,7 +636,7 @@ impl Classifier {
             .iter()
             .map(|&c| (c, s.country_score[c as usize]))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let total: f32 = ranked.iter().map(|r| r.1).sum();
         let top = ranked.first().map_or(0.0, |r| r.1);
 
@@ -655,7 +656,7 @@ impl Classifier {
                 score: round3(v / region_total),
             })
             .collect();
-        regions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.region.cmp(b.region)));
+        regions.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.region.cmp(b.region)));
         let region = regions.first().map(|r| r.region);
 
         let kept: Vec<(u32, f32)> = ranked
@@ -714,7 +715,7 @@ impl Classifier {
         let mut listed: Vec<u32> = (0..n_topics as u32)
             .filter(|&i| s.active[i as usize] && s.subtree[i as usize] >= sc.min_score)
             .collect();
-        listed.sort_by(|&a, &b| {
+        listed.sort_unstable_by(|&a, &b| {
             s.subtree[b as usize]
                 .total_cmp(&s.subtree[a as usize])
                 .then(topics[a as usize].depth.cmp(&topics[b as usize].depth))

@@ -37,10 +37,41 @@ pub(crate) struct Entry {
     pub target: u32,
 }
 
+/// What the vocabulary knows of a word: its id, and the trie state a phrase
+/// starting with it enters (with that state's info bits), so the scan's first
+/// step needs no further lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lookup {
+    pub word: WordId,
+    /// `state | info << INFO_SHIFT`, or [`NO_START`] when no phrase starts with
+    /// the word (and for words outside the vocabulary).
+    pub start: u32,
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup::UNKNOWN
+    }
+}
+
+impl Lookup {
+    pub const UNKNOWN: Lookup = Lookup {
+        word: NO_WORD,
+        start: NO_START,
+    };
+}
+
+pub(crate) const NO_START: u32 = u32::MAX;
+/// Trie states fit in the low 27 bits of [`Lookup::start`]; info bits above.
+const INFO_SHIFT: u32 = 27;
+const STATE_MASK: u32 = (1 << INFO_SHIFT) - 1;
+
 /// A word of the article as the matcher sees it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
     pub word: WordId,
+    /// [`Lookup::start`] of the word.
+    pub start: u32,
     pub shape: Shape,
     /// Where the word stands: title, dateline or body (see the classifier).
     pub zone: u8,
@@ -59,16 +90,14 @@ pub(crate) struct LexiconBuilder {
 pub(crate) struct Lexicon {
     /// Words of up to 16 bytes, packed into a `u128` key: one probe, no pointer
     /// chase, no memcmp — most words of any text are this short.
-    short: IntTable<u128>,
+    short: IntTable<u128, Lookup>,
     /// Longer words.
-    vocab: FxHashMap<Box<str>, WordId>,
+    vocab: FxHashMap<Box<str>, Lookup>,
     max_word_bytes: usize,
-    /// Transitions out of the root, indexed by word id (`NO_STATE` when the word
-    /// starts no phrase): most vocabulary words only ever continue a phrase, and
-    /// this keeps them to one array read.
-    root: Vec<u32>,
     /// Per state: bit 0 = a case-insensitive place entry ends here, bit 1 = a
-    /// case-insensitive topic entry, bit 2 = some entry needs a case check.
+    /// case-insensitive topic entry, bit 2 = some entry needs a case check, bit 3
+    /// = some phrase goes on from here. The root transitions and their info live
+    /// in the vocabulary's [`Lookup`]s: one probe per word gives both.
     info: Vec<u8>,
     /// Per state: a 64-bit filter of the word ids that continue it, so most
     /// dead ends are found without probing `edges`.
@@ -78,8 +107,6 @@ pub(crate) struct Lexicon {
     ranges: Vec<(u32, u32)>,
     entries: Vec<Entry>,
 }
-
-const NO_STATE: u32 = u32::MAX;
 
 /// Bit 5 of every byte: OR-ing it lower-cases ASCII letters and leaves digits.
 const LOWER_BITS: u128 = u128::from_le_bytes([0x20; 16]);
@@ -119,6 +146,7 @@ fn pack(word: &[u8]) -> Option<u128> {
 const INFO_PLACE: u8 = 1;
 const INFO_TOPIC: u8 = 2;
 const INFO_CASE: u8 = 4;
+const INFO_NEXT: u8 = 8;
 
 #[inline]
 fn filter_bit(word: WordId) -> u64 {
@@ -194,7 +222,11 @@ impl LexiconBuilder {
         }
         let max_word_bytes = self.vocab.keys().map(|k| k.len()).max().unwrap_or(0);
         let vocab_len = self.vocab.len();
-        let mut root = vec![NO_STATE; vocab_len];
+        assert!(
+            info.len() <= STATE_MASK as usize,
+            "more than 2^27 phrase states"
+        );
+        let mut root = vec![NO_START; vocab_len];
         let mut next_filter = vec![0u64; info.len()];
         for (&key, &state) in &self.edges {
             let (from, word) = ((key >> 32) as usize, (key & 0xffff_ffff) as WordId);
@@ -202,14 +234,22 @@ impl LexiconBuilder {
                 root[word as usize] = state;
             }
             next_filter[from] |= filter_bit(word);
+            info[from] |= INFO_NEXT;
         }
+        let lookup = |id: WordId| Lookup {
+            word: id,
+            start: match root[id as usize] {
+                NO_START => NO_START,
+                state => state | (info[state as usize] as u32) << INFO_SHIFT,
+            },
+        };
         let mut short = Vec::new();
         let mut long = FxHashMap::default();
         for (word, id) in self.vocab {
             match pack(word.as_bytes()) {
-                Some(key) => short.push((key, id)),
+                Some(key) => short.push((key, lookup(id))),
                 None => {
-                    long.insert(word, id);
+                    long.insert(word, lookup(id));
                 }
             }
         }
@@ -218,7 +258,6 @@ impl LexiconBuilder {
             short,
             vocab: long,
             max_word_bytes,
-            root,
             info,
             next_filter,
             edges: IntTable::build(self.edges.into_iter()),
@@ -242,37 +281,37 @@ impl Lexicon {
     /// Look up the word `w` of `text`. Reads 16 bytes at the word's start when the
     /// text has them (no copy, no memcpy call) and masks off what follows the word.
     #[inline(always)]
-    pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> WordId {
+    pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> Lookup {
         let (start, end) = (w.start as usize, w.end as usize);
         let len = end - start;
         if w.ascii && len <= 16 {
             if let Some(chunk) = text.as_bytes().get(start..start + 16) {
                 let raw = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
                 let key = (raw | LOWER_BITS) & low_mask(len);
-                return self.short.get(key).unwrap_or(NO_WORD);
+                return self.short.get(key).unwrap_or(Lookup::UNKNOWN);
             }
         }
         self.word_id(&text[start..end], w.ascii, buf)
     }
 
     #[inline]
-    pub fn word_id(&self, word: &str, ascii: bool, buf: &mut String) -> WordId {
+    pub fn word_id(&self, word: &str, ascii: bool, buf: &mut String) -> Lookup {
         if ascii && word.len() <= 16 {
             // Fast path: lower-case while packing (ASCII letters differ from their
             // lower case only in bit 5; digits already have it set).
             let key =
                 pack(word.as_bytes()).expect("<= 16 bytes") | (LOWER_BITS & low_mask(word.len()));
-            return self.short.get(key).unwrap_or(NO_WORD);
+            return self.short.get(key).unwrap_or(Lookup::UNKNOWN);
         }
         // Lower-casing never shrinks a word by more than it grows, and most words
         // longer than the longest vocabulary word are not worth the copy.
         if word.len() > self.max_word_bytes * 2 {
-            return NO_WORD;
+            return Lookup::UNKNOWN;
         }
         let lower = text::lower_into(word, ascii, buf);
         match pack(lower.as_bytes()) {
-            Some(key) => self.short.get(key).unwrap_or(NO_WORD),
-            None => self.vocab.get(lower).copied().unwrap_or(NO_WORD),
+            Some(key) => self.short.get(key).unwrap_or(Lookup::UNKNOWN),
+            None => self.vocab.get(lower).copied().unwrap_or(Lookup::UNKNOWN),
         }
     }
 
@@ -297,21 +336,17 @@ impl Lexicon {
         let n = tokens.len();
         let mut i = 0;
         while i < n {
-            let first = tokens[i].word;
-            if first == NO_WORD {
+            let start = tokens[i].start;
+            if start == NO_START {
                 i += 1;
                 continue;
             }
-            let mut state = self.root[first as usize];
-            if state == NO_STATE {
-                i += 1;
-                continue;
-            }
+            let mut state = start & STATE_MASK;
+            let mut info = (start >> INFO_SHIFT) as u8;
             // Longest end (exclusive) with a case-valid entry, per channel.
             let mut best: [(usize, u32); 2] = [(0, 0); 2];
             let mut j = i + 1;
             loop {
-                let info = self.info[state as usize];
                 if info & INFO_PLACE != 0 {
                     best[Channel::Place as usize] = (j, state);
                 }
@@ -325,7 +360,7 @@ impl Lexicon {
                         }
                     }
                 }
-                if j >= n || tokens[j].word == NO_WORD {
+                if info & INFO_NEXT == 0 || j >= n || tokens[j].word == NO_WORD {
                     break;
                 }
                 if self.next_filter[state as usize] & filter_bit(tokens[j].word) == 0 {
@@ -335,6 +370,7 @@ impl Lexicon {
                     Some(s) => state = s,
                     None => break,
                 }
+                info = self.info[state as usize];
                 j += 1;
             }
             for ch in [Channel::Place, Channel::Topic] {
@@ -373,11 +409,15 @@ mod tests {
     fn tokens(lex: &Lexicon, s: &str) -> Vec<Token> {
         let mut buf = String::new();
         text::words(s)
-            .map(|w| Token {
-                word: lex.word_id(w.as_str(s), w.ascii, &mut buf),
-                shape: w.shape,
-                zone: 0,
-                pos: 0,
+            .map(|w| {
+                let l = lex.word_id(w.as_str(s), w.ascii, &mut buf);
+                Token {
+                    word: l.word,
+                    start: l.start,
+                    shape: w.shape,
+                    zone: 0,
+                    pos: 0,
+                }
             })
             .collect()
     }

@@ -6,10 +6,10 @@
 //! for immutable tables of plain integers, linear probing in a half-empty
 //! power-of-two array needs a multiply, a shift and usually one comparison.
 
-/// Immutable map from non-zero-able integer keys to `u32`, built once.
+/// Immutable map from integer keys to small `Copy` values, built once.
 #[derive(Debug, Clone)]
-pub(crate) struct IntTable<K> {
-    slots: Vec<(K, u32)>,
+pub(crate) struct IntTable<K, V = u32> {
+    slots: Vec<(K, V)>,
     mask: usize,
     shift: u32,
     /// A 32 KiB Bloom filter (two bits per key) in front of `slots`. The slots of a
@@ -45,11 +45,11 @@ impl Key for u64 {
     }
 }
 
-impl<K: Key> IntTable<K> {
-    pub fn build(entries: impl ExactSizeIterator<Item = (K, u32)>) -> IntTable<K> {
+impl<K: Key, V: Copy + Default> IntTable<K, V> {
+    pub fn build(entries: impl ExactSizeIterator<Item = (K, V)>) -> IntTable<K, V> {
         let capacity = (entries.len() * 2).next_power_of_two().max(16);
         let mut table = IntTable {
-            slots: vec![(K::EMPTY, 0); capacity],
+            slots: vec![(K::EMPTY, V::default()); capacity],
             mask: capacity - 1,
             shift: 64 - capacity.trailing_zeros(),
             filter: vec![0; 1 << (FILTER_BITS - 6)],
@@ -86,7 +86,7 @@ impl<K: Key> IntTable<K> {
     // Called for every word of every article: inlined so the probe is a few
     // instructions in the caller's loop, not a call.
     #[inline(always)]
-    pub fn get(&self, k: K) -> Option<u32> {
+    pub fn get(&self, k: K) -> Option<V> {
         let (a, b) = Self::filter_bits(k);
         if self.filter[a >> 6] & (1 << (a & 63)) == 0 || self.filter[b >> 6] & (1 << (b & 63)) == 0
         {

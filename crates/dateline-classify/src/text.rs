@@ -126,6 +126,12 @@ impl<'t> Iterator for Words<'t> {
             if CLASS[bytes[i] as usize] & ALNUM != 0 {
                 break;
             }
+            // U+2000..U+203F (spaces, dashes, quotes, ellipsis: E2 80 xx) are the
+            // commonest non-ASCII bytes in news, and none is a letter or digit.
+            if bytes[i] == 0xE2 && bytes[i + 1] == 0x80 {
+                i += 3;
+                continue;
+            }
             let c = self.char_at(i);
             if c.is_alphanumeric() {
                 break;
@@ -234,6 +240,109 @@ pub fn phrase_words(phrase: &str) -> Vec<(String, Shape)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The tokenizer's definition, char by char: a word is a maximal run of
+    /// alphanumeric chars; an apostrophe + `s` right after a word, at a word
+    /// boundary, is dropped. The fast paths must agree with it.
+    fn reference(text: &str) -> Vec<Word> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+        let byte = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            if !chars[k].1.is_alphanumeric() {
+                k += 1;
+                continue;
+            }
+            let first = k;
+            while at(k).is_some_and(char::is_alphanumeric) {
+                k += 1;
+            }
+            let word: Vec<char> = chars[first..k].iter().map(|&(_, c)| c).collect();
+            let (upper, lower) = (
+                word.iter().any(|c| c.is_uppercase()),
+                word.iter().any(|c| c.is_lowercase()),
+            );
+            out.push(Word {
+                start: byte(first) as u32,
+                end: byte(k) as u32,
+                shape: if upper && !lower {
+                    Shape::Upper
+                } else if word[0].is_uppercase() {
+                    Shape::Capitalized
+                } else {
+                    Shape::Lower
+                },
+                ascii: word.iter().all(char::is_ascii),
+            });
+            if at(k).is_some_and(is_apostrophe)
+                && matches!(at(k + 1), Some('s' | 'S'))
+                && !at(k + 2).is_some_and(char::is_alphanumeric)
+            {
+                k += 2;
+            }
+        }
+        out
+    }
+
+    /// Text made of the characters the scan treats differently: ASCII classes,
+    /// apostrophes, general punctuation (E2 80 xx), letters, digits and marks
+    /// outside ASCII, and other non-ASCII separators and numbers.
+    fn newsy() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            "Z",
+            "q",
+            "7",
+            " ",
+            ".",
+            "-",
+            "'",
+            "'s",
+            "'S",
+            "\u{2019}",
+            "\u{2019}s",
+            "\u{201C}",
+            "\u{2014}",
+            "\u{2026}",
+            "\u{00A0}",
+            "\u{00B2}",
+            "\u{00AA}",
+            "é",
+            "É",
+            "ß",
+            "\u{0130}",
+            "ﬁ",
+            "日本",
+            "\u{0301}",
+            "\n",
+            "\0",
+            "Kyiv",
+            "U.S.",
+            "NATO",
+            "cease-fire",
+            "Zelenskyy\u{2019}s",
+            "\u{2060}",
+            "\u{2070}",
+            "€",
+            "\u{1F600}",
+        ]);
+        prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn words_follow_the_definition(text in newsy()) {
+            prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
+        }
+
+        #[test]
+        fn words_follow_the_definition_on_any_string(text in any::<String>()) {
+            prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
+        }
+    }
 
     fn split(s: &str) -> Vec<&str> {
         words(s).map(|w| w.as_str(s)).collect()
