@@ -96,6 +96,35 @@ static CLASS: [u8; 256] = {
     t
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Per byte of `y` (every byte < 0x80): high bit set when the byte is `>= c`.
+#[inline(always)]
+fn bytes_ge(y: u64, c: u8) -> u64 {
+    y.wrapping_add((0x80 - c as u64) * ONES) & HIGHS
+}
+
+/// The number of leading bytes of `x` (little-endian) that are ASCII letters or
+/// digits, and `UPPER`/`LOWER` for the cases among them: SWAR, no branch per byte.
+#[inline(always)]
+fn ascii_alnum_prefix(x: u64) -> (usize, u8) {
+    let ascii = !x & HIGHS;
+    let y = x & !HIGHS;
+    let upper = bytes_ge(y, b'A') & !bytes_ge(y, b'Z' + 1) & ascii;
+    let lower = bytes_ge(y, b'a') & !bytes_ge(y, b'z' + 1) & ascii;
+    let digit = bytes_ge(y, b'0') & !bytes_ge(y, b'9' + 1) & ascii;
+    let stop = !(upper | lower | digit) & HIGHS;
+    let n = (stop.trailing_zeros() / 8) as usize; // 8 when every byte is alnum
+    let run = if n == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (n * 8)) - 1
+    };
+    let cases = (((upper & run) != 0) as u8 * UPPER) | (((lower & run) != 0) as u8 * LOWER);
+    (n, cases)
+}
+
 impl<'t> Words<'t> {
     /// The char at byte `i` (a char boundary).
     #[inline]
@@ -147,6 +176,17 @@ impl<'t> Iterator for Words<'t> {
         };
         let mut seen = 0u8;
         loop {
+            // Eight bytes at a time while they are there (most words fit in one
+            // step, with no per-byte branch); byte by byte near the end.
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let (n, cases) =
+                    ascii_alnum_prefix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                seen |= cases;
+                i += n;
+                if n < 8 {
+                    break;
+                }
+            }
             while i < len {
                 let class = CLASS[bytes[i] as usize];
                 if class & ALNUM == 0 {
