@@ -5,10 +5,11 @@
 //! The output is read with `isolation.level=read_committed`, as an exactly-once
 //! downstream consumer reads it.
 
-use dateline_tests::kafka::{committed, require_broker, Collector, Feeder, Position, Topics};
+use dateline_tests::kafka::{
+    assert_exactly_once, committed, require_broker, Collector, Feeder, Topics,
+};
 use dateline_tests::worker::{config_toml, free_addr, http_get, Subprocess};
 use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
-use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 async fn wait_ready(w: &mut Subprocess) {
@@ -31,26 +32,6 @@ async fn wait_ready(w: &mut Subprocess) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Every input exactly once in `out`: none missing, none twice.
-fn assert_exactly_once(positions: &[Position], out: &Collector) {
-    let got = out.snapshot();
-    let mut count: HashMap<Position, usize> = HashMap::new();
-    for r in &got {
-        *count.entry(r.source()).or_default() += 1;
-    }
-    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(
-        twice.is_empty(),
-        "{} inputs seen more than once, e.g. {:?}",
-        twice.len(),
-        &twice[..twice.len().min(5)]
-    );
-    let inputs: HashSet<Position> = positions.iter().copied().collect();
-    let lost: Vec<_> = inputs.iter().filter(|p| !count.contains_key(p)).collect();
-    assert!(lost.is_empty(), "{} inputs lost: {:?}", lost.len(), lost);
-    assert_eq!(got.len(), positions.len());
 }
 
 const ARGS: &[&str] = &["--exactly-once", "--instance-id", "w1"];
@@ -118,7 +99,7 @@ async fn kill_9_repeatedly_mid_transaction_yields_every_input_exactly_once() {
     .await;
     // Let anything that would be a duplicate arrive.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_exactly_once(&positions, &out);
+    assert_exactly_once(&positions, &out.snapshot());
     assert!(
         raw.len() > out.len(),
         "no kill left an aborted transaction behind ({} written, {} committed)",
@@ -197,7 +178,7 @@ async fn a_second_instance_with_the_same_id_fences_the_zombie() {
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_exactly_once(&positions, &out);
+    assert_exactly_once(&positions, &out.snapshot());
     assert!(b.is_running(), "B keeps running\n{}", b.log_tail());
     eprintln!(
         "scenario 5: A fenced and exited 1; {} read_committed outputs for {N} inputs",

@@ -1,13 +1,18 @@
-//! `dateline replay` against the real broker. (Issue 4, scenarios 1-3.)
+//! `dateline replay` against the real broker. (Issue 4, scenarios 1-3; the
+//! exactly-once replay, the dry-run diff and RFC 3339 offsets.)
 
-use dateline_tests::kafka::{committed, produce, require_broker, Collector, Position, Topics};
-use dateline_tests::worker::{classifier, config_toml, dateline_bin, free_addr, InProcess};
-use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_classify::{Article, Classifier, InputFormat, Settings, Sources};
+use dateline_tests::kafka::{
+    assert_exactly_once, committed, produce, require_broker, Collector, Position, Topics,
+};
+use dateline_tests::worker::{classifier, config_toml, dateline_bin, free_addr, run_ok, InProcess};
+use dateline_tests::{broker_test, brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
 use dateline_worker::replay::{Bound, Checkpoint, ReplayOptions};
 use dateline_worker::Config;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::ClientConfig;
-use std::collections::HashSet;
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -28,6 +33,11 @@ fn replay_cmd(b: &str, t: &Topics, extra: &[&str]) -> Command {
     ])
     .args(extra);
     c
+}
+
+/// Runs `dateline replay` to the end; fails the test unless it exits 0.
+fn replay_ok(b: &str, t: &Topics, extra: &[&str]) -> std::process::Output {
+    run_ok(&mut replay_cmd(b, t, extra))
 }
 
 /// Every output and dead-letter record's source position.
@@ -78,25 +88,21 @@ async fn replay_by_timestamp_reprocesses_exactly_the_range() {
     let ts = |ms: i64| {
         humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(ms as u64)).to_string()
     };
-    let out = replay_cmd(
+    // The same instants written with other offsets: +05:30 and -02:00.
+    let with_offset =
+        |ms: i64, offset_ms: i64, suffix: &str| ts(ms + offset_ms).replace('Z', suffix);
+    let out = replay_ok(
         &b,
         &t,
         &[
             "--from",
-            &ts(base + 10_000),
+            &with_offset(base + 10_000, 19_800_000, "+05:30"),
             "--to",
-            &ts(base + 30_000),
+            &with_offset(base + 30_000, -7_200_000, "-02:00"),
             "--replay-id",
             "ts-test",
             "--json",
         ],
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["records"], 20, "{summary}");
@@ -132,7 +138,7 @@ async fn replay_by_timestamp_reprocesses_exactly_the_range() {
     }
 
     // --dry-run: the same summary, nothing produced.
-    let out = replay_cmd(
+    let out = replay_ok(
         &b,
         &t,
         &[
@@ -143,10 +149,7 @@ async fn replay_by_timestamp_reprocesses_exactly_the_range() {
             "--dry-run",
             "--json",
         ],
-    )
-    .output()
-    .unwrap();
-    assert!(out.status.success());
+    );
     let dry: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(dry["records"], 20);
     assert_eq!(dry["by_region"], summary["by_region"]);
@@ -316,6 +319,8 @@ async fn replay_beside_a_live_worker_leaves_its_committed_offsets_alone() {
         checkpoint: None,
         replay_id: "live-test".into(),
         dry_run: false,
+        exactly_once: false,
+        diff_against: None,
     };
     let summary = tokio::task::spawn_blocking(move || {
         dateline_worker::replay::replay(opts, classifier(), CancellationToken::new(), &mut |_| {})
@@ -335,4 +340,396 @@ async fn replay_beside_a_live_worker_leaves_its_committed_offsets_alone() {
     assert_eq!(committed(&b, &group, &t.input, 2), live);
     t.delete(&b).await;
     replay_out.delete(&b).await;
+}
+
+/// Commits `offsets` (partition → next offset) for `group`, as a live worker
+/// would have.
+fn commit_for(brokers: &str, group: &str, topic: &str, offsets: &HashMap<i32, i64>) {
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for (p, o) in offsets {
+        tpl.add_partition_offset(topic, *p, Offset::Offset(*o))
+            .unwrap();
+    }
+    c.commit(&tpl, CommitMode::Sync)
+        .expect("commit the live offsets");
+}
+
+/// Each partition's end: the next offset after its last record.
+fn ends_of(positions: &[Position]) -> HashMap<i32, i64> {
+    let mut ends = HashMap::new();
+    for (p, o) in positions {
+        let e = ends.entry(*p).or_insert(0i64);
+        *e = (*e).max(o + 1);
+    }
+    ends
+}
+
+/// Whether a transaction with records is open on a topic: some partition's last
+/// stable offset (its end for `read_committed`) is below its high watermark.
+struct OpenTransactions {
+    committed: BaseConsumer,
+    uncommitted: BaseConsumer,
+    topic: String,
+    partitions: i32,
+}
+
+impl OpenTransactions {
+    fn new(brokers: &str, topic: &str, partitions: i32) -> OpenTransactions {
+        let client = |isolation: &str| {
+            ClientConfig::new()
+                .set("bootstrap.servers", brokers)
+                .set("isolation.level", isolation)
+                .create()
+                .unwrap()
+        };
+        OpenTransactions {
+            committed: client("read_committed"),
+            uncommitted: client("read_uncommitted"),
+            topic: topic.to_owned(),
+            partitions,
+        }
+    }
+
+    fn any(&self) -> bool {
+        let end = |c: &BaseConsumer, p| {
+            c.fetch_watermarks(&self.topic, p, Duration::from_secs(5))
+                .map(|(_, high)| high)
+        };
+        (0..self.partitions).any(|p| {
+            matches!((end(&self.committed, p), end(&self.uncommitted, p)), (Ok(lso), Ok(hw)) if lso < hw)
+        })
+    }
+}
+
+/// `replay --exactly-once`, `kill -9` twice while transactions are open, resumed
+/// each time: a `read_committed` reader of the output and the dead letters sees
+/// every input exactly once; the position was committed to the replay's own
+/// group, the live group's offsets are untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_exactly_once_survives_kill_9_and_leaves_the_live_group_alone() {
+    let Some((_lock, b)) = broker_test() else {
+        return;
+    };
+    const N: usize = 6_000;
+    let t = Topics::create(&b, "replay-eo", 3, 3).await;
+    // Every 500th input is not JSON: it must reach the dead-letter topic once.
+    let mut records = fixtures::articles(15, N, 1_500);
+    for (i, r) in records.iter_mut().enumerate() {
+        if i % 500 == 7 {
+            r.1 = b"not json".to_vec();
+        }
+    }
+    let positions = produce(&b, &t.input, &records).await;
+    let ends = ends_of(&positions);
+
+    // A live worker's group with offsets of its own, named in the config file
+    // the replay reads (as a shared deployment config would).
+    let live = unique("replay-eo-live");
+    let live_offsets: HashMap<i32, i64> = [(0, 11), (1, 22), (2, 33)].into();
+    commit_for(&b, &live, &t.input, &live_offsets);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dateline.toml");
+    // Small transactions, so that the kills land in open ones.
+    let extra = "[pipeline]\ntransaction_max_records = 200\ntransaction_max_ms = 200\n";
+    std::fs::write(&config, config_toml(&b, &t, &live, free_addr(), extra)).unwrap();
+    let cp = dir.path().join("replay.json");
+    let replay_id = unique("eo");
+    let start = |log: &str| {
+        Command::new(dateline_bin())
+            .args(["replay", "--config"])
+            .arg(&config)
+            .arg("--checkpoint")
+            .arg(&cp)
+            .args(["--replay-id", &replay_id, "--exactly-once", "--json"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join(log)).unwrap())
+            .spawn()
+            .unwrap()
+    };
+    let out = Collector::start_light_read_committed(&b, &t.output);
+    let dlq = Collector::start_light_read_committed(&b, &t.dlq);
+    // Everything written, aborted transactions included.
+    let raw = Collector::start_light(&b, &t.output);
+    let t0 = Instant::now();
+
+    // kill -9 whenever a transaction with records is open (an output
+    // partition's last stable offset is below its high watermark), until two
+    // kills have landed in one; each resume fences the killed run and aborts it.
+    let open = OpenTransactions::new(&b, &t.output, 3);
+    let mut landed = 0;
+    let mut kill = 0;
+    while landed < 2 {
+        kill += 1;
+        assert!(kill <= 5, "no kill landed in an open transaction");
+        let target = kill * N / 7;
+        let mut c = start(&format!("run{kill}.log"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !(out.len() >= target && open.any()) {
+            assert!(
+                matches!(c.try_wait(), Ok(None)),
+                "the replay ended before kill {kill} ({} committed outputs); the test needs more records\n{}",
+                out.len(),
+                std::fs::read_to_string(dir.path().join(format!("run{kill}.log"))).unwrap_or_default()
+            );
+            assert!(Instant::now() < deadline, "no progress before kill {kill}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        c.kill().unwrap();
+        let _ = c.wait();
+        // Still open after the kill: the kill did land inside it.
+        let inside = open.any();
+        landed += usize::from(inside);
+        eprintln!(
+            "kill {kill} at {:.1} s: {} committed outputs, {} written, in an open transaction: {inside}",
+            t0.elapsed().as_secs_f64(),
+            out.len(),
+            raw.len()
+        );
+    }
+    let kills = kill;
+    let mut c = start("last.log");
+    let status = wait_exit(&mut c).await;
+    let log = std::fs::read_to_string(dir.path().join("last.log")).unwrap_or_default();
+    assert_eq!(status.code(), Some(0), "{log}");
+
+    // Every input in the output or the DLQ (or 30 s: then the check below names
+    // what is missing).
+    let wait = Instant::now();
+    while out.distinct_sources() + dlq.distinct_sources() < N
+        && wait.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let anything that would be a duplicate arrive.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all: Vec<_> = out.snapshot().into_iter().chain(dlq.snapshot()).collect();
+    assert_exactly_once(&positions, &all);
+    assert!(all
+        .iter()
+        .all(|r| r.header("dateline-replay-id") == Some(replay_id.as_str())));
+    assert_eq!(out.len() + dlq.len(), N);
+    assert_eq!(dlq.len(), N / 500);
+    // The kills did leave uncommitted records behind, hidden from read_committed.
+    assert!(
+        raw.len() > out.len(),
+        "no kill left an aborted transaction behind ({} written, {} committed)",
+        raw.len(),
+        out.len()
+    );
+
+    // The position is in the replay's own group, at the end of every partition;
+    // the live group still has exactly its own offsets.
+    let replay_group = format!("dateline-replay-{replay_id}");
+    assert_eq!(committed(&b, &replay_group, &t.input, 3), ends);
+    assert_eq!(committed(&b, &live, &t.input, 3), live_offsets);
+    let done = Checkpoint::load(&cp).unwrap().expect("checkpoint");
+    assert!(done.exactly_once);
+    assert_eq!(progress(&done), (N as i64, N as i64));
+    eprintln!(
+        "exactly-once replay: {N} inputs, {kills} kills ({landed} in open transactions), {} read_committed outputs + {} dead letters, \
+         {} records written in all ({} in aborted transactions), {:.1} s",
+        out.len(),
+        dlq.len(),
+        raw.len(),
+        raw.len() - out.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    drop((out, dlq, raw));
+    t.delete(&b).await;
+}
+
+/// The bundled taxonomy with two changes: "wildfire" becomes a strong sport
+/// word (wildfire stories move from disasters to sport), and natural disasters
+/// get another label (storm stories keep their topic, change their label).
+fn modified_taxonomy() -> String {
+    let text = Sources::builtin().taxonomy.1;
+    let at = text.find("\nid = \"sport\"\n").expect("the sport subject");
+    let terms =
+        at + text[at..].find("[topic.terms]\n").expect("its terms") + "[topic.terms]\n".len();
+    format!("{}\"wildfire\" = 9.0\n{}", &text[..terms], &text[terms..]).replacen(
+        "label = \"natural disaster\"",
+        "label = \"natural hazard\"",
+        1,
+    )
+}
+
+/// What the test expects from the diff, computed with the two classifiers.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Expected {
+    compared: u64,
+    unchanged: u64,
+    region_changed: u64,
+    topic_changed: u64,
+    label_changed: u64,
+    missing: u64,
+    topic_moves: BTreeMap<(String, String), u64>,
+}
+
+/// `replay --dry-run --diff-against OLD --taxonomy NEW`: the counts equal the
+/// test's own comparison of the two classifiers over the same records, and
+/// nothing is produced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_diff_against_the_previous_output_reports_what_a_new_taxonomy_changes() {
+    let Some((_lock, b)) = broker_test() else {
+        return;
+    };
+    let t = Topics::create(&b, "replay-diff", 3, 2).await;
+    let mut records = fixtures::articles(16, 450, 800);
+    for i in [5, 200, 333] {
+        records[i].1 = b"{\"title\": \"no body\"}".to_vec();
+    }
+    let positions = produce(&b, &t.input, &records).await;
+
+    // The "previous version": offsets below 100 of each partition, into t.output.
+    let old_to = 100;
+    replay_ok(
+        &b,
+        &t,
+        &[
+            "--to",
+            &old_to.to_string(),
+            "--replay-id",
+            "diff-old",
+            "--json",
+        ],
+    );
+
+    // The test's own comparison.
+    let dir = tempfile::tempdir().unwrap();
+    let taxonomy = dir.path().join("taxonomy.toml");
+    let text = modified_taxonomy();
+    std::fs::write(&taxonomy, &text).unwrap();
+    let builtin = Sources::builtin();
+    let new_classifier = Classifier::build(
+        &Sources {
+            taxonomy: ("taxonomy.toml", &text),
+            ..builtin
+        },
+        Settings::default(),
+    )
+    .expect("the modified taxonomy builds");
+    let old_classifier = classifier();
+    let mut want = Expected::default();
+    for ((_, value), (_, offset)) in records.iter().zip(&positions) {
+        let Ok(article) = Article::parse(value, InputFormat::Json, 512 * 1024) else {
+            continue;
+        };
+        let doc = article.document();
+        let new = new_classifier.classify(&doc, false);
+        if *offset >= old_to {
+            want.missing += 1;
+            continue;
+        }
+        let old = old_classifier.classify(&doc, false);
+        let (old_topic, new_topic) = (
+            old.subject().unwrap_or("none"),
+            new.subject().unwrap_or("none"),
+        );
+        want.compared += 1;
+        let region = old.region != new.region;
+        let topic = old_topic != new_topic;
+        let label = old.label != new.label;
+        want.region_changed += u64::from(region);
+        want.topic_changed += u64::from(topic);
+        want.label_changed += u64::from(label);
+        want.unchanged += u64::from(!(region || topic || label));
+        if topic {
+            *want
+                .topic_moves
+                .entry((old_topic.to_owned(), new_topic.to_owned()))
+                .or_default() += 1;
+        }
+    }
+    assert!(
+        want.topic_changed > 0 && want.label_changed > 0 && want.unchanged > 0,
+        "the modified taxonomy must change some records and not all: {want:?}"
+    );
+    assert!(want.topic_moves.len() <= 10, "all transitions are listed");
+
+    let watermarks = || {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &b)
+            .create()
+            .unwrap();
+        [&t.output, &t.dlq]
+            .iter()
+            .flat_map(|topic| {
+                (0..2).filter_map(|p| c.fetch_watermarks(topic, p, Duration::from_secs(10)).ok())
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = watermarks();
+    let diff_args = [
+        "--dry-run",
+        "--diff-against",
+        &t.output,
+        "--taxonomy",
+        taxonomy.to_str().unwrap(),
+    ];
+    let out = replay_ok(&b, &t, &[&diff_args[..], &["--json"]].concat());
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &summary["diff"];
+    let n = |k: &str| d[k].as_u64().unwrap_or_else(|| panic!("{k} in {d}"));
+    let got = Expected {
+        compared: n("compared"),
+        unchanged: n("unchanged"),
+        region_changed: n("region_changed"),
+        topic_changed: n("topic_changed"),
+        label_changed: n("label_changed"),
+        missing: n("missing_in_existing"),
+        topic_moves: d["topic_transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    (
+                        t["from"].as_str().unwrap().to_owned(),
+                        t["to"].as_str().unwrap().to_owned(),
+                    ),
+                    t["count"].as_u64().unwrap(),
+                )
+            })
+            .collect(),
+    };
+    assert_eq!(got, want, "{d:#}");
+    assert_eq!(n("changed"), want.compared - want.unchanged);
+    // The old replay's enriched records, one per good input below `old_to`.
+    assert_eq!(n("existing_records"), want.compared);
+    assert_eq!(
+        n("existing_outside_range") + n("existing_without_source"),
+        0
+    );
+    assert_eq!((n("now_dead_letters"), n("only_in_existing")), (0, 0));
+    assert_eq!(summary["dead_letters"], 3);
+    assert_eq!(summary["records"], 450);
+    assert_eq!(summary["dry_run"], true);
+    let examples = d["examples"].as_array().unwrap();
+    assert!(!examples.is_empty() && examples.len() <= 5);
+    assert!(examples.iter().all(|e| e["existing"] != e["new"]));
+
+    // The same, for a person.
+    let out = replay_ok(&b, &t, &diff_args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        format!("compared with {}", t.output),
+        format!("unchanged {}", want.unchanged),
+        "top-level topic changes (most frequent):".to_owned(),
+        "examples:".to_owned(),
+    ] {
+        let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed.contains(&line), "{line:?} in\n{text}");
+    }
+
+    // Nothing was produced by the dry runs.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(watermarks(), before);
+    t.delete(&b).await;
 }

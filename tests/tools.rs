@@ -2,7 +2,7 @@
 //! (Issue 4, "Operations".)
 
 use dateline_tests::kafka::{create_topics, produce, require_broker, Collector, Topics};
-use dateline_tests::worker::dateline_bin;
+use dateline_tests::worker::{dateline_bin, run_ok};
 use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
@@ -11,17 +11,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 fn dateline(args: &[&str]) -> Output {
-    let out = Command::new(dateline_bin())
-        .args(args)
-        .output()
-        .expect("run dateline");
-    assert!(
-        out.status.success(),
-        "dateline {args:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    run_ok(Command::new(dateline_bin()).args(args))
 }
 
 async fn delete_topic(brokers: &str, topic: &str) {

@@ -8,7 +8,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -397,6 +397,26 @@ impl Drop for Collector {
             let _ = t.join();
         }
     }
+}
+
+/// Every input exactly once among `records` (by their `dateline-source-*`
+/// headers): none missing, none twice, nothing else.
+pub fn assert_exactly_once(positions: &[Position], records: &[Record]) {
+    let mut count: HashMap<Position, usize> = HashMap::new();
+    for r in records {
+        *count.entry(r.source()).or_default() += 1;
+    }
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "{} inputs seen more than once, e.g. {:?}",
+        twice.len(),
+        &twice[..twice.len().min(5)]
+    );
+    let inputs: HashSet<Position> = positions.iter().copied().collect();
+    let lost: Vec<_> = inputs.iter().filter(|p| !count.contains_key(p)).collect();
+    assert!(lost.is_empty(), "{} inputs lost: {:?}", lost.len(), lost);
+    assert_eq!(records.len(), positions.len());
 }
 
 /// The group's committed offsets on `topic` (partition → next offset; absent when

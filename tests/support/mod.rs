@@ -33,6 +33,19 @@ pub fn skip_kafka() -> bool {
     }
 }
 
+/// The start of a real-broker test: `None` when the broker tests are skipped;
+/// otherwise the shared lock (hold it for the whole test) and the broker's
+/// address, checked to answer.
+pub fn broker_test() -> Option<(BrokerLock, String)> {
+    if skip_kafka() {
+        return None;
+    }
+    let lock = BrokerLock::shared();
+    let b = brokers();
+    kafka::require_broker(&b);
+    Some((lock, b))
+}
+
 /// A name no other test run uses: prefix, pid, time, counter.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU64 = AtomicU64::new(0);

@@ -148,6 +148,19 @@ pub fn dateline_bin() -> PathBuf {
     .clone()
 }
 
+/// Runs a command to its end; fails the test unless it exits 0, showing its
+/// stderr.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("run the command");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// What `dateline run` logged when it finished.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExitSummary {

@@ -4,13 +4,15 @@
 //! terminal, a line every 5 s otherwise) and prints the summary.
 //!
 //! Exit codes: 0 the range is done; 1 failure (resume with the same
-//! `--checkpoint`); 2 bad arguments or configuration; 75 stopped by a signal
+//! `--checkpoint`; under `--exactly-once` also when fenced by another replay
+//! with the same id); 2 bad arguments or configuration; 75 stopped by a signal
 //! before the end (resume with the same `--checkpoint`).
 
 use crate::connect::ConnectArgs;
 use crate::run::{build_classifier, init_logging, LogFormat};
 use anyhow::Context;
 use clap::Args;
+use dateline_worker::replay::diff::{DiffReport, Transition};
 use dateline_worker::replay::{Bound, Progress, ReplayOptions, ReplaySummary};
 use dateline_worker::ConfigIssue;
 use std::io::IsTerminal;
@@ -34,7 +36,8 @@ pub struct ReplayArgs {
     /// Only these partitions (of every input topic); repeat for several.
     #[arg(long = "partition", value_name = "N")]
     pub partitions: Vec<i32>,
-    /// Start, inclusive: RFC 3339 UTC time, relative time (-24h) or offset (default: the beginning).
+    /// Start, inclusive: RFC 3339 time with its offset (2025-06-01T00:00:00Z,
+    /// 2025-06-01T02:00:00+02:00), relative time (-24h) or offset (default: the beginning).
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// End, exclusive: same forms (default: each partition's end when the replay starts).
@@ -50,6 +53,25 @@ pub struct ReplayArgs {
     /// Classify the range and print the summary without producing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Exactly-once: one Kafka transaction per batch (outputs, dead letters and the
+    /// replay's position, committed to its own group `dateline-replay-<id>`);
+    /// `read_committed` consumers see each input once across crashes and resumes.
+    /// The transactional id is `dateline-replay.<id>`.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub exactly_once: bool,
+    /// With --dry-run: compare the new classification with this existing output
+    /// topic (read_committed, up to its end when the replay starts), matched by
+    /// source offset; reports unchanged/changed counts, transitions and examples.
+    #[arg(
+        long,
+        value_name = "TOPIC",
+        requires = "dry_run",
+        conflicts_with = "checkpoint"
+    )]
+    pub diff_against: Option<String>,
+    /// Topic taxonomy (TOML) to use instead of the bundled one (classifier.taxonomy).
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -85,6 +107,16 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(t) = &args.dlq_topic {
         config.kafka.dlq_topic = t.clone();
+    }
+    if let Some(path) = &args.taxonomy {
+        if path.is_file() {
+            config.classifier.taxonomy = Some(path.clone());
+        } else {
+            issues.push(ConfigIssue::new(
+                "--taxonomy",
+                format!("{} is not a readable file", path.display()),
+            ));
+        }
     }
     if config.kafka.input_topics.is_empty() {
         issues.push(ConfigIssue::new(
@@ -132,11 +164,14 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         checkpoint: args.checkpoint.clone(),
         replay_id,
         dry_run: args.dry_run,
+        exactly_once: args.exactly_once,
+        diff_against: args.diff_against.clone(),
     };
 
     let token = CancellationToken::new();
     // First signal: finish the batch in flight, checkpoint, stop; the checkpoint
-    // stays valid after a second one (at-least-once).
+    // stays valid after a second one (at-least-once; under --exactly-once the open
+    // transaction is aborted by the next run).
     crate::signals::watch_in_thread(
         token.clone(),
         "finishing the batch in flight and checkpointing",
@@ -237,6 +272,12 @@ fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
         s.skipped,
         if s.complete { "" } else { "; stopped before the end, resume with the same --checkpoint" },
     );
+    if s.exactly_once {
+        println!(
+            "exactly-once: {} transactions committed, {} aborted and retried",
+            s.transactions, s.aborted_transactions
+        );
+    }
     println!("by region:");
     for (k, v) in &s.by_region {
         println!("  {k:<20} {v}");
@@ -245,5 +286,70 @@ fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
     for (k, v) in &s.by_topic {
         println!("  {k:<40} {v}");
     }
+    if let Some(d) = &s.diff {
+        print_diff(d);
+    }
     Ok(())
+}
+
+fn print_diff(d: &DiffReport) {
+    println!(
+        "compared with {} ({} records read, up to its end when the replay started):",
+        d.topic, d.existing_records
+    );
+    for (what, n) in [
+        ("compared (same source in both)", d.compared),
+        ("  unchanged", d.unchanged),
+        ("  changed", d.changed),
+        ("    region changed", d.region_changed),
+        ("    top-level topic changed", d.topic_changed),
+        ("    label changed", d.label_changed),
+        ("missing in the existing topic", d.missing_in_existing),
+        ("dead letters now, enriched before", d.now_dead_letters),
+        ("in the existing topic only", d.only_in_existing),
+    ] {
+        println!("  {what:<36} {n}");
+    }
+    let ignored = [
+        ("outside the range", d.existing_outside_range),
+        ("without source headers", d.existing_without_source),
+        ("not enriched records", d.existing_unreadable),
+        ("duplicates", d.existing_duplicates),
+    ];
+    if ignored.iter().any(|(_, n)| *n > 0) {
+        let parts: Vec<String> = ignored
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(what, n)| format!("{n} {what}"))
+            .collect();
+        println!("  existing records not compared: {}", parts.join(", "));
+    }
+    let transitions = |title: &str, v: &[Transition]| {
+        if v.is_empty() {
+            return;
+        }
+        println!("{title}:");
+        for t in v {
+            println!("  {:<44} {}", format!("{} -> {}", t.from, t.to), t.count);
+        }
+    };
+    transitions("region changes (most frequent)", &d.region_transitions);
+    transitions(
+        "top-level topic changes (most frequent)",
+        &d.topic_transitions,
+    );
+    if !d.examples.is_empty() {
+        println!("examples:");
+        for e in &d.examples {
+            println!("  {} ({})", e.id, e.source);
+            println!(
+                "    was: {} | {} | {}",
+                e.existing.region, e.existing.topic, e.existing.label
+            );
+            println!(
+                "    now: {} | {} | {}",
+                e.new.region, e.new.topic, e.new.label
+            );
+        }
+    }
 }

@@ -25,7 +25,7 @@ use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::{DeliveryResult, Message};
-use rdkafka::producer::{Producer, ProducerContext, ThreadedProducer};
+use rdkafka::producer::{BaseRecord, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::statistics::Statistics;
 use rdkafka::{ClientConfig, TopicPartitionList};
 use std::sync::Arc;
@@ -190,6 +190,30 @@ pub fn client_configs(cfg: &Config) -> Result<(ClientConfig, ClientConfig), Conf
         Ok((consumer, producer))
     } else {
         Err(ConfigErrors(issues))
+    }
+}
+
+/// Hands a record to librdkafka, waiting out a full local queue (`QueueFull`: the
+/// producer is behind) while `keep_waiting` says so; after that, the `QueueFull`
+/// error is returned. Any other error is returned at once. For the blocking loops
+/// (exactly-once, replay); the async pipeline has its own, with backpressure.
+pub(crate) fn send_waiting<C: ProducerContext<DeliveryOpaque = ()>>(
+    producer: &ThreadedProducer<C>,
+    mut record: BaseRecord<'_, [u8], [u8], ()>,
+    keep_waiting: impl Fn() -> bool,
+) -> Result<(), KafkaError> {
+    loop {
+        match producer.send(record) {
+            Ok(()) => return Ok(()),
+            Err((e @ KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                if !keep_waiting() {
+                    return Err(e);
+                }
+                record = r;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err((e, _)) => return Err(e),
+        }
     }
 }
 

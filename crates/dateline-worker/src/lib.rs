@@ -18,9 +18,12 @@
 //! - [`metrics`]: every metric definition.
 //! - `events`: typed events, each one log line plus its metric updates.
 //! - `http`: `/metrics`, `/healthz`, `/readyz` and what readiness means.
-//! - [`replay`]: reprocess a fixed range of history by assignment, resumable.
+//! - [`replay`]: reprocess a fixed range of history by assignment, resumable,
+//!   at-least-once or in transactions; [`replay::diff`] compares a dry run with
+//!   an existing output topic.
 //! - `transactional`: the exactly-once loop (`pipeline.exactly_once`): batches
-//!   committed with their input offsets in Kafka transactions.
+//!   committed with their input offsets in Kafka transactions; its transactional
+//!   producer (`Transactor`) also serves `replay --exactly-once`.
 //!
 //! Guarantees: at-least-once. An input offset is stored only after its output (or
 //! dead-letter) record and every lower offset of its partition were acknowledged

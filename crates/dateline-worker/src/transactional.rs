@@ -25,22 +25,31 @@
 //! partitions are dropped (their next owner reads them from the committed
 //! offsets). Offsets are committed with the consumer's group metadata (KIP-447),
 //! so a worker that lost its partitions cannot commit for them any more.
+//!
+//! The producer side ([`Transactor`]: initialise and fence, produce into the open
+//! transaction, commit with the offsets, abort and rewind, tell a fatal error
+//! from an abortable one) is shared with `replay --exactly-once`, which runs the
+//! same transaction per batch by assignment instead of subscription.
 
 use crate::config::Config;
 use crate::events::{DeadLetterDelivered, MessageReceived, OutputDelivered, Rebalanced};
 use crate::inflight::Budget;
-use crate::kafka::{client_error, describe, log_line, partitions_of, since_timestamp};
+use crate::kafka::{
+    client_error, describe, log_line, partitions_of, send_waiting, since_timestamp,
+};
 use crate::offsets::{Origin, TopicPartition};
-use crate::pool::{Job, Outcome, Pool, Processed, Received};
+use crate::pool::{Outcome, Pool, Processed, Received};
 use crate::{Shared, WorkerError};
 use dateline_classify::Classifier;
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
-use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
+use rdkafka::consumer::{
+    BaseConsumer, Consumer, ConsumerContext, ConsumerGroupMetadata, Rebalance,
+};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{BaseRecord, Producer, ProducerContext, ThreadedProducer};
-use rdkafka::{Offset, TopicPartitionList};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,9 +60,6 @@ use tracing::{debug, info, warn};
 /// Longest a transactional call may block. Beyond it the call fails as retriable
 /// (commit) or abortable, and the loop retries with backoff.
 const TXN_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Records handed to one classification thread at once.
-const CHUNK: usize = 64;
 
 struct TxConsumerCtx {
     shared: Arc<Shared>,
@@ -112,7 +118,7 @@ impl ConsumerContext for TxConsumerCtx {
     }
 }
 
-struct TxProducerCtx {
+pub(crate) struct TxProducerCtx {
     shared: Arc<Shared>,
     /// Set by librdkafka's fatal error callback (e.g. fenced); the loop stops.
     fatal: AtomicBool,
@@ -155,13 +161,12 @@ impl ProducerContext for TxProducerCtx {
 }
 
 type TxConsumer = BaseConsumer<TxConsumerCtx>;
-type TxProducer = ThreadedProducer<TxProducerCtx>;
 
 /// A chunk's classification results, in input order.
 type Reply = tokio::sync::oneshot::Receiver<Vec<Processed>>;
 
 /// Why a transaction did not commit.
-enum TxFailure {
+pub(crate) enum TxFailure {
     /// Abort, rewind, retry the batch.
     Abort(KafkaError),
     /// Stop the worker.
@@ -171,8 +176,7 @@ enum TxFailure {
 struct Loop {
     shared: Arc<Shared>,
     consumer: TxConsumer,
-    producer: TxProducer,
-    transactional_id: String,
+    tx: Transactor,
     output_topic: String,
     dlq_topic: String,
     input_topics: Vec<Arc<str>>,
@@ -206,22 +210,13 @@ pub(crate) fn run(
             client: "consumer",
             source,
         })?;
-    let producer: TxProducer = producer_cfg
-        .create_with_context(TxProducerCtx {
-            shared: shared.clone(),
-            fatal: AtomicBool::new(false),
-        })
-        .map_err(|source| WorkerError::Client {
-            client: "producer",
-            source,
-        })?;
+    let tx = Transactor::create(producer_cfg, transactional_id, shared)?;
     let pool = crate::start_pool(config, classifier, shared)?;
     let p = &config.pipeline;
     let mut lp = Loop {
         shared: shared.clone(),
         consumer,
-        producer,
-        transactional_id,
+        tx,
         output_topic: config.kafka.output_topic.clone(),
         dlq_topic: config.kafka.dlq_topic.clone(),
         input_topics: config
@@ -270,23 +265,8 @@ impl Loop {
             info!("stopped before the Kafka cluster was reachable");
             return Ok(());
         }
-        // Fences any earlier producer with this id and aborts its open transaction.
-        let mut backoff = Duration::from_millis(200);
-        loop {
-            match self.producer.init_transactions(TXN_TIMEOUT) {
-                Ok(()) => break,
-                Err(e) => {
-                    if let Some(f) = self.fatal_of(&e) {
-                        return Err(f);
-                    }
-                    warn!(error = %e, "cannot initialise transactions; retrying");
-                    if shutdown.is_cancelled() {
-                        return Ok(());
-                    }
-                    std::thread::sleep(backoff);
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                }
-            }
+        if !self.tx.init(shutdown)? {
+            return Ok(());
         }
         let topics: Vec<&str> = self.input_topics.iter().map(|t| &**t).collect();
         self.consumer
@@ -295,7 +275,7 @@ impl Loop {
         info!(
             topics = %topics.join(","),
             group = %config.kafka.group_id,
-            transactional_id = %self.transactional_id,
+            transactional_id = %self.tx.transactional_id,
             output = %self.output_topic,
             dlq = %self.dlq_topic,
             max_records = self.max_records,
@@ -304,7 +284,7 @@ impl Loop {
         );
         let mut backoff = Duration::from_millis(100);
         loop {
-            self.check_fatal()?;
+            self.tx.check_fatal()?;
             if shutdown.is_cancelled() {
                 return Ok(());
             }
@@ -314,7 +294,7 @@ impl Loop {
             }
             let mut firsts = first_offsets(&batch);
             let processed = self.classify(batch, pool)?;
-            self.check_fatal()?;
+            self.tx.check_fatal()?;
             match self.transact(processed) {
                 Ok(()) => backoff = Duration::from_millis(100),
                 Err(TxFailure::Fatal(e)) => return Err(e),
@@ -326,64 +306,12 @@ impl Loop {
                             .or_insert(c.origin.offset);
                         *first = (*first).min(c.origin.offset);
                     }
-                    self.abort_and_rewind(&e, &firsts)?;
+                    self.tx.abort_and_rewind(&self.consumer, &e, &firsts)?;
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
             }
         }
-    }
-
-    /// Fatal: stop; anything else: abort and retry.
-    fn failure(&self, e: KafkaError) -> TxFailure {
-        match self.fatal_of(&e) {
-            Some(f) => TxFailure::Fatal(f),
-            None => TxFailure::Abort(e),
-        }
-    }
-
-    /// The worker's error for a fatal Kafka error, `None` if `e` is not fatal.
-    fn fatal_of(&self, e: &KafkaError) -> Option<WorkerError> {
-        let fatal = match e {
-            KafkaError::Transaction(t) => t.is_fatal(),
-            _ => e.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal),
-        } || self.producer.context().fatal.load(Ordering::SeqCst);
-        fatal.then(|| self.fatal_error(e.to_string()))
-    }
-
-    fn fatal_error(&self, fallback: String) -> WorkerError {
-        let (code, reason) = self
-            .producer
-            .client()
-            .fatal_error()
-            .unwrap_or((RDKafkaErrorCode::Fatal, fallback));
-        if matches!(
-            code,
-            RDKafkaErrorCode::Fenced
-                | RDKafkaErrorCode::ProducerFenced
-                | RDKafkaErrorCode::InvalidProducerEpoch
-        ) {
-            WorkerError::Fenced {
-                transactional_id: self.transactional_id.clone(),
-                reason,
-            }
-        } else {
-            WorkerError::Fatal {
-                client: "producer",
-                reason,
-            }
-        }
-    }
-
-    fn check_fatal(&self) -> Result<(), WorkerError> {
-        if self.producer.context().fatal.load(Ordering::SeqCst) {
-            return Err(self.fatal_error("fatal producer error".into()));
-        }
-        if self.shared.is_failed() {
-            // The failure is recorded in `shared`; the caller reports it.
-            return Err(WorkerError::Internal("stopped after a failure".into()));
-        }
-        Ok(())
     }
 
     fn wait_for_topics(
@@ -394,7 +322,7 @@ impl Loop {
         let mut backoff = Duration::from_millis(200);
         loop {
             match self
-                .producer
+                .tx
                 .client()
                 .fetch_metadata(None, Duration::from_secs(5))
             {
@@ -464,7 +392,7 @@ impl Loop {
                 None => {
                     if deadline.is_none() {
                         // Idle: let the caller look at shutdown and failures.
-                        self.check_fatal()?;
+                        self.tx.check_fatal()?;
                     }
                 }
                 Some(Ok(m)) => {
@@ -519,26 +447,13 @@ impl Loop {
         batch: Vec<(Received, crate::inflight::InFlight)>,
         pool: &Pool,
     ) -> Result<Vec<Reply>, WorkerError> {
-        let jobs = pool.sender();
-        let mut replies = Vec::new();
-        let mut it = batch.into_iter().peekable();
-        while it.peek().is_some() {
-            let chunk: Vec<_> = it.by_ref().take(CHUNK).collect();
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            jobs.send(Job {
-                batch: chunk,
-                reply: tx,
-            })
-            .map_err(|_| WorkerError::Internal("classification pool stopped".into()))?;
-            replies.push(rx);
-        }
-        Ok(replies)
+        pool.submit(batch)
+            .map_err(|_| WorkerError::Internal("classification pool stopped".into()))
     }
 
     /// One transaction: produce the batch, add its offsets, commit.
     fn transact(&self, replies: Vec<Reply>) -> Result<(), TxFailure> {
-        let to_failure = |e| self.failure(e);
-        self.producer.begin_transaction().map_err(to_failure)?;
+        self.tx.begin()?;
         let mut next: BTreeMap<(Arc<str>, i32), i64> = BTreeMap::new();
         let mut processed: Vec<Processed> = Vec::new();
         for rx in replies {
@@ -562,34 +477,9 @@ impl Loop {
         processed: &[Processed],
         next: &mut BTreeMap<(Arc<str>, i32), i64>,
     ) -> Result<(), TxFailure> {
-        let to_failure = |e| self.failure(e);
         for p in processed {
-            let (topic, key, value) = match &p.outcome {
-                Outcome::Output { key, value, .. } => (&self.output_topic, key, value),
-                Outcome::DeadLetter { key, value, .. } => (&self.dlq_topic, key, value),
-            };
-            let mut record: BaseRecord<'_, [u8], [u8], ()> = BaseRecord::to(topic)
-                .payload(value.as_slice())
-                .headers(p.headers.clone());
-            if let Some(k) = key {
-                record = record.key(k.as_slice());
-            }
-            if let Some(ts) = p.timestamp_ms {
-                record = record.timestamp(ts);
-            }
-            loop {
-                match self.producer.send(record) {
-                    Ok(()) => break,
-                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
-                        record = r;
-                        if self.producer.context().fatal.load(Ordering::SeqCst) {
-                            return Err(TxFailure::Fatal(self.fatal_error("fatal".into())));
-                        }
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                    Err((e, _)) => return Err(to_failure(e)),
-                }
-            }
+            self.tx
+                .send(p.record(&self.output_topic, &self.dlq_topic))?;
             let e = next
                 .entry((p.origin.tp.topic.clone(), p.origin.tp.partition))
                 .or_insert(0);
@@ -604,7 +494,6 @@ impl Loop {
         processed: &[Processed],
         next: &BTreeMap<(Arc<str>, i32), i64>,
     ) -> Result<(), TxFailure> {
-        let to_failure = |e| self.failure(e);
         let mut tpl = TopicPartitionList::new();
         for ((topic, partition), offset) in next {
             tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))
@@ -615,25 +504,7 @@ impl Loop {
                 "the consumer has no group metadata".into(),
             ))
         })?;
-        self.producer
-            .send_offsets_to_transaction(&tpl, &cgm, TXN_TIMEOUT)
-            .map_err(to_failure)?;
-        let mut attempts = 0;
-        loop {
-            match self.producer.commit_transaction(TXN_TIMEOUT) {
-                Ok(()) => break,
-                Err(KafkaError::Transaction(t)) if t.is_retriable() && attempts < 5 => {
-                    attempts += 1;
-                    warn!(error = %t, attempts, "commit_transaction: retriable error; retrying");
-                }
-                Err(e) => return Err(to_failure(e)),
-            }
-        }
-        self.shared
-            .metrics
-            .transactions
-            .with_label_values(&["committed"])
-            .inc();
+        self.tx.commit(&tpl, &cgm)?;
         for p in processed {
             let end_to_end = since_timestamp(p.timestamp_ms);
             match &p.outcome {
@@ -662,11 +533,180 @@ impl Loop {
         debug!(records = processed.len(), "transaction committed");
         Ok(())
     }
+}
+
+/// A transactional producer and what every exactly-once loop does with it:
+/// `run --exactly-once` ([`Loop`]) and `replay --exactly-once`
+/// (`crate::replay`). One transaction per batch: [`Transactor::begin`],
+/// [`Transactor::send`] each record, [`Transactor::commit`] with the input
+/// offsets; on [`TxFailure::Abort`], [`Transactor::abort_and_rewind`]; on
+/// [`TxFailure::Fatal`] (fenced, or a fatal producer error), stop.
+pub(crate) struct Transactor {
+    shared: Arc<Shared>,
+    producer: ThreadedProducer<TxProducerCtx>,
+    pub(crate) transactional_id: String,
+}
+
+impl Transactor {
+    /// The producer for `transactional_id` (set on `producer_cfg` here). Nothing
+    /// is sent before [`Transactor::init`].
+    pub(crate) fn create(
+        mut producer_cfg: ClientConfig,
+        transactional_id: String,
+        shared: &Arc<Shared>,
+    ) -> Result<Transactor, WorkerError> {
+        producer_cfg.set("transactional.id", &transactional_id);
+        let producer = producer_cfg
+            .create_with_context(TxProducerCtx {
+                shared: shared.clone(),
+                fatal: AtomicBool::new(false),
+            })
+            .map_err(|source| WorkerError::Client {
+                client: "producer",
+                source,
+            })?;
+        Ok(Transactor {
+            shared: shared.clone(),
+            producer,
+            transactional_id,
+        })
+    }
+
+    /// `init_transactions`, retried with backoff while the cluster is unreachable:
+    /// fences any earlier producer with this id and aborts its open transaction,
+    /// so what that one left uncommitted never becomes visible and the offsets
+    /// committed with this id are stable. `Ok(false)`: `shutdown` meanwhile.
+    pub(crate) fn init(&self, shutdown: &CancellationToken) -> Result<bool, WorkerError> {
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            match self.producer.init_transactions(TXN_TIMEOUT) {
+                Ok(()) => return Ok(true),
+                Err(e) => {
+                    if let Some(f) = self.fatal_of(&e) {
+                        return Err(f);
+                    }
+                    warn!(error = %e, transactional_id = %self.transactional_id, "cannot initialise transactions; retrying");
+                    if shutdown.is_cancelled() {
+                        return Ok(false);
+                    }
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn client(&self) -> &rdkafka::client::Client<TxProducerCtx> {
+        self.producer.client()
+    }
+
+    pub(crate) fn begin(&self) -> Result<(), TxFailure> {
+        self.producer
+            .begin_transaction()
+            .map_err(|e| self.failure(e))
+    }
+
+    /// Enqueues one record into the open transaction; a full queue is waited out
+    /// unless the producer failed fatally meanwhile.
+    pub(crate) fn send(&self, record: BaseRecord<'_, [u8], [u8], ()>) -> Result<(), TxFailure> {
+        let fatal = || self.producer.context().fatal.load(Ordering::SeqCst);
+        send_waiting(&self.producer, record, || !fatal()).map_err(|e| {
+            if fatal() {
+                TxFailure::Fatal(self.fatal_error(e.to_string()))
+            } else {
+                self.failure(e)
+            }
+        })
+    }
+
+    /// Adds `offsets` (the next offset per input partition) to the open
+    /// transaction for the consumer group of `group`, and commits it: the
+    /// records and the position become visible together, or neither does.
+    pub(crate) fn commit(
+        &self,
+        offsets: &TopicPartitionList,
+        group: &ConsumerGroupMetadata,
+    ) -> Result<(), TxFailure> {
+        self.producer
+            .send_offsets_to_transaction(offsets, group, TXN_TIMEOUT)
+            .map_err(|e| self.failure(e))?;
+        let mut attempts = 0;
+        loop {
+            match self.producer.commit_transaction(TXN_TIMEOUT) {
+                Ok(()) => break,
+                Err(KafkaError::Transaction(t)) if t.is_retriable() && attempts < 5 => {
+                    attempts += 1;
+                    warn!(error = %t, attempts, "commit_transaction: retriable error; retrying");
+                }
+                Err(e) => return Err(self.failure(e)),
+            }
+        }
+        self.shared
+            .metrics
+            .transactions
+            .with_label_values(&["committed"])
+            .inc();
+        Ok(())
+    }
+
+    /// Fatal: stop; anything else: abort and retry.
+    pub(crate) fn failure(&self, e: KafkaError) -> TxFailure {
+        match self.fatal_of(&e) {
+            Some(f) => TxFailure::Fatal(f),
+            None => TxFailure::Abort(e),
+        }
+    }
+
+    /// The worker's error for a fatal Kafka error, `None` if `e` is not fatal.
+    pub(crate) fn fatal_of(&self, e: &KafkaError) -> Option<WorkerError> {
+        let fatal = match e {
+            KafkaError::Transaction(t) => t.is_fatal(),
+            _ => e.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal),
+        } || self.producer.context().fatal.load(Ordering::SeqCst);
+        fatal.then(|| self.fatal_error(e.to_string()))
+    }
+
+    fn fatal_error(&self, fallback: String) -> WorkerError {
+        let (code, reason) = self
+            .producer
+            .client()
+            .fatal_error()
+            .unwrap_or((RDKafkaErrorCode::Fatal, fallback));
+        if matches!(
+            code,
+            RDKafkaErrorCode::Fenced
+                | RDKafkaErrorCode::ProducerFenced
+                | RDKafkaErrorCode::InvalidProducerEpoch
+        ) {
+            WorkerError::Fenced {
+                transactional_id: self.transactional_id.clone(),
+                reason,
+            }
+        } else {
+            WorkerError::Fatal {
+                client: "producer",
+                reason,
+            }
+        }
+    }
+
+    pub(crate) fn check_fatal(&self) -> Result<(), WorkerError> {
+        if self.producer.context().fatal.load(Ordering::SeqCst) {
+            return Err(self.fatal_error("fatal producer error".into()));
+        }
+        if self.shared.is_failed() {
+            // The failure is recorded in `shared`; the caller reports it.
+            return Err(WorkerError::Internal("stopped after a failure".into()));
+        }
+        Ok(())
+    }
 
     /// Aborts the open transaction and seeks the batch's partitions back to its
-    /// first offsets (where the last committed transaction left them).
-    fn abort_and_rewind(
+    /// first offsets (where the last committed transaction left them), so the
+    /// batch is consumed and classified again.
+    pub(crate) fn abort_and_rewind<C: ConsumerContext>(
         &self,
+        consumer: &BaseConsumer<C>,
         cause: &KafkaError,
         firsts: &BTreeMap<(Arc<str>, i32), i64>,
     ) -> Result<(), WorkerError> {
@@ -699,7 +739,7 @@ impl Loop {
             }
         }
         for ((topic, partition), offset) in firsts {
-            if let Err(e) = self.consumer.seek(
+            if let Err(e) = consumer.seek(
                 topic,
                 *partition,
                 Offset::Offset(*offset),
@@ -708,9 +748,9 @@ impl Loop {
                 // A partition revoked meanwhile needs no rewind: its next owner
                 // starts from the committed offset. One still assigned must be
                 // rewound, or its aborted records would be skipped: stop, and
-                // the restart resumes from the committed offsets.
-                let still_assigned = self
-                    .consumer
+                // the restart resumes from the committed offsets. (A replay
+                // assigns its partitions itself; they are never revoked.)
+                let still_assigned = consumer
                     .assignment()
                     .map(|a| a.find_partition(topic, *partition).is_some())
                     .unwrap_or(true);
