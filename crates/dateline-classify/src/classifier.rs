@@ -232,6 +232,8 @@ pub struct Classifier {
     taxonomy: Taxonomy,
     terms: Vec<TopicTerm>,
     groups: Vec<Group>,
+    /// Per topic: the range of its require groups in `groups`.
+    topic_groups: Vec<std::ops::Range<usize>>,
     /// Per topic: its storyline country ids.
     topic_countries: Vec<Vec<CountryId>>,
     /// Per topic: indexes of its children.
@@ -405,6 +407,16 @@ impl Classifier {
                 children[p].push(i as u32);
             }
         }
+        // Groups are made topic by topic, so each topic's are one run.
+        let mut topic_groups = vec![0..0; taxonomy.topics.len()];
+        for (gi, g) in groups.iter().enumerate() {
+            let r = &mut topic_groups[g.topic as usize];
+            if r.start == r.end {
+                *r = gi..gi;
+            }
+            debug_assert_eq!(r.end, gi, "a topic's groups are contiguous");
+            r.end = gi + 1;
+        }
         Ok(Classifier {
             taxonomy_hash: short_hash(&[src.taxonomy.1]),
             gazetteer_hash: short_hash(&[src.countries.1, src.regions.1, src.gazetteer.1]),
@@ -414,6 +426,7 @@ impl Classifier {
             taxonomy,
             terms,
             groups,
+            topic_groups,
             topic_countries,
             children,
             lexicon: lex.build(),
@@ -631,11 +644,13 @@ impl Classifier {
                 s.country_score[c] += w;
             }
         }
-        let mut ranked: Vec<(u32, f32)> = s
-            .country_touched
-            .iter()
-            .map(|&c| (c, s.country_score[c as usize]))
-            .collect();
+        let mut ranked = std::mem::take(&mut s.ranked);
+        ranked.clear();
+        ranked.extend(
+            s.country_touched
+                .iter()
+                .map(|&c| (c, s.country_score[c as usize])),
+        );
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let total: f32 = ranked.iter().map(|r| r.1).sum();
         let top = ranked.first().map_or(0.0, |r| r.1);
@@ -659,12 +674,11 @@ impl Classifier {
         regions.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.region.cmp(b.region)));
         let region = regions.first().map(|r| r.region);
 
-        let kept: Vec<(u32, f32)> = ranked
-            .iter()
-            .copied()
-            .filter(|&(_, v)| v >= ps.min_score && v >= ps.min_relative * top)
-            .collect();
-        for &(c, _) in &kept {
+        // The kept countries are a prefix of the ranking (the test is monotone in v).
+        let n_kept =
+            ranked.partition_point(|&(_, v)| v >= ps.min_score && v >= ps.min_relative * top);
+        let kept = &ranked[..n_kept];
+        for &(c, _) in kept {
             s.country_kept[c as usize] = true;
         }
         let countries: Vec<CountryScore<'c>> = kept
@@ -712,16 +726,24 @@ impl Classifier {
             }
         }
         let sc = &self.taxonomy.scoring;
-        let mut listed: Vec<u32> = (0..n_topics as u32)
-            .filter(|&i| s.active[i as usize] && s.subtree[i as usize] >= sc.min_score)
-            .collect();
-        listed.sort_unstable_by(|&a, &b| {
+        let mut listed = std::mem::take(&mut s.listed);
+        listed.clear();
+        listed.extend(
+            (0..n_topics as u32)
+                .filter(|&i| s.active[i as usize] && s.subtree[i as usize] >= sc.min_score),
+        );
+        let order = |&a: &u32, &b: &u32| {
             s.subtree[b as usize]
                 .total_cmp(&s.subtree[a as usize])
                 .then(topics[a as usize].depth.cmp(&topics[b as usize].depth))
                 .then(a.cmp(&b))
-        });
-        listed.truncate(8);
+        };
+        // Only the best eight are listed: select them, then sort just those.
+        if listed.len() > MAX_TOPICS {
+            listed.select_nth_unstable_by(MAX_TOPICS - 1, order);
+            listed.truncate(MAX_TOPICS);
+        }
+        listed.sort_unstable_by(order);
         let topic_scores: Vec<TopicScore<'c>> = listed
             .iter()
             .map(|&i| {
@@ -742,7 +764,9 @@ impl Classifier {
             (None, None) => "unclassified".to_owned(),
         };
 
-        let evidence = explain.then(|| self.evidence(s, &kept, &listed, dateline));
+        let evidence = explain.then(|| self.evidence(s, kept, &listed, dateline));
+        s.ranked = ranked;
+        s.listed = listed;
         s.reset();
         Classification {
             region,
@@ -781,12 +805,11 @@ impl Classifier {
     }
 
     fn storyline_holds(&self, s: &Scratch, topic: usize) -> bool {
-        let groups_ok = self
-            .groups
+        let range = self.topic_groups[topic].clone();
+        let groups_ok = self.groups[range.clone()]
             .iter()
-            .enumerate()
-            .filter(|(_, g)| g.topic as usize == topic)
-            .all(|(gi, g)| s.group_n[gi] >= g.min);
+            .zip(&s.group_n[range])
+            .all(|(g, &n)| n >= g.min);
         let countries = &self.topic_countries[topic];
         groups_ok && (countries.is_empty() || countries.iter().any(|&c| s.country_kept[c as usize]))
     }
@@ -967,6 +990,9 @@ pub struct ClassifierStats {
     pub phrases: usize,
 }
 
+/// Most topics listed in a classification.
+const MAX_TOPICS: usize = 8;
+
 fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0
 }
@@ -976,6 +1002,10 @@ fn round3(v: f32) -> f32 {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
+    /// Countries by score (reused between calls).
+    ranked: Vec<(u32, f32)>,
+    /// Topics listed in the output (reused between calls).
+    listed: Vec<u32>,
     buf: String,
     place_w: Vec<f32>,
     place_n: Vec<u32>,

@@ -198,6 +198,10 @@ impl<'t> Iterator for Words<'t> {
             if i >= len || CLASS[bytes[i] as usize] & NON_ASCII == 0 {
                 break;
             }
+            // General punctuation (’ — “ …) ends a word, as above.
+            if bytes[i] == 0xE2 && bytes[i + 1] == 0x80 {
+                break;
+            }
             let c = self.char_at(i);
             if !c.is_alphanumeric() {
                 break;
@@ -222,7 +226,9 @@ impl<'t> Iterator for Words<'t> {
                     let next = after + 1;
                     let boundary = next >= len || {
                         let class = CLASS[bytes[next] as usize];
-                        if class & NON_ASCII != 0 {
+                        if bytes[next] == 0xE2 && bytes[next + 1] == 0x80 {
+                            true
+                        } else if class & NON_ASCII != 0 {
                             !self.char_at(next).is_alphanumeric()
                         } else {
                             class & ALNUM == 0
