@@ -243,7 +243,7 @@ pub fn content_id(title: Option<&str>, body: &str) -> String {
 }
 
 /// `classifier` block of the output record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct ClassifierInfo<'a> {
     pub version: &'a str,
     /// Content hash of the taxonomy file.
@@ -297,10 +297,88 @@ impl<'a> Enriched<'a> {
         }
     }
 
-    /// Serialize as one line of JSON.
+    /// Serialize as one line of JSON: the same bytes as `serde_json::to_vec`.
+    ///
+    /// The body, when included, is most of the record (the worker includes it by
+    /// default): it is written by [`write_json_str`], which copies runs that need no
+    /// escaping eight bytes at a time, instead of serde_json's byte-by-byte escaper
+    /// (~5 % of the worker's CPU in `perf`).
     pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("the output record always serializes")
+        const CANNOT_FAIL: &str = "the output record always serializes";
+        let Some(body) = self.body else {
+            return serde_json::to_vec(self).expect(CANNOT_FAIL);
+        };
+        let head = Enriched {
+            body: None,
+            ..*self
+        };
+        let mut out = Vec::with_capacity(body.len() + 2048);
+        serde_json::to_writer(&mut out, &head).expect(CANNOT_FAIL);
+        // `body` is the last field: reopen the object, append it, close it.
+        debug_assert_eq!(out.last(), Some(&b'}'));
+        out.pop();
+        out.extend_from_slice(b",\"body\":");
+        write_json_str(&mut out, body);
+        out.push(b'}');
+        out
     }
+}
+
+/// Append `s` as a JSON string literal, escaped exactly as serde_json escapes it:
+/// `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control characters as `\u00xx`,
+/// everything else (DEL and non-ASCII included) as is.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `x` is a control character, `"` or `\`. Borrows can
+    // flag a byte wrongly, never miss one: a flagged chunk is rechecked byte by byte.
+    let special = |x: u64| {
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * b'"' as u64);
+        let quote = q.wrapping_sub(ONES) & !q;
+        let b = x ^ (ONES * b'\\' as u64);
+        let backslash = b.wrapping_sub(ONES) & !b;
+        (control | quote | backslash) & HIGHS != 0
+    };
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut copied = 0;
+    let escape_from = |out: &mut Vec<u8>, copied: &mut usize, from: usize, to: usize| {
+        for (j, &c) in bytes[from..to].iter().enumerate() {
+            let short: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x00..=0x1f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&bytes[*copied..from + j]);
+            if short.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(c >> 4) as usize]);
+                out.push(HEX[(c & 0xf) as usize]);
+            } else {
+                out.extend_from_slice(short);
+            }
+            *copied = from + j + 1;
+        }
+    };
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        if special(u64::from_le_bytes(chunk.try_into().expect("8 bytes"))) {
+            escape_from(out, &mut copied, i, i + 8);
+        }
+        i += 8;
+    }
+    escape_from(out, &mut copied, i, bytes.len());
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -349,6 +427,53 @@ mod tests {
         assert!(b.id.starts_with("b3-") && b.id.len() == 35);
         // A title alone is an article.
         assert!(json(r#"{"body":"","title":"Quake hits Chile"}"#).is_ok());
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_does() {
+        let cases = [
+            "",
+            "plain",
+            "a\"b\\c",
+            "\u{0}\u{1}\u{8}\u{9}\n\u{b}\u{c}\r\u{1f} \u{7f}",
+            "Kyiv’s “talks” — é 日本 \u{1F600}",
+            "exactly8",
+            "sixteen bytes!!!\"",
+        ];
+        for s in cases {
+            let mut out = Vec::new();
+            write_json_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_match_serde_json(s in "[\\x00-\\x7f’é\"\\\\]{0,64}", t in proptest::prelude::any::<String>()) {
+            for s in [&s, &t] {
+                let mut out = Vec::new();
+                write_json_str(&mut out, s);
+                proptest::prop_assert_eq!(out, serde_json::to_vec(s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn to_json_is_serde_json_with_or_without_body() {
+        let c = Classifier::builtin().unwrap();
+        let a = json(
+            r#"{"body":"Talks in \"Kyiv\"\n\ton\u0001 Monday.","title":"T","src":[1,{"k":"v"}]}"#,
+        )
+        .unwrap();
+        let cl = c.classify(&a.document(), true);
+        for include_body in [false, true] {
+            let e = Enriched::new(&a, &cl, &c, include_body);
+            assert_eq!(e.to_json(), serde_json::to_vec(&e).unwrap());
+        }
     }
 
     #[test]
