@@ -482,9 +482,14 @@ impl Classifier {
         })
     }
 
+    // Its own function, not inlined into `classify_with`: measured as fast or a
+    // little faster so (tokbench, noisy), and its loops keep their own registers.
+    #[inline(never)]
     fn tokenize(&self, s: &mut Scratch, doc: &Document<'_>) -> Option<String> {
         s.tokens.clear();
-        let Scratch { tokens, buf, .. } = s;
+        let Scratch {
+            tokens, buf, words, ..
+        } = s;
         let mut push = |l: Lookup, shape, zone, pos| {
             if l.word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
                 return; // runs of unknown words collapse: they only break phrases
@@ -528,14 +533,18 @@ impl Classifier {
         } else {
             dateline::detect(body) as u32
         };
-        for (n, w) in text::words(body).enumerate() {
+        // Split first, then look up: the lookups' loop is short and its cache
+        // misses overlap; ~1 µs per 5 KB article faster than one fused loop.
+        words.clear();
+        words.extend(text::words(body));
+        for (n, w) in words.iter().enumerate() {
             let zone = if w.end <= dl_end {
                 ZONE_DATELINE
             } else {
                 ZONE_BODY
             };
             push(
-                self.lexicon.word_id_in(body, &w, buf),
+                self.lexicon.word_id_in(body, w, buf),
                 w.shape,
                 zone,
                 n as u32,
@@ -1002,6 +1011,8 @@ fn round3(v: f32) -> f32 {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
+    /// The body's words, split before they are looked up.
+    words: Vec<text::Word>,
     /// Countries by score (reused between calls).
     ranked: Vec<(u32, f32)>,
     /// Topics listed in the output (reused between calls).

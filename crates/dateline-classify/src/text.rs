@@ -10,6 +10,20 @@
 //! The tokenizer does not allocate: it yields byte ranges into the input plus a
 //! [`Shape`] describing the word's capitalisation, and lower-cases into a
 //! caller-provided buffer only when asked.
+//!
+//! Two scans, one rule. The block scan classifies 64 bytes at once into bit masks
+//! (letters by case, digits, and the rare bytes: non-ASCII, apostrophes) and finds
+//! every word of the block with shifts; [`Words::next`] then yields them with
+//! `trailing_zeros` and clear-lowest-bit, no branch per byte and none per word
+//! beyond the loop's. A block only trusts what it can see: words are taken up to
+//! the first byte it cannot classify (a non-ASCII char other than U+2000..U+203F,
+//! which may be a letter) and far enough from the block's end that a possessive
+//! `'s`/`’s` after them is decided; the next block starts where the last word taken
+//! ends. A block that yields no word hands its 64 bytes to the byte walk: a class
+//! table for separators, eight bytes at a time for a word's end, chars decoded
+//! only outside ASCII. The masks use SSE2 on x86_64 (hence the `unsafe`: the
+//! intrinsics, unaligned 16-byte loads) and a byte loop elsewhere; the tests check
+//! the two agree, and the words against a char-by-char definition.
 
 /// Capitalisation of a word, as far as case-sensitive terms care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,14 +68,41 @@ impl Word {
 }
 
 /// Iterator over the words of a text. Offsets are relative to the text given.
+///
+/// Small on purpose: inlined into a caller's loop, its fields live in registers.
 pub struct Words<'t> {
     text: &'t str,
+    /// Where the next block starts (or the byte walk resumes).
     pos: usize,
+    /// The byte walk goes on until `pos` reaches this (a block found no word).
+    walk_until: usize,
+    /// The current block: where it starts, its words' start and end bits still to
+    /// yield, and its upper- and lower-case letters.
+    base: usize,
+    starts: u64,
+    ends: u64,
+    upper: u64,
+    lower: u64,
 }
 
 /// Split `text` into words.
 pub fn words(text: &str) -> Words<'_> {
-    Words { text, pos: 0 }
+    Words {
+        text,
+        pos: 0,
+        walk_until: 0,
+        base: 0,
+        starts: 0,
+        ends: 0,
+        upper: 0,
+        lower: 0,
+    }
+}
+
+/// The byte walk's position in a text.
+struct Walk<'t> {
+    text: &'t str,
+    pos: usize,
 }
 
 #[inline]
@@ -125,7 +166,7 @@ fn ascii_alnum_prefix(x: u64) -> (usize, u8) {
     (n, cases)
 }
 
-impl<'t> Words<'t> {
+impl<'t> Walk<'t> {
     /// The char at byte `i` (a char boundary).
     #[inline]
     fn char_at(&self, i: usize) -> char {
@@ -136,10 +177,99 @@ impl<'t> Words<'t> {
 impl<'t> Iterator for Words<'t> {
     type Item = Word;
 
-    // Inlined into the classifier's one loop over the words: as a call, returning
-    // the word through memory cost more than the scan itself (perf).
+    // Inlined into its callers' loops (the classifier's tokenize): as a call, the
+    // iterator would live in memory and every word would wait on stores and loads.
     #[inline(always)]
     fn next(&mut self) -> Option<Word> {
+        loop {
+            if self.ends != 0 {
+                let start = self.starts.trailing_zeros();
+                let end = self.ends.trailing_zeros();
+                self.starts &= self.starts - 1;
+                self.ends &= self.ends - 1;
+                let run = (1u64 << end) - (1u64 << start);
+                let upper_only = self.upper & run != 0 && self.lower & run == 0;
+                let shape = if upper_only {
+                    Shape::Upper
+                } else if self.upper >> start & 1 != 0 {
+                    Shape::Capitalized
+                } else {
+                    Shape::Lower
+                };
+                return Some(Word {
+                    start: (self.base + start as usize) as u32,
+                    end: (self.base + end as usize) as u32,
+                    shape,
+                    ascii: true,
+                });
+            }
+            if self.pos < self.walk_until {
+                let (pos, word) = walk(self.text, self.pos);
+                self.pos = pos;
+                return word;
+            }
+            if !self.next_block() {
+                return None;
+            }
+        }
+    }
+}
+
+/// The byte walk's next word at or after `pos`, and where it stopped.
+#[inline(never)]
+fn walk(text: &str, pos: usize) -> (usize, Option<Word>) {
+    let mut walk = Walk { text, pos };
+    let word = walk.scan();
+    (walk.pos, word)
+}
+
+impl<'t> Words<'t> {
+    /// Scan the block at `pos`: its words, or else the byte walk over its bytes.
+    /// False at the text's end.
+    #[inline(always)]
+    fn next_block(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        let base = self.pos;
+        let (block, last) = match bytes.get(base..base + BLOCK) {
+            Some(chunk) => (Block::scan(chunk.try_into().expect("64 bytes")), false),
+            None if base < len => {
+                // The tail, padded with NULs: separators, like the text's end.
+                let mut chunk = [0u8; BLOCK];
+                chunk[..len - base].copy_from_slice(&bytes[base..]);
+                let block = Block::scan(&chunk);
+                // Every word ends by `len`: if the block decided that far, it is all.
+                (block, len - base < block.limit as usize)
+            }
+            None => return false,
+        };
+        if block.ends == 0 {
+            if last {
+                self.pos = len;
+                return false;
+            }
+            self.walk_until = base + BLOCK;
+            return true;
+        }
+        let last_end = u64::BITS - 1 - block.ends.leading_zeros();
+        self.pos = if last {
+            len
+        } else {
+            base + last_end as usize + block.skip_after(last_end)
+        };
+        self.base = base;
+        self.starts = block.starts;
+        self.ends = block.ends;
+        self.upper = block.upper;
+        self.lower = block.lower;
+        true
+    }
+}
+
+impl<'t> Walk<'t> {
+    /// The byte walk: the next word at or after `pos`.
+    #[inline(always)]
+    fn scan(&mut self) -> Option<Word> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let mut i = self.pos;
@@ -254,6 +384,224 @@ impl<'t> Iterator for Words<'t> {
             shape,
             ascii: seen & NON_ASCII == 0,
         })
+    }
+}
+
+/// Bytes per block of the bit-mask scan: one bit per byte in a `u64`.
+const BLOCK: usize = 64;
+
+/// The words of one block, as bits: the words to take are the pairs of the `k`-th
+/// bit of `starts` and of `ends` (exclusive end) for every bit of `ends`.
+#[derive(Clone, Copy)]
+struct Block {
+    starts: u64,
+    /// Only the ends the block can vouch for (below `limit`).
+    ends: u64,
+    upper: u64,
+    lower: u64,
+    /// The `s` of each possessive `'s`/`’s` that is dropped.
+    possessive: u64,
+    /// Where `’` (E2 80 99) begins.
+    curly: u64,
+    /// Words ending below this bit (and their possessives) are decided.
+    limit: u32,
+}
+
+impl Block {
+    /// Classify a block that starts outside any word, at a char boundary.
+    #[inline(always)]
+    fn scan(chunk: &[u8; BLOCK]) -> Block {
+        let [upper, lower, digit, rare] = masks::common(chunk);
+        let alnum = upper | lower | digit;
+        let mut block = Block {
+            starts: 0,
+            ends: 0,
+            upper,
+            lower,
+            possessive: 0,
+            curly: 0,
+            limit: BLOCK as u32,
+        };
+        if rare != 0 {
+            block.rare(chunk, alnum);
+        }
+        // A word's letters: the dropped `s`'s are separators. Bit 0 follows no word.
+        let word = alnum & !block.possessive;
+        block.starts = word & !(word << 1);
+        block.ends = !word & (word << 1) & below(block.limit);
+        block
+    }
+
+    /// Apostrophes and non-ASCII bytes: find the possessives and how far the block
+    /// can be trusted.
+    #[inline(never)]
+    fn rare(&mut self, chunk: &[u8; BLOCK], alnum: u64) {
+        let [high, apostrophe, s, e2, x80, x99] = masks::rare(chunk);
+        // E2 80 xx is U+2000..U+203F: never a letter or digit, a separator like ASCII
+        // punctuation. Any other non-ASCII char may be a letter: the block stops there.
+        let general = e2 & (x80 >> 1);
+        let unknown = high & !(general | general << 1 | general << 2);
+        let curly = general & (x99 >> 2);
+        let after_word = !alnum & (alnum << 1);
+        let possessive =
+            ((after_word & apostrophe) << 1 | (after_word & curly) << 3) & s & !(alnum >> 1);
+        // An apostrophe after a dropped `s` follows no word ("X's's": the second
+        // `s` is a word): rare, left to the byte walk.
+        let chained = possessive & (possessive << 2 | possessive << 4);
+        // A word ending at bit `e` needs bits up to `e + 4` to decide a possessive
+        // (`’s` and the char after it), and `alnum >> 1` has no bit 64.
+        self.limit = (unknown | chained).trailing_zeros().saturating_sub(4);
+        self.possessive = possessive;
+        self.curly = curly;
+    }
+
+    /// How many bytes a dropped possessive takes after a word ending at `end`.
+    #[inline(always)]
+    fn skip_after(&self, end: u32) -> usize {
+        let p = self.possessive >> end;
+        (((p >> 1) & 1) * 2 + ((self.curly >> end) & (p >> 3) & 1) * 4) as usize
+    }
+}
+
+/// The bits below `n` (`n <= 64`).
+#[inline(always)]
+fn below(n: u32) -> u64 {
+    u64::MAX.checked_shl(n).map_or(u64::MAX, |high| !high)
+}
+
+/// Bit masks of 64 bytes, bit `i` for byte `i`.
+mod masks {
+    use super::BLOCK;
+
+    /// ASCII upper-case letters, lower-case letters, digits, and the rare bytes
+    /// (non-ASCII or `'`).
+    #[inline(always)]
+    pub(super) fn common(chunk: &[u8; BLOCK]) -> [u64; 4] {
+        #[cfg(target_arch = "x86_64")]
+        {
+            sse2::common(chunk)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            portable::common(chunk)
+        }
+    }
+
+    /// Non-ASCII bytes, `'`, `s`/`S`, and the bytes E2, 80 and 99 (of `’`, E2 80 99).
+    #[inline(always)]
+    pub(super) fn rare(chunk: &[u8; BLOCK]) -> [u64; 6] {
+        #[cfg(target_arch = "x86_64")]
+        {
+            sse2::rare(chunk)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            portable::rare(chunk)
+        }
+    }
+
+    /// Byte by byte: the definition, and the scan where SSE2 is not there.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    pub(super) mod portable {
+        use super::BLOCK;
+
+        fn mask(chunk: &[u8; BLOCK], test: impl Fn(u8) -> bool) -> u64 {
+            chunk
+                .iter()
+                .enumerate()
+                .fold(0, |m, (i, &b)| m | (test(b) as u64) << i)
+        }
+
+        pub(in super::super) fn common(chunk: &[u8; BLOCK]) -> [u64; 4] {
+            [
+                mask(chunk, |b| b.is_ascii_uppercase()),
+                mask(chunk, |b| b.is_ascii_lowercase()),
+                mask(chunk, |b| b.is_ascii_digit()),
+                mask(chunk, |b| b >= 0x80 || b == b'\''),
+            ]
+        }
+
+        pub(in super::super) fn rare(chunk: &[u8; BLOCK]) -> [u64; 6] {
+            [
+                mask(chunk, |b| b >= 0x80),
+                mask(chunk, |b| b == b'\''),
+                mask(chunk, |b| b | 0x20 == b's'),
+                mask(chunk, |b| b == 0xE2),
+                mask(chunk, |b| b == 0x80),
+                mask(chunk, |b| b == 0x99),
+            ]
+        }
+    }
+
+    /// Sixteen bytes per instruction: compare, then `movemask` the top bits.
+    #[cfg(target_arch = "x86_64")]
+    pub(super) mod sse2 {
+        use super::BLOCK;
+        use std::arch::x86_64::*;
+
+        /// The 64-bit masks of the `N` byte tests `tests` returns for each 16-byte
+        /// lane of `chunk` (a test sets a byte's top bit).
+        #[inline(always)]
+        fn masks<const N: usize>(
+            chunk: &[u8; BLOCK],
+            tests: impl Fn(__m128i) -> [__m128i; N],
+        ) -> [u64; N] {
+            let mut masks = [0u64; N];
+            for k in 0..BLOCK / 16 {
+                // SAFETY: bytes 16k..16k+16 are inside `chunk`, `loadu` needs no
+                // alignment, and SSE2 is part of the x86_64 baseline.
+                let v = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast()) };
+                for (m, t) in masks.iter_mut().zip(tests(v)) {
+                    // SAFETY: SSE2 is part of the x86_64 baseline.
+                    let bits = unsafe { _mm_movemask_epi8(t) };
+                    *m |= (bits as u16 as u64) << (16 * k);
+                }
+            }
+            masks
+        }
+
+        /// Bytes in `lo..lo + n` (ASCII `lo`, `n < 128`): shifted so the range starts
+        /// at -128, one signed compare. Safety: SSE2 (the x86_64 baseline).
+        #[inline(always)]
+        unsafe fn in_range(v: __m128i, lo: u8, n: u8) -> __m128i {
+            let shifted = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+            _mm_cmpgt_epi8(_mm_set1_epi8(i8::MIN + n as i8), shifted)
+        }
+
+        /// Bytes equal to `b`. Safety: SSE2 (the x86_64 baseline).
+        #[inline(always)]
+        unsafe fn eq(v: __m128i, b: u8) -> __m128i {
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
+        }
+
+        #[inline(always)]
+        pub(in super::super) fn common(chunk: &[u8; BLOCK]) -> [u64; 4] {
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            masks(chunk, |v| unsafe {
+                [
+                    in_range(v, b'A', 26),
+                    in_range(v, b'a', 26),
+                    in_range(v, b'0', 10),
+                    // The top bit is set in a non-ASCII byte already.
+                    _mm_or_si128(v, eq(v, b'\'')),
+                ]
+            })
+        }
+
+        #[inline(always)]
+        pub(in super::super) fn rare(chunk: &[u8; BLOCK]) -> [u64; 6] {
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            masks(chunk, |v| unsafe {
+                [
+                    v,
+                    eq(v, b'\''),
+                    eq(_mm_or_si128(v, _mm_set1_epi8(0x20)), b's'),
+                    eq(v, 0xE2),
+                    eq(v, 0x80),
+                    eq(v, 0x99),
+                ]
+            })
+        }
     }
 }
 
@@ -378,15 +726,123 @@ mod tests {
         prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
     }
 
+    /// Internal iteration (`fold`), as `sum` and `for_each` use it.
+    fn folded(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        words(text).for_each(|w| out.push(w));
+        out
+    }
+
+    /// Newsy text after a run of one filler byte, so that words, apostrophes and
+    /// non-ASCII chars fall at every offset of a block (63, 64, 65, 127, 128, ...).
+    fn shifted() -> impl Strategy<Value = String> {
+        (
+            0usize..200,
+            prop::sample::select(vec![" ", "x", "X", "7", "\u{2014}", "é"]),
+        )
+            .prop_flat_map(|(n, fill)| {
+                (
+                    Just(fill.repeat(n / fill.len())),
+                    prop::collection::vec(newsy(), 1..4),
+                )
+            })
+            .prop_map(|(fill, v)| fill + &v.concat())
+    }
+
+    /// A 64-byte block of the bytes the masks tell apart.
+    fn block_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let b = prop_oneof![
+            any::<u8>(),
+            prop::sample::select(b"@AZ[`az{/09:'sS\x80\x99\xE2\x7F\xFF ".to_vec()),
+        ];
+        prop::collection::vec(b, BLOCK)
+    }
+
     proptest! {
         #[test]
         fn words_follow_the_definition(text in newsy()) {
             prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
+            prop_assert_eq!(folded(&text), reference(&text));
         }
 
         #[test]
         fn words_follow_the_definition_on_any_string(text in any::<String>()) {
             prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
+            prop_assert_eq!(folded(&text), reference(&text));
+        }
+
+        #[test]
+        fn blocks_follow_the_definition_at_every_offset(text in shifted()) {
+            prop_assert_eq!(folded(&text), reference(&text));
+            prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
+        }
+
+        #[test]
+        fn blocks_follow_the_definition_on_long_text(
+            v in prop::collection::vec(newsy(), 1..12),
+        ) {
+            let text = v.concat();
+            prop_assert_eq!(folded(&text), reference(&text));
+        }
+
+        #[test]
+        fn next_then_fold_follow_the_definition(text in shifted(), k in 0usize..40) {
+            let mut it = words(&text);
+            let mut got: Vec<Word> = it.by_ref().take(k).collect();
+            it.for_each(|w| got.push(w));
+            prop_assert_eq!(got, reference(&text));
+        }
+
+        #[test]
+        fn sse2_masks_match_the_byte_loop(bytes in block_bytes()) {
+            let chunk: &[u8; BLOCK] = bytes.as_slice().try_into().unwrap();
+            prop_assert_eq!(masks::common(chunk), masks::portable::common(chunk));
+            prop_assert_eq!(masks::rare(chunk), masks::portable::rare(chunk));
+        }
+    }
+
+    #[test]
+    fn blocks_at_their_edges() {
+        // Words, possessives and non-ASCII chars right at bytes 58..70 and 122..134.
+        let pieces = [
+            "word",
+            "Ab",
+            "x's",
+            "X\u{2019}s",
+            "'s",
+            "\u{2019}s",
+            "é",
+            "\u{2014}",
+            "ÉA",
+            "a's's",
+            "A’s’s",
+            "\u{2019}",
+            "'",
+            "s",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789xyz",
+        ];
+        for pad in 50..140 {
+            for p in pieces {
+                for q in pieces {
+                    for gap in ["", " ", ".", "\u{2019}"] {
+                        for lead in ["", "q"] {
+                            let text = format!(
+                                "{}{lead}{p}{gap}{q}",
+                                "a ".repeat(pad / 2) + &" ".repeat(pad % 2)
+                            );
+                            assert_eq!(folded(&text), reference(&text), "{text:?}");
+                            let text = format!("{}{lead}{p}{gap}{q} tail", "-".repeat(pad));
+                            assert_eq!(folded(&text), reference(&text), "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+        for n in 0..200 {
+            for fill in ["a", " ", "A's ", "é"] {
+                let text = fill.repeat(n);
+                assert_eq!(folded(&text), reference(&text), "{text:?}");
+            }
         }
     }
 
