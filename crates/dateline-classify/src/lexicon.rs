@@ -88,8 +88,11 @@ pub(crate) struct LexiconBuilder {
 
 /// The built, immutable matcher.
 pub(crate) struct Lexicon {
-    /// Words of up to 16 bytes, packed into a `u128` key: one probe, no pointer
-    /// chase, no memcmp — most words of any text are this short.
+    /// Words of up to 8 bytes (most words of any text, and most of the
+    /// vocabulary), packed into a `u64` key: one probe in 16-byte slots, no
+    /// pointer chase, no memcmp.
+    tiny: IntTable<u64, Lookup>,
+    /// Words of 9 to 16 bytes, packed into a `u128` key.
     short: IntTable<u128, Lookup>,
     /// Longer words.
     vocab: FxHashMap<Box<str>, Lookup>,
@@ -131,6 +134,21 @@ static LOW_MASKS: [u128; 17] = {
 fn low_mask(len: usize) -> u128 {
     LOW_MASKS[len]
 }
+
+/// The same for a `u64` (`len` 0..=8).
+static LOW_MASKS8: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut len = 1;
+    while len <= 8 {
+        t[len] = if len == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (len * 8)) - 1
+        };
+        len += 1;
+    }
+    t
+};
 
 /// A word of at most 16 bytes as a zero-padded little-endian `u128` (words never
 /// contain NUL, so the padding is unambiguous).
@@ -243,18 +261,22 @@ impl LexiconBuilder {
                 state => state | (info[state as usize] as u32) << INFO_SHIFT,
             },
         };
+        let mut tiny = Vec::new();
         let mut short = Vec::new();
         let mut long = FxHashMap::default();
         for (word, id) in self.vocab {
             match pack(word.as_bytes()) {
+                Some(key) if word.len() <= 8 => tiny.push((key as u64, lookup(id))),
                 Some(key) => short.push((key, lookup(id))),
                 None => {
                     long.insert(word, lookup(id));
                 }
             }
         }
+        let tiny = IntTable::build(tiny.into_iter());
         let short = IntTable::build(short.into_iter());
         Lexicon {
+            tiny,
             short,
             vocab: long,
             max_word_bytes,
@@ -284,7 +306,13 @@ impl Lexicon {
     pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> Lookup {
         let (start, end) = (w.start as usize, w.end as usize);
         let len = end - start;
-        if w.ascii && len <= 16 {
+        if w.ascii && len <= 8 {
+            if let Some(chunk) = text.as_bytes().get(start..start + 8) {
+                let raw = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+                let key = (raw | LOWER_BITS as u64) & LOW_MASKS8[len];
+                return self.tiny.get(key).unwrap_or(Lookup::UNKNOWN);
+            }
+        } else if w.ascii && len <= 16 {
             if let Some(chunk) = text.as_bytes().get(start..start + 16) {
                 let raw = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
                 let key = (raw | LOWER_BITS) & low_mask(len);
@@ -301,7 +329,7 @@ impl Lexicon {
             // lower case only in bit 5; digits already have it set).
             let key =
                 pack(word.as_bytes()).expect("<= 16 bytes") | (LOWER_BITS & low_mask(word.len()));
-            return self.short.get(key).unwrap_or(Lookup::UNKNOWN);
+            return self.packed(key, word.len());
         }
         // Lower-casing never shrinks a word by more than it grows, and most words
         // longer than the longest vocabulary word are not worth the copy.
@@ -310,9 +338,20 @@ impl Lexicon {
         }
         let lower = text::lower_into(word, ascii, buf);
         match pack(lower.as_bytes()) {
-            Some(key) => self.short.get(key).unwrap_or(Lookup::UNKNOWN),
+            Some(key) => self.packed(key, lower.len()),
             None => self.vocab.get(lower).copied().unwrap_or(Lookup::UNKNOWN),
         }
+    }
+
+    /// Look up a word packed by [`pack`] (`len` bytes, at most 16).
+    #[inline]
+    fn packed(&self, key: u128, len: usize) -> Lookup {
+        if len <= 8 {
+            self.tiny.get(key as u64)
+        } else {
+            self.short.get(key)
+        }
+        .unwrap_or(Lookup::UNKNOWN)
     }
 
     #[inline]
@@ -394,7 +433,7 @@ impl Lexicon {
     }
 
     pub fn vocabulary_len(&self) -> usize {
-        self.short.len() + self.vocab.len()
+        self.tiny.len() + self.short.len() + self.vocab.len()
     }
 
     pub fn phrase_count(&self) -> usize {
@@ -447,6 +486,34 @@ mod tests {
         assert_eq!(scan(&lex, "New Mexico governor"), [(Place, 2), (Topic, 5)]);
         // An unknown word breaks a phrase.
         assert_eq!(scan(&lex, "New old Mexico"), [(Place, 1)]);
+    }
+
+    #[test]
+    fn words_of_every_length_are_found_in_every_table() {
+        // 1..=8 bytes: the u64 table; 9..=16: the u128 table; longer: the map.
+        let words: Vec<String> = (1..=20)
+            .map(|n| {
+                (0..n)
+                    .map(|i| (b'a' + (i * 7 + n) as u8 % 26) as char)
+                    .collect()
+            })
+            .collect();
+        let mut b = LexiconBuilder::new();
+        for (i, w) in words.iter().enumerate() {
+            b.add(w, false, Channel::Topic, i as u32);
+        }
+        let lex = b.build();
+        assert_eq!(lex.vocabulary_len(), 20);
+        for (i, w) in words.iter().enumerate() {
+            // Mid-text (the fast in-place reads) and at the very end (the copy path),
+            // in upper case (lower-cased on the way).
+            let text = format!("{} {} xx", w.to_uppercase(), w);
+            assert_eq!(scan(&lex, &text), [(Channel::Topic, i as u32); 2], "{w}");
+            let end = format!("zz {}", w.to_uppercase());
+            assert_eq!(scan(&lex, &end), [(Channel::Topic, i as u32)], "{w}");
+            // One letter more or less is another word.
+            assert_eq!(scan(&lex, &format!("{w}q {}", &w[1..])), [], "{w}");
+        }
     }
 
     #[test]
