@@ -5,11 +5,9 @@
 //! The output is read with `isolation.level=read_committed`, as an exactly-once
 //! downstream consumer reads it.
 
-use dateline_tests::kafka::{
-    assert_exactly_once, committed, require_broker, Collector, Feeder, Topics,
-};
+use dateline_tests::kafka::{assert_exactly_once, committed, Collector, Feeder, Topics};
 use dateline_tests::worker::{config_toml, free_addr, http_get, Subprocess};
-use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::time::{Duration, Instant};
 
 async fn wait_ready(w: &mut Subprocess) {
@@ -45,12 +43,9 @@ const EXTRA: &str = "[pipeline]\ntransaction_max_records = 300\ntransaction_max_
 /// output sees every input exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_repeatedly_mid_transaction_yields_every_input_exactly_once() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 6_000;
     let topics = Topics::create(&brokers, "eos-kill", 4, 4).await;
     let group = unique("eos-kill-group");
@@ -132,12 +127,9 @@ async fn kill_9_repeatedly_mid_transaction_yields_every_input_exactly_once() {
 /// output still holds every input exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_instance_with_the_same_id_fences_the_zombie() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 5_000;
     let topics = Topics::create(&brokers, "eos-fence", 4, 4).await;
     let group = unique("eos-fence-group");

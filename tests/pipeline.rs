@@ -4,20 +4,17 @@
 //! (Issue 3, scenarios 1, 2 and 7.)
 
 use dateline_classify::{Article, Enriched, InputError, InputFormat};
-use dateline_tests::kafka::{committed, produce, require_broker, Collector, Position, Topics};
+use dateline_tests::kafka::{committed, produce, Collector, Position, Topics};
 use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
-use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_articles_in_exactly_ten_thousand_records_out_in_order() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 10_000;
     let topics = Topics::create(&brokers, "s1", 4, 3).await;
     let records = fixtures::articles(1, N, 2_000);
@@ -180,12 +177,9 @@ async fn ten_thousand_articles_in_exactly_ten_thousand_records_out_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const MAX_RECORD: usize = 16 * 1024;
     const ROUNDS: usize = 10;
     const GOOD_PER_ROUND: usize = 50;
@@ -338,12 +332,9 @@ async fn invalid_configuration_fails_before_connecting() {
 /// and fetches again from the next unconsumed offset on resume; nothing may be
 /// skipped, repeated or reordered across those cycles.
 async fn tiny_budget(cap: usize, pause_after_ms: u64) {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 2_000;
     let topics = Topics::create(&brokers, "bp", 3, 2).await;
     let records = fixtures::articles(8, N, 1_500);

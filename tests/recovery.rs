@@ -4,11 +4,9 @@
 //! Input arrives at a steady rate from a background producer while the test
 //! kills, stops or adds workers, so every stop happens mid-stream.
 
-use dateline_tests::kafka::{
-    committed, require_broker, Collector, Feeder, Position, Record, Topics,
-};
+use dateline_tests::kafka::{committed, Collector, Feeder, Position, Record, Topics};
 use dateline_tests::worker::{config_toml, dateline_bin, free_addr, http_get, Scrape, Subprocess};
-use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -74,12 +72,9 @@ fn total(m: &HashMap<i32, i64>) -> u64 {
 /// measured from the output records' timestamps.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_stream_loses_nothing_and_duplicates_are_bounded() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 12_000;
     const CAP: usize = 300;
     const COMMIT_INTERVAL_MS: i64 = 1_000;
@@ -190,12 +185,9 @@ async fn kill_9_mid_stream_loses_nothing_and_duplicates_are_bounded() {
 /// Scenario 4: SIGTERM mid-stream, restart: nothing lost and nothing twice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_mid_stream_then_restart_has_no_loss_and_no_duplicates() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 12_000;
     let topics = Topics::create(&brokers, "s4", 4, 4).await;
     let group = unique("s4-group");
@@ -320,12 +312,9 @@ async fn sigterm_mid_stream_then_restart_has_no_loss_and_no_duplicates() {
 /// other takes them all over; nothing is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_split_the_partitions_and_one_takes_over() {
-    if skip_kafka() {
+    let Some((_lock, brokers)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let brokers = brokers();
-    require_broker(&brokers);
+    };
     const N: usize = 12_000;
     let topics = Topics::create(&brokers, "s5", 4, 4).await;
     let group = unique("s5-group");

@@ -2,11 +2,9 @@
 //! exactly-once replay, the dry-run diff and RFC 3339 offsets.)
 
 use dateline_classify::{Article, Classifier, InputFormat, Settings, Sources};
-use dateline_tests::kafka::{
-    assert_exactly_once, committed, produce, require_broker, Collector, Position, Topics,
-};
+use dateline_tests::kafka::{assert_exactly_once, committed, produce, Collector, Position, Topics};
 use dateline_tests::worker::{classifier, config_toml, dateline_bin, free_addr, run_ok, InProcess};
-use dateline_tests::{broker_test, brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_tests::{broker_test, eventually, fixtures, unique};
 use dateline_worker::replay::{Bound, Checkpoint, ReplayOptions};
 use dateline_worker::Config;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
@@ -47,12 +45,9 @@ fn sources(records: &[dateline_tests::kafka::Record]) -> Vec<Position> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_by_timestamp_reprocesses_exactly_the_range() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let t = Topics::create(&b, "replay-ts", 2, 1).await;
 
     // 40 records one second apart, an hour ago; #15 is bad input.
@@ -205,12 +200,9 @@ async fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_interrupted_by_sigterm_and_kill9_resumes_at_least_once() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let t = Topics::create(&b, "replay-resume", 2, 2).await;
     let n = 12_000;
     let positions = produce(&b, &t.input, &fixtures::articles(12, n, 1500)).await;
@@ -280,12 +272,9 @@ async fn replay_interrupted_by_sigterm_and_kill9_resumes_at_least_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_beside_a_live_worker_leaves_its_committed_offsets_alone() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let t = Topics::create(&b, "replay-live", 2, 1).await;
     let replay_out = Topics::create(&b, "replay-live-v2", 1, 1).await;
     let n = 600;

@@ -1,9 +1,9 @@
 //! `dateline produce` and `dateline lag` as subprocesses against the real broker.
 //! (Issue 4, "Operations".)
 
-use dateline_tests::kafka::{create_topics, produce, require_broker, Collector, Topics};
+use dateline_tests::kafka::{create_topics, produce, Collector, Topics};
 use dateline_tests::worker::{dateline_bin, run_ok};
-use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
+use dateline_tests::{broker_test, eventually, fixtures, unique};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use std::collections::HashMap;
@@ -26,12 +26,9 @@ async fn delete_topic(brokers: &str, topic: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn produce_sample_and_files_keyed_by_article_id() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let topic = unique("produce");
     create_topics(&b, &[(&topic, 3)]).await;
 
@@ -142,12 +139,9 @@ async fn produce_sample_and_files_keyed_by_article_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn produce_rate_limits() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let topic = unique("produce-rate");
     create_topics(&b, &[(&topic, 1)]).await;
     let start = std::time::Instant::now();
@@ -177,12 +171,9 @@ async fn produce_rate_limits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lag_reports_committed_end_and_lag_per_partition() {
-    if skip_kafka() {
+    let Some((_lock, b)) = broker_test() else {
         return;
-    }
-    let _lock = BrokerLock::shared();
-    let b = brokers();
-    require_broker(&b);
+    };
     let topic = unique("lag");
     let other = unique("lag-other");
     create_topics(&b, &[(&topic, 3), (&other, 1)]).await;

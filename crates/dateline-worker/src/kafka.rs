@@ -555,9 +555,41 @@ pub(crate) fn create_clients(
     Ok((consumer, Arc::new(producer)))
 }
 
+/// The cluster's topics that have partitions. Asks for every topic (`None`), so
+/// asking never auto-creates one.
+pub(crate) fn topics_with_partitions<C: ClientContext>(
+    client: &rdkafka::client::Client<C>,
+) -> KafkaResult<Vec<String>> {
+    let md = client.fetch_metadata(None, Duration::from_secs(5))?;
+    Ok(md
+        .topics()
+        .iter()
+        .filter(|t| t.error().is_none() && !t.partitions().is_empty())
+        .map(|t| t.name().to_owned())
+        .collect())
+}
+
+/// Whether every topic the worker reads or writes is among `existing` (topics are
+/// never auto-created): `Ok`, or an error naming all the missing ones.
+pub(crate) fn check_topics(cfg: &Config, existing: &[String]) -> Result<(), WorkerError> {
+    let missing: Vec<String> = cfg
+        .kafka
+        .input_topics
+        .iter()
+        .chain([&cfg.kafka.output_topic, &cfg.kafka.dlq_topic])
+        .filter(|t| !existing.contains(t))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(WorkerError::MissingTopics(missing))
+    }
+}
+
 /// Waits until the cluster answers, then checks that every topic the worker needs
-/// exists (topics are never auto-created). Retries with backoff while the cluster
-/// is unreachable; returns `Ok(false)` if stopped meanwhile.
+/// exists ([`check_topics`]). Retries with backoff while the cluster is
+/// unreachable; returns `Ok(false)` if stopped meanwhile.
 pub(crate) async fn wait_for_topics(
     producer: &Arc<WorkerProducer>,
     cfg: &Config,
@@ -567,36 +599,13 @@ pub(crate) async fn wait_for_topics(
     let mut backoff = Duration::from_millis(200);
     loop {
         let p = producer.clone();
-        // `None`: list every topic, so asking never auto-creates one.
-        let md = tokio::task::spawn_blocking(move || {
-            p.client()
-                .fetch_metadata(None, Duration::from_secs(5))
-                .map(|md| {
-                    md.topics()
-                        .iter()
-                        .filter(|t| t.error().is_none() && !t.partitions().is_empty())
-                        .map(|t| t.name().to_owned())
-                        .collect::<Vec<_>>()
-                })
-        })
-        .await
-        .map_err(|e| WorkerError::Internal(format!("metadata task: {e}")))?;
+        let md = tokio::task::spawn_blocking(move || topics_with_partitions(p.client()))
+            .await
+            .map_err(|e| WorkerError::Internal(format!("metadata task: {e}")))?;
         match md {
             Ok(existing) => {
                 shared.set_broker_up(true, "");
-                let missing: Vec<String> = cfg
-                    .kafka
-                    .input_topics
-                    .iter()
-                    .chain([&cfg.kafka.output_topic, &cfg.kafka.dlq_topic])
-                    .filter(|t| !existing.contains(t))
-                    .cloned()
-                    .collect();
-                return if missing.is_empty() {
-                    Ok(true)
-                } else {
-                    Err(WorkerError::MissingTopics(missing))
-                };
+                return check_topics(cfg, &existing).map(|()| true);
             }
             Err(e) => {
                 shared.set_broker_up(false, &e.to_string());

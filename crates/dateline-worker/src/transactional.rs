@@ -35,7 +35,8 @@ use crate::config::Config;
 use crate::events::{DeadLetterDelivered, MessageReceived, OutputDelivered, Rebalanced};
 use crate::inflight::Budget;
 use crate::kafka::{
-    client_error, describe, log_line, partitions_of, send_waiting, since_timestamp,
+    check_topics, client_error, describe, log_line, partitions_of, send_waiting, since_timestamp,
+    topics_with_partitions,
 };
 use crate::offsets::{Origin, TopicPartition};
 use crate::pool::{Outcome, Pool, Processed, Received};
@@ -321,32 +322,10 @@ impl Loop {
     ) -> Result<bool, WorkerError> {
         let mut backoff = Duration::from_millis(200);
         loop {
-            match self
-                .tx
-                .client()
-                .fetch_metadata(None, Duration::from_secs(5))
-            {
-                Ok(md) => {
+            match topics_with_partitions(self.tx.client()) {
+                Ok(existing) => {
                     self.shared.set_broker_up(true, "");
-                    let existing: Vec<&str> = md
-                        .topics()
-                        .iter()
-                        .filter(|t| t.error().is_none() && !t.partitions().is_empty())
-                        .map(|t| t.name())
-                        .collect();
-                    let missing: Vec<String> = config
-                        .kafka
-                        .input_topics
-                        .iter()
-                        .chain([&config.kafka.output_topic, &config.kafka.dlq_topic])
-                        .filter(|t| !existing.contains(&t.as_str()))
-                        .cloned()
-                        .collect();
-                    return if missing.is_empty() {
-                        Ok(true)
-                    } else {
-                        Err(WorkerError::MissingTopics(missing))
-                    };
+                    return check_topics(config, &existing).map(|()| true);
                 }
                 Err(e) => {
                     self.shared.set_broker_up(false, &e.to_string());
