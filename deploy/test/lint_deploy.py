@@ -20,22 +20,12 @@ from pathlib import Path
 
 import yaml
 
-passed = 0
-failed = 0
+import tap
+from tap import check
+
 
 # Grafana's built-in variables that may appear in a query.
 GRAFANA_BUILTINS = {"__rate_interval", "__interval", "__range", "__range_s", "__interval_ms"}
-
-
-def check(ok: bool, name: str, why: str = "") -> bool:
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"not ok - {name}: {why}")
-    return ok
 
 
 def defined_metrics(root: Path) -> tuple[set[str], set[str]]:
@@ -187,8 +177,8 @@ def main() -> int:
     check(not missing, "every worker metric is on the dashboard", f"not shown: {missing}")
     provisioning_checks(root)
     dockerignore_checks(root)
-    print(f"lint-deploy: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"lint-deploy: {tap.passed} passed, {tap.failed} failed")
+    return 1 if tap.failed else 0
 
 
 if __name__ == "__main__":

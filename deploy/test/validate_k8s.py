@@ -47,6 +47,9 @@ import yaml
 from cloudcoil.models.keda import v1alpha1 as keda
 from cloudcoil.models.prometheus_operator import v1 as monitoring
 
+import tap
+from tap import check
+
 # An older release that managed clusters still run, and the newest that
 # kubernetes-validate knows.
 KUBERNETES_VERSIONS = ("1.31", "1.37")
@@ -75,20 +78,6 @@ KAFKA_AUTH_PARAMS = {
 
 # Kubernetes resource.Quantity, as the API server parses it.
 QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
-
-passed = 0
-failed = 0
-
-
-def check(ok: bool, name: str, why: str = "") -> bool:
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"not ok - {name}: {why}")
-    return ok
 
 
 # --- unknown fields in CRD objects --------------------------------------------
@@ -415,8 +404,8 @@ def compose_partitions(root: Path) -> dict[str, int]:
 
 
 def finish() -> int:
-    print(f"k8s-validate: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"k8s-validate: {tap.passed} passed, {tap.failed} failed")
+    return 1 if tap.failed else 0
 
 
 def main() -> int:
