@@ -210,6 +210,24 @@ struct TopicTerm {
     groups: Vec<u32>,
 }
 
+/// What scoring reads of a topic term, packed apart from the rest so the ~150
+/// terms an article touches stay in few cache lines: `weight` is negated for a
+/// negative term; `groups` indexes [`Classifier::term_group_ids`].
+#[derive(Debug, Clone, Copy)]
+struct TermHot {
+    topic: u32,
+    weight: f32,
+    groups: (u32, u32),
+}
+
+/// Mentions of one place name or topic term in an article: their count and their
+/// position-weighted sum, side by side so a match updates one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    n: u32,
+    w: f32,
+}
+
 /// A storyline require group, flattened.
 #[derive(Debug, Clone)]
 struct Group {
@@ -231,6 +249,9 @@ pub struct Classifier {
     readings: Vec<Vec<u32>>,
     taxonomy: Taxonomy,
     terms: Vec<TopicTerm>,
+    term_hot: Vec<TermHot>,
+    /// The require groups of every term, one run per term (see [`TermHot`]).
+    term_group_ids: Vec<u32>,
     groups: Vec<Group>,
     /// Per topic: the range of its require groups in `groups`.
     topic_groups: Vec<std::ops::Range<usize>>,
@@ -417,7 +438,22 @@ impl Classifier {
             debug_assert_eq!(r.end, gi, "a topic's groups are contiguous");
             r.end = gi + 1;
         }
+        let mut term_group_ids = Vec::new();
+        let term_hot = terms
+            .iter()
+            .map(|t| {
+                let start = term_group_ids.len() as u32;
+                term_group_ids.extend_from_slice(&t.groups);
+                TermHot {
+                    topic: t.topic,
+                    weight: if t.negative { -t.weight } else { t.weight },
+                    groups: (start, term_group_ids.len() as u32),
+                }
+            })
+            .collect();
         Ok(Classifier {
+            term_hot,
+            term_group_ids,
             taxonomy_hash: short_hash(&[src.taxonomy.1]),
             gazetteer_hash: short_hash(&[src.countries.1, src.regions.1, src.gazetteer.1]),
             geo,
@@ -592,11 +628,9 @@ impl Classifier {
         {
             let Scratch {
                 tokens,
-                place_w,
-                place_n,
+                place_tally,
                 place_touched,
-                term_w,
-                term_n,
+                term_tally,
                 term_touched,
                 ..
             } = &mut *s;
@@ -607,18 +641,20 @@ impl Classifier {
                         if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
                             return;
                         }
-                        if place_n[t] == 0 {
+                        let tally = &mut place_tally[t];
+                        if tally.n == 0 {
                             place_touched.push(m.target);
                         }
-                        place_n[t] += 1;
-                        place_w[t] += self.place_weight(&tokens[m.at]);
+                        tally.n += 1;
+                        tally.w += self.place_weight(&tokens[m.at]);
                     }
                     Channel::Topic => {
-                        if term_n[t] == 0 {
+                        let tally = &mut term_tally[t];
+                        if tally.n == 0 {
                             term_touched.push(m.target);
                         }
-                        term_n[t] += 1;
-                        term_w[t] += self.topic_weight(&tokens[m.at]);
+                        tally.n += 1;
+                        tally.w += self.topic_weight(&tokens[m.at]);
                     }
                 }
             });
@@ -635,7 +671,8 @@ impl Classifier {
                     continue;
                 }
                 let c = c as usize;
-                let mut w = name.weight * self.repeat_curve(s.place_w[p as usize]);
+                let tally = s.place_tally[p as usize];
+                let mut w = name.weight * self.repeat_curve(tally.w);
                 if name.weak {
                     w *= ps.weak_factor;
                 }
@@ -649,7 +686,7 @@ impl Classifier {
                 if s.country_n[c] == 0 {
                     s.country_touched.push(c as u32);
                 }
-                s.country_n[c] += s.place_n[p as usize];
+                s.country_n[c] += tally.n;
                 s.country_score[c] += w;
             }
         }
@@ -705,15 +742,10 @@ impl Classifier {
 
         // 3. Topics.
         for &t in &s.term_touched {
-            let term = &self.terms[t as usize];
-            let contribution = term.weight * (1.0 + s.term_w[t as usize]).log2();
-            let own = &mut s.own[term.topic as usize];
-            if term.negative {
-                *own -= contribution;
-            } else {
-                *own += contribution;
-            }
-            for &g in &term.groups {
+            let term = self.term_hot[t as usize];
+            // A negative term's weight is negated: `own -= w * x` is `own += -w * x`.
+            s.own[term.topic as usize] += term.weight * (1.0 + s.term_tally[t as usize].w).log2();
+            for &g in &self.term_group_ids[term.groups.0 as usize..term.groups.1 as usize] {
                 s.group_n[g as usize] += 1;
             }
         }
@@ -879,7 +911,7 @@ impl Classifier {
                     .map(|&p| (p as usize, &self.places[p as usize]))
                     .filter(|(_, n)| n.country == Some(c as CountryId))
                     .map(|(p, n)| {
-                        let mut w = n.weight * self.repeat_curve(s.place_w[p]);
+                        let mut w = n.weight * self.repeat_curve(s.place_tally[p].w);
                         if n.weak {
                             w *= ps.weak_factor;
                         }
@@ -894,7 +926,7 @@ impl Classifier {
                         TermEvidence {
                             term: &n.name,
                             kind: n.kind.as_str(),
-                            mentions: s.place_n[p],
+                            mentions: s.place_tally[p].n,
                             contribution: round3(w),
                             ambiguity,
                         }
@@ -931,8 +963,8 @@ impl Classifier {
                         } else {
                             "require"
                         },
-                        mentions: s.term_n[x],
-                        contribution: round3(term.weight * (1.0 + s.term_w[x]).log2()),
+                        mentions: s.term_tally[x].n,
+                        contribution: round3(term.weight * (1.0 + s.term_tally[x].w).log2()),
                         ambiguity: None,
                     })
                     .collect();
@@ -1018,11 +1050,9 @@ struct Scratch {
     /// Topics listed in the output (reused between calls).
     listed: Vec<u32>,
     buf: String,
-    place_w: Vec<f32>,
-    place_n: Vec<u32>,
+    place_tally: Vec<Tally>,
     place_touched: Vec<u32>,
-    term_w: Vec<f32>,
-    term_n: Vec<u32>,
+    term_tally: Vec<Tally>,
     term_touched: Vec<u32>,
     country_score: Vec<f32>,
     country_n: Vec<u32>,
@@ -1046,8 +1076,13 @@ impl Scratch {
                 *v = vec![0.0; n];
             }
         };
-        fit(&mut self.place_w, c.places.len());
-        fit(&mut self.term_w, c.terms.len());
+        let fitt = |v: &mut Vec<Tally>, n| {
+            if v.len() != n {
+                *v = vec![Tally::default(); n];
+            }
+        };
+        fitt(&mut self.place_tally, c.places.len());
+        fitt(&mut self.term_tally, c.terms.len());
         fit(&mut self.country_score, c.geo.countries().len());
         fit(&mut self.own, c.taxonomy.topics.len());
         fit(&mut self.subtree, c.taxonomy.topics.len());
@@ -1056,8 +1091,6 @@ impl Scratch {
                 *v = vec![0; n];
             }
         };
-        fitn(&mut self.place_n, c.places.len());
-        fitn(&mut self.term_n, c.terms.len());
         fitn(&mut self.country_n, c.geo.countries().len());
         fitn(&mut self.group_n, c.groups.len());
         let fitb = |v: &mut Vec<bool>, n| {
@@ -1072,13 +1105,11 @@ impl Scratch {
 
     fn reset(&mut self) {
         for &p in &self.place_touched {
-            self.place_w[p as usize] = 0.0;
-            self.place_n[p as usize] = 0;
+            self.place_tally[p as usize] = Tally::default();
         }
         self.place_touched.clear();
         for &t in &self.term_touched {
-            self.term_w[t as usize] = 0.0;
-            self.term_n[t as usize] = 0;
+            self.term_tally[t as usize] = Tally::default();
         }
         self.term_touched.clear();
         for &c in &self.country_touched {

@@ -63,6 +63,75 @@ fn bad_lines_are_reported_and_the_rest_processed() {
     assert_eq!(lines(&strict).len(), 1, "stops at the first bad record");
 }
 
+/// Records are read in blocks and chunks: lines that straddle blocks, a line far
+/// longer than the reader's 1 MiB buffer, blank and CRLF lines, a last line with
+/// no newline, several files, many chunks over several threads. Every record comes
+/// out once and in order, and errors name the right file and line.
+#[test]
+fn long_inputs_keep_order_and_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..1500usize {
+        let line = i + 1;
+        match i {
+            // A bad record deep in the file, and blank lines to count past.
+            700 => first.extend_from_slice(b"{\"body\": 7}\n"),
+            701 | 702 => first.extend_from_slice(b"   \n"),
+            // One line of ~3 MB.
+            900 => {
+                let body = "Talks in Kyiv went on. ".repeat(130_000);
+                first.extend_from_slice(
+                    format!("{{\"id\":\"r{line}\",\"body\":\"{body}\"}}\n").as_bytes(),
+                );
+                expected.push(format!("r{line}"));
+            }
+            _ => {
+                let pad = "Markets in Tokyo rose. ".repeat(i % 300);
+                let end = if i % 7 == 0 { "\r\n" } else { "\n" };
+                first.extend_from_slice(
+                    format!("{{\"id\":\"r{line}\",\"body\":\"Line {line}. {pad}\"}}{end}")
+                        .as_bytes(),
+                );
+                expected.push(format!("r{line}"));
+            }
+        }
+    }
+    let a = dir.path().join("a.jsonl");
+    std::fs::write(&a, &first).unwrap();
+    let b = dir.path().join("b.jsonl");
+    std::fs::write(
+        &b,
+        b"{\"id\":\"b1\",\"body\":\"Rome\"}\nnot json\n{\"id\":\"b3\",\"body\":\"Paris\"}",
+    )
+    .unwrap();
+    expected.extend(["b1".to_owned(), "b3".to_owned()]);
+    for threads in ["1", "3"] {
+        let out = dateline(
+            &[
+                "classify",
+                "--threads",
+                threads,
+                a.to_str().unwrap(),
+                b.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let ids: Vec<String> = lines(&out)
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids, expected, "threads {threads}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let a_name = a.display().to_string();
+        let b_name = b.display().to_string();
+        assert!(err.contains(&format!("{a_name}:701: wrong_type")), "{err}");
+        assert!(err.contains(&format!("{b_name}:2: invalid_json")), "{err}");
+        assert!(err.contains("2 bad record(s)"), "{err}");
+    }
+}
+
 #[test]
 fn plain_text_with_wire_tag() {
     let out = dateline(
