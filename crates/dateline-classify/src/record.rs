@@ -438,23 +438,110 @@ impl<'a> Enriched<'a> {
     }
 
     /// [`Enriched::to_json`], appended to `out` (many records can share a buffer).
+    ///
+    /// Without evidence (the common case) the record is written field by field,
+    /// strings by [`write_json_str`] and numbers by serde_json itself: the same
+    /// bytes as the derived `Serialize`, ~2x faster. With evidence, serde_json
+    /// writes all but the body.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         const CANNOT_FAIL: &str = "the output record always serializes";
-        let Some(body) = self.body else {
-            return serde_json::to_writer(out, self).expect(CANNOT_FAIL);
-        };
-        let head = Enriched {
-            body: None,
-            ..*self
-        };
-        out.reserve(body.len() + 2048);
-        serde_json::to_writer(&mut *out, &head).expect(CANNOT_FAIL);
-        // `body` is the last field: reopen the object, append it, close it.
-        debug_assert_eq!(out.last(), Some(&b'}'));
-        out.pop();
-        out.extend_from_slice(b",\"body\":");
-        write_json_str(out, body);
+        out.reserve(self.body.map_or(0, str::len) + 2048);
+        if self.classification.evidence.is_some() {
+            let head = Enriched {
+                body: None,
+                ..*self
+            };
+            serde_json::to_writer(&mut *out, &head).expect(CANNOT_FAIL);
+            debug_assert_eq!(out.last(), Some(&b'}'));
+            out.pop(); // reopened for the body, when there is one
+        } else {
+            self.write_head(out);
+        }
+        // `body` is the last field.
+        if let Some(body) = self.body {
+            out.extend_from_slice(b",\"body\":");
+            write_json_str(out, body);
+        }
         out.push(b'}');
+    }
+
+    /// Every field before `body`, in the derived order, with no closing brace.
+    fn write_head(&self, out: &mut Vec<u8>) {
+        fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+            match s {
+                Some(s) => write_json_str(out, s),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        fn num(out: &mut Vec<u8>, n: impl Serialize) {
+            serde_json::to_writer(&mut *out, &n).expect("numbers serialize");
+        }
+        fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                each(out, item);
+            }
+            out.push(b']');
+        }
+        let c = self.classification;
+        out.extend_from_slice(b"{\"schema_version\":");
+        num(out, self.schema_version);
+        out.extend_from_slice(b",\"id\":");
+        write_json_str(out, self.id);
+        out.extend_from_slice(b",\"title\":");
+        opt_str(out, self.title);
+        out.extend_from_slice(b",\"region_hint\":");
+        opt_str(out, self.region_hint);
+        out.extend_from_slice(b",\"region\":");
+        opt_str(out, c.region);
+        out.extend_from_slice(b",\"regions\":");
+        list(out, &c.regions, |out, r| {
+            out.extend_from_slice(b"{\"region\":");
+            write_json_str(out, r.region);
+            out.extend_from_slice(b",\"score\":");
+            num(out, r.score);
+            out.push(b'}');
+        });
+        out.extend_from_slice(b",\"countries\":");
+        list(out, &c.countries, |out, k| {
+            out.extend_from_slice(b"{\"code\":");
+            write_json_str(out, k.code);
+            out.extend_from_slice(b",\"name\":");
+            write_json_str(out, k.name);
+            out.extend_from_slice(b",\"score\":");
+            num(out, k.score);
+            out.extend_from_slice(b",\"mentions\":");
+            num(out, k.mentions);
+            out.push(b'}');
+        });
+        out.extend_from_slice(b",\"topics\":");
+        list(out, &c.topics, |out, t| {
+            out.extend_from_slice(b"{\"id\":");
+            write_json_str(out, t.id);
+            out.extend_from_slice(b",\"label\":");
+            write_json_str(out, t.label);
+            out.extend_from_slice(b",\"score\":");
+            num(out, t.score);
+            out.push(b'}');
+        });
+        out.extend_from_slice(b",\"label\":");
+        write_json_str(out, &c.label);
+        out.extend_from_slice(b",\"classifier\":{\"version\":");
+        write_json_str(out, self.classifier.version);
+        out.extend_from_slice(b",\"taxonomy\":");
+        write_json_str(out, self.classifier.taxonomy);
+        out.extend_from_slice(b",\"gazetteer\":");
+        write_json_str(out, self.classifier.gazetteer);
+        out.push(b'}');
+        for (key, value) in self.extra {
+            out.push(b',');
+            write_json_str(out, key);
+            out.push(b':');
+            serde_json::to_writer(&mut *out, value).expect("a Value always serializes");
+        }
     }
 }
 
@@ -674,10 +761,61 @@ mod tests {
             r#"{"body":"Talks in \"Kyiv\"\n\ton\u0001 Monday.","title":"T","src":[1,{"k":"v"}]}"#,
         )
         .unwrap();
-        let cl = c.classify(&a.document(), true);
-        for include_body in [false, true] {
-            let e = Enriched::new(&a, &cl, &c, include_body);
-            assert_eq!(e.to_json(), serde_json::to_vec(&e).unwrap());
+        for explain in [false, true] {
+            let cl = c.classify(&a.document(), explain);
+            for include_body in [false, true] {
+                let e = Enriched::new(&a, &cl, &c, include_body);
+                assert_eq!(e.to_json(), serde_json::to_vec(&e).unwrap());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written record writer against the derived `Serialize`, on
+        /// articles full of places and topic terms (so every list is filled),
+        /// odd titles and ids, and pass-through fields of every type.
+        #[test]
+        fn write_json_is_serde_json(
+            words in proptest::collection::vec(prop_oneof![
+                Just("Kyiv"), Just("Moscow"), Just("Georgia"), Just("Atlanta"), Just("Paris"),
+                Just("Tokyo"), Just("Brazil"), Just("Nigeria"), Just("Sydney"), Just("Iran"),
+                Just("ceasefire"), Just("talks"), Just("election"), Just("football"),
+                Just("inflation"), Just("earthquake"), Just("vaccine"), Just("court"),
+                Just("the"), Just("\"quoted\""), Just("tab\t"), Just("é’—"), Just("\u{1}"),
+            ], 0..80),
+            title in proptest::option::of("[ -~é’\t\n]{0,20}"),
+            hint in proptest::option::of("[A-Z_]{1,12}"),
+            id in proptest::option::of("[ -~]{1,10}"),
+            extras in proptest::collection::vec(("[a-z\"\\\\]{1,5}", prop_oneof![
+                Just(Value::Null),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(Value::from),
+                "[ -~’]{0,10}".prop_map(Value::from),
+                Just(serde_json::json!([1, {"k": ["v", null, 2.5]}])),
+            ]), 0..4),
+        ) {
+            static CLASSIFIER: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+            let c = CLASSIFIER.get_or_init(|| Classifier::builtin().unwrap());
+            let mut record = serde_json::Map::new();
+            record.insert("body".into(), Value::from(words.join(" ")));
+            record.insert("title".into(), title.map_or(Value::Null, Value::from));
+            record.insert("region_hint".into(), hint.map_or(Value::Null, Value::from));
+            if let Some(id) = id {
+                record.insert("id".into(), Value::from(id));
+            }
+            for (k, v) in extras {
+                record.insert(k, v);
+            }
+            let text = Value::Object(record).to_string();
+            let Ok(a) = json(&text) else { return Ok(()) }; // e.g. empty text
+            let cl = c.classify(&a.document(), false);
+            for include_body in [false, true] {
+                let e = Enriched::new(&a, &cl, c, include_body);
+                proptest::prop_assert_eq!(
+                    String::from_utf8(e.to_json()).unwrap(),
+                    serde_json::to_string(&e).unwrap()
+                );
+            }
         }
     }
 
