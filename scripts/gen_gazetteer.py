@@ -679,6 +679,9 @@ CITY_STOPLIST = {
     "Miguel Hidalgo", "Álvaro Obregón", "Eloy Alfaro", "Kikuyu", "Rosetta",
     "Constantine", "Valenzuela", "Pereira", "Golfe", "Vinh", "Minna", "East London",
     "Chihuahua", "Sector 3", "Sector 6",
+    # the first word of many place names ("SAN MATEO, Calif." in a dateline is
+    # not San, Mali), or a common word ("sur", south)
+    "San", "Sur",
     "Benito Juárez", "Venustiano Carranza", "Cuauhtémoc", "Gustavo Adolfo Madero",
     # generic Spanish and Portuguese saint names shared by many towns
     "Santa Cruz", "San Jose", "San Juan", "San Pedro", "San Pablo", "San Fernando",

@@ -228,6 +228,15 @@ struct Tally {
     w: f32,
 }
 
+/// [`Tally`] of a place name, plus the part of its weight that came from the
+/// dateline (see [`Classifier::place_mentions`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct PlaceTally {
+    n: u32,
+    w: f32,
+    dateline_w: f32,
+}
+
 /// A storyline require group, flattened.
 #[derive(Debug, Clone)]
 struct Group {
@@ -646,7 +655,11 @@ impl Classifier {
                             place_touched.push(m.target);
                         }
                         tally.n += 1;
-                        tally.w += self.place_weight(&tokens[m.at]);
+                        let w = self.place_weight(&tokens[m.at]);
+                        tally.w += w;
+                        if tokens[m.at].zone == ZONE_DATELINE {
+                            tally.dateline_w += w;
+                        }
                     }
                     Channel::Topic => {
                         let tally = &mut term_tally[t];
@@ -663,6 +676,15 @@ impl Classifier {
         // 2. Countries. Unambiguous names first, so ambiguous ones can ask whether
         //    their country is corroborated.
         let ps = &self.settings.places;
+        s.dateline_clear.clear();
+        for &p in &s.place_touched {
+            let name = &self.places[p as usize];
+            if let Some(c) = name.country {
+                if s.place_tally[p as usize].dateline_w > 0.0 && !name.weak && !name.ambiguous {
+                    s.dateline_clear.push(c);
+                }
+            }
+        }
         for pass in [false, true] {
             for &p in &s.place_touched {
                 let name = &self.places[p as usize];
@@ -672,7 +694,7 @@ impl Classifier {
                 }
                 let c = c as usize;
                 let tally = s.place_tally[p as usize];
-                let mut w = name.weight * self.repeat_curve(tally.w);
+                let mut w = name.weight * self.repeat_curve(self.place_mentions(s, p as usize));
                 if name.weak {
                     w *= ps.weak_factor;
                 }
@@ -830,6 +852,24 @@ impl Classifier {
         }
     }
 
+    /// The weighted mentions of place name `p` that count. A weak or ambiguous
+    /// name in the dateline loses its dateline part when the dateline names another
+    /// country plainly: in `CAMBRIDGE, Mass.` or `BIRMINGHAM, Ala.` the state says
+    /// which Cambridge; the city's other mentions still count.
+    fn place_mentions(&self, s: &Scratch, p: usize) -> f32 {
+        let tally = s.place_tally[p];
+        let name = &self.places[p];
+        let namesake_elsewhere = (name.weak || name.ambiguous)
+            && tally.dateline_w > 0.0
+            && !s.dateline_clear.is_empty()
+            && name.country.is_some_and(|c| !s.dateline_clear.contains(&c));
+        if namesake_elsewhere {
+            tally.w - tally.dateline_w
+        } else {
+            tally.w
+        }
+    }
+
     /// Weight multiplier of an ambiguous name whose own country is not corroborated:
     /// zero when another reading of the same name is (Georgia next to Atlanta is the
     /// state, not the country), else `ambiguous_alone`.
@@ -911,7 +951,7 @@ impl Classifier {
                     .map(|&p| (p as usize, &self.places[p as usize]))
                     .filter(|(_, n)| n.country == Some(c as CountryId))
                     .map(|(p, n)| {
-                        let mut w = n.weight * self.repeat_curve(s.place_tally[p].w);
+                        let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
                         if n.weak {
                             w *= ps.weak_factor;
                         }
@@ -1050,8 +1090,10 @@ struct Scratch {
     /// Topics listed in the output (reused between calls).
     listed: Vec<u32>,
     buf: String,
-    place_tally: Vec<Tally>,
+    place_tally: Vec<PlaceTally>,
     place_touched: Vec<u32>,
+    /// Countries named in the dateline by a name that is neither weak nor ambiguous.
+    dateline_clear: Vec<CountryId>,
     term_tally: Vec<Tally>,
     term_touched: Vec<u32>,
     country_score: Vec<f32>,
@@ -1081,7 +1123,9 @@ impl Scratch {
                 *v = vec![Tally::default(); n];
             }
         };
-        fitt(&mut self.place_tally, c.places.len());
+        if self.place_tally.len() != c.places.len() {
+            self.place_tally = vec![PlaceTally::default(); c.places.len()];
+        }
         fitt(&mut self.term_tally, c.terms.len());
         fit(&mut self.country_score, c.geo.countries().len());
         fit(&mut self.own, c.taxonomy.topics.len());
@@ -1105,7 +1149,7 @@ impl Scratch {
 
     fn reset(&mut self) {
         for &p in &self.place_touched {
-            self.place_tally[p as usize] = Tally::default();
+            self.place_tally[p as usize] = PlaceTally::default();
         }
         self.place_touched.clear();
         for &t in &self.term_touched {

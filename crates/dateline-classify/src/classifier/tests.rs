@@ -27,6 +27,8 @@ MX\tcountry\tMexico
 FR\tcountry\tFrance
 FR\tcity\tNice\tcase,weak
 GB\tcity\tReading\tcase,weak
+GB\tcity\tCambridge\tcase,weak
+US\tsubdivision\tMass.\tcase,dateline
 TD\tcountry\tChad\tcase
 AQ\tcountry\tAntarctica
 -\tstop\tLatin American
@@ -220,6 +222,48 @@ fn dateline_and_title_outweigh_passing_mentions() {
         r.evidence.unwrap().dateline.as_deref(),
         Some("KYIV, May 19")
     );
+}
+
+#[test]
+fn a_state_in_the_dateline_says_which_namesake_city() {
+    let c = fixture();
+    let at = |dateline| {
+        c.classify(
+            &Document {
+                dateline: Some(dateline),
+                body: "The company said profit rose.",
+                ..Document::default()
+            },
+            true,
+        )
+    };
+    // Cambridge, Massachusetts: the state is plain, the weak city gives way.
+    let r = at("CAMBRIDGE, Mass., March 2 -");
+    assert_eq!(codes(&r), ["US"], "{r:?}");
+    // Cambridge alone is still the English one.
+    let r = at("CAMBRIDGE, March 2 -");
+    assert_eq!(codes(&r), ["GB"], "{r:?}");
+    // Only the dateline mention gives way: the city named in the body still
+    // counts, as much as under a dateline without it.
+    let gb_score = |dateline| {
+        let r = c.classify(
+            &Document {
+                dateline: Some(dateline),
+                body: "The firm also opened an office in Cambridge and in Cambridge again.",
+                ..Document::default()
+            },
+            true,
+        );
+        let ev = r.evidence.expect("asked for evidence");
+        ev.places
+            .iter()
+            .find(|p| p.code == "GB")
+            .map(|p| p.raw_score)
+    };
+    let body_only = gb_score("BOSTON, Mass., March 2 -");
+    assert!(body_only.is_some_and(|s| s > 0.0));
+    assert_eq!(gb_score("CAMBRIDGE, Mass., March 2 -"), body_only);
+    assert!(gb_score("CAMBRIDGE, March 2 -") > body_only);
 }
 
 #[test]
