@@ -96,6 +96,11 @@ struct Classified {
 
 const CHUNK_RECORDS: usize = 256;
 const CHUNK_BYTES: usize = 8 << 20;
+/// Input buffer size.
+const READ_BUFFER: usize = 1 << 20;
+/// A read returning less than this found no more input ready (the size of a
+/// Linux pipe's buffer).
+const SHORT_READ: usize = 64 << 10;
 
 pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let classifier = args.data.build()?;
@@ -115,13 +120,14 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     } else if args.files.is_empty() || args.files.iter().all(|f| f.as_os_str() == "-") {
         names.push("<stdin>".into());
         let mut r: Box<dyn BufRead + Send> =
-            Box::new(BufReader::with_capacity(1 << 20, io::stdin()));
+            Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
         let format = resolve_format(args.format, None, &mut r)?;
         readers.push((r, format));
     } else {
         for path in &args.files {
             let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            let mut r: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 20, file));
+            let mut r: Box<dyn BufRead + Send> =
+                Box::new(BufReader::with_capacity(READ_BUFFER, file));
             let format = resolve_format(args.format, Some(path), &mut r)?;
             names.push(path.display().to_string());
             readers.push((r, format));
@@ -163,9 +169,24 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         let writer = s.spawn(|| -> anyhow::Result<()> {
             let stdout = io::stdout();
             let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+            let done_rx = done_rx; // moved in: a Receiver is not Sync
             let mut pending = BTreeMap::new();
             let mut next = 0usize;
-            for (seq, chunk, classified) in done_rx {
+            loop {
+                // Flush whenever the workers have nothing ready, so a stream
+                // piped in (`kafka-console-consumer | dateline classify`) comes out
+                // record by record instead of a buffer at a time.
+                let (seq, chunk, classified) = match done_rx.try_recv() {
+                    Ok(done) => done,
+                    Err(mpsc::TryRecvError::Empty) => {
+                        out.flush()?;
+                        match done_rx.recv() {
+                            Ok(done) => done,
+                            Err(_) => break,
+                        }
+                    }
+                    Err(mpsc::TryRecvError::Disconnected) => break,
+                };
                 pending.insert(seq, (chunk, classified));
                 while let Some((chunk, classified)) = pending.remove(&next) {
                     next += 1;
@@ -296,7 +317,12 @@ fn read_chunks(
                         }
                         break;
                     }
-                    if full(&chunk) {
+                    // A short read means no more input is ready (a slow pipe or
+                    // a terminal): hand over what is there rather than wait for
+                    // more. A pipe kept full by a fast writer returns its whole
+                    // 64 KiB buffer, which is not short: chunks stay large.
+                    let short = n < SHORT_READ;
+                    if full(&chunk) || (short && !chunk.records.is_empty()) {
                         if !emit(&mut chunk, from) {
                             return Ok(());
                         }

@@ -132,6 +132,42 @@ fn long_inputs_keep_order_and_line_numbers() {
     }
 }
 
+/// A stream piped in comes out record by record: each output line is there
+/// while the input is still open (before, records waited for a full chunk).
+#[test]
+fn a_slow_stream_is_classified_as_it_arrives() {
+    use std::io::BufRead;
+    use std::time::Duration;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(["classify", "--threads", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dateline runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    for (id, body) in [("s1", "Talks in Kyiv"), ("s2", "Rain in Paris")] {
+        writeln!(stdin, "{{\"id\":\"{id}\",\"body\":\"{body}\"}}").unwrap();
+        stdin.flush().unwrap();
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("no output for {id} while the input is open: {e}"));
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(record["id"], id);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn plain_text_with_wire_tag() {
     let out = dateline(
