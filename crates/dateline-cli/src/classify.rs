@@ -57,8 +57,9 @@ pub struct ClassifyArgs {
     /// Report bad records and go on (the default); the exit code is 1 if any were bad.
     #[arg(long)]
     pub keep_going: bool,
-    /// Reject records larger than this (a body under it but over --max-text-bytes is
-    /// classified on its first --max-text-bytes).
+    /// Reject records larger than this, reported as `oversize` and skipped as they
+    /// are read, never held in memory (a body under it but over --max-text-bytes is
+    /// classified on its first --max-text-bytes). 0: no limit.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_record_bytes: usize,
     #[command(flatten)]
@@ -71,6 +72,9 @@ struct Record {
     line: usize,
     range: Range<usize>,
     format: InputFormat,
+    /// Set for a record over `--max-record-bytes`, which is skipped while read
+    /// (its bytes are not kept, `range` is empty): its size.
+    oversize: Option<usize>,
 }
 
 /// Records read in one go, their bytes side by side in one buffer: no allocation
@@ -155,8 +159,15 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
                     results: Vec::with_capacity(chunk.records.len()),
                 };
                 for r in &chunk.records {
-                    let res =
-                        classify_one(classifier, chunk.bytes(r), r.format, args, &mut out.json);
+                    let res = match r.oversize {
+                        Some(size) => Err(InputError::Oversize {
+                            size,
+                            limit: args.max_record_bytes,
+                        }),
+                        None => {
+                            classify_one(classifier, chunk.bytes(r), r.format, args, &mut out.json)
+                        }
+                    };
                     out.results.push(res.map(|()| out.json.len()));
                 }
                 if done_tx.send((seq, chunk, out)).is_err() {
@@ -220,7 +231,7 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             Ok(())
         });
         // Reader (this thread): chunks of records, in order.
-        let read = read_chunks(readers, &stop, |seq, chunk| {
+        let read = read_chunks(readers, args.max_record_bytes, &stop, |seq, chunk| {
             work_tx.send((seq, chunk)).is_ok()
         });
         drop(work_tx);
@@ -242,6 +253,7 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
 /// sequence number; stops early when `stop` is set or `send` fails.
 fn read_chunks(
     readers: Vec<(Box<dyn BufRead + Send>, InputFormat)>,
+    max_record_bytes: usize,
     stop: &AtomicBool,
     mut send: impl FnMut(usize, Chunk) -> bool,
 ) -> anyhow::Result<()> {
@@ -259,22 +271,40 @@ fn read_chunks(
     };
     let full =
         |chunk: &Chunk| chunk.records.len() >= CHUNK_RECORDS || chunk.data.len() >= CHUNK_BYTES;
+    // A record over the limit is never held whole: memory stays bounded whatever
+    // the input (0 = no limit).
+    let limit = if max_record_bytes == 0 {
+        usize::MAX
+    } else {
+        max_record_bytes
+    };
     for (origin, (mut reader, format)) in readers.into_iter().enumerate() {
         match format {
             InputFormat::Text => {
                 let start = chunk.data.len();
-                reader.read_to_end(&mut chunk.data)?;
+                // At most one byte over the limit is kept; the rest is only counted.
+                let cap = limit.saturating_add(1) as u64;
+                let kept = (&mut reader).take(cap).read_to_end(&mut chunk.data)?;
+                let mut oversize = None;
+                if kept as u64 == cap {
+                    let rest = io::copy(&mut reader, &mut io::sink())?;
+                    oversize = Some(kept + rest as usize);
+                    chunk.data.truncate(start);
+                }
                 chunk.records.push(Record {
                     origin,
                     line: 1,
                     range: start..chunk.data.len(),
                     format,
+                    oversize,
                 });
             }
             InputFormat::Json => {
                 let mut line = 0;
                 // Start of the line not yet complete in `chunk.data`.
                 let mut from = chunk.data.len();
+                // Bytes so far of a line over the limit, being skipped.
+                let mut skipping: Option<usize> = None;
                 loop {
                     // Straight from the reader's buffer: one copy per byte.
                     let len = chunk.data.len();
@@ -286,6 +316,31 @@ fn read_chunks(
                         }
                     };
                     let n = block.len();
+                    if let Some(size) = skipping {
+                        // Up to the end of the oversize line, nothing is kept.
+                        let (used, ends) = match memchr::memchr(b'\n', block) {
+                            Some(i) => (i + 1, true),
+                            None => (n, n == 0),
+                        };
+                        reader.consume(used);
+                        if ends {
+                            line += 1;
+                            chunk.records.push(Record {
+                                origin,
+                                line,
+                                range: from..from,
+                                format,
+                                oversize: Some(size + used),
+                            });
+                            skipping = None;
+                        } else {
+                            skipping = Some(size + used);
+                        }
+                        if n == 0 {
+                            break;
+                        }
+                        continue;
+                    }
                     chunk.data.extend_from_slice(block);
                     reader.consume(n);
                     let eof = n == 0;
@@ -300,6 +355,7 @@ fn read_chunks(
                                 line,
                                 range,
                                 format,
+                                oversize: None,
                             });
                         }
                     };
@@ -317,12 +373,20 @@ fn read_chunks(
                         }
                         break;
                     }
+                    if chunk.data.len() - from > limit {
+                        // Too long already: count the rest of it, keep none.
+                        skipping = Some(chunk.data.len() - from);
+                        chunk.data.truncate(from);
+                    }
                     // A short read means no more input is ready (a slow pipe or
                     // a terminal): hand over what is there rather than wait for
                     // more. A pipe kept full by a fast writer returns its whole
                     // 64 KiB buffer, which is not short: chunks stay large.
+                    // (With no complete record yet, the data is one long line:
+                    // nothing to hand over, and copying it forward each time
+                    // would be quadratic.)
                     let short = n < SHORT_READ;
-                    if full(&chunk) || (short && !chunk.records.is_empty()) {
+                    if (full(&chunk) || short) && !chunk.records.is_empty() {
                         if !emit(&mut chunk, from) {
                             return Ok(());
                         }

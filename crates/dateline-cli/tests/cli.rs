@@ -168,6 +168,61 @@ fn a_slow_stream_is_classified_as_it_arrives() {
     assert!(child.wait().unwrap().success());
 }
 
+/// A record over `--max-record-bytes` is skipped as it is read: a 200 MB line
+/// is reported as oversize at its line, the records around it come out, and the
+/// process never holds it (peak RSS checked while the input is still open).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_line_is_skipped_without_holding_it() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args([
+            "classify",
+            "--threads",
+            "1",
+            "--max-record-bytes",
+            "1000000",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dateline runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"id\":\"before\",\"body\":\"Talks in Kyiv\"}\n{\"id\":\"huge\",\"body\":\"")
+        .unwrap();
+    let piece = "Kyiv talks. ".repeat(87_382).into_bytes(); // ~1 MiB
+    for _ in 0..200 {
+        stdin.write_all(&piece).unwrap();
+    }
+    stdin
+        .write_all(b"\"}\n{\"id\":\"after\",\"body\":\"Rain in Paris\"}\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    // The whole huge line has been taken by the reader once the last record is
+    // out; read the peak RSS before the input closes and the process exits.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status");
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let ids: Vec<String> = lines(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["before", "after"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:2: oversize"), "{err}");
+    assert!(
+        peak_kb < 120_000,
+        "peak RSS {peak_kb} kB with a 200 MB line"
+    );
+}
+
 #[test]
 fn plain_text_with_wire_tag() {
     let out = dateline(
