@@ -3,14 +3,19 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn dateline(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+/// `dateline ARGS` with stdin, stdout and stderr piped.
+fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_dateline"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("dateline runs");
+        .expect("dateline runs")
+}
+
+fn dateline(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn(args);
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -138,13 +143,7 @@ fn long_inputs_keep_order_and_line_numbers() {
 fn a_slow_stream_is_classified_as_it_arrives() {
     use std::io::BufRead;
     use std::time::Duration;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .args(["classify", "--threads", "2"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("dateline runs");
+    let mut child = spawn(&["classify", "--threads", "2"]);
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -174,19 +173,13 @@ fn a_slow_stream_is_classified_as_it_arrives() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_huge_line_is_skipped_without_holding_it() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .args([
-            "classify",
-            "--threads",
-            "1",
-            "--max-record-bytes",
-            "1000000",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("dateline runs");
+    let mut child = spawn(&[
+        "classify",
+        "--threads",
+        "1",
+        "--max-record-bytes",
+        "1000000",
+    ]);
     let mut stdin = child.stdin.take().unwrap();
     stdin
         .write_all(b"{\"id\":\"before\",\"body\":\"Talks in Kyiv\"}\n{\"id\":\"huge\",\"body\":\"")
