@@ -381,6 +381,21 @@ async fn main() {
         "\nclassify / passthrough throughput: {:.0} %",
         ratio * 100.0
     );
+    // Both runs process the same articles (backlog and latency phase), so the
+    // worker's CPU per article compares them even when the broker limited a run.
+    let per_article = |r: &Result| r.cpu_s * 1e6 / (a.articles + a.rate * a.seconds) as f64;
+    println!(
+        "worker CPU per article: passthrough {:.0} us, classify {:.0} us",
+        per_article(&results[0]),
+        per_article(&results[1])
+    );
+    if ratio >= 0.95 {
+        println!(
+            "note: the passthrough was not clearly faster than classify, so something other \
+             than the worker (usually the broker, on a machine it shares) held it back: the \
+             ratio says nothing about the worker in this run; compare the CPU per article, or rerun"
+        );
+    }
     if let Some(eos) = results.get(2) {
         println!(
             "exactly-once / classify (at-least-once) throughput: {:.0} %",
