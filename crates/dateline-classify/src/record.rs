@@ -131,9 +131,18 @@ impl Article {
     }
 
     fn from_json(text: &str) -> Result<Article, InputError> {
-        let parsed: Parsed =
-            serde_json::from_str(text).map_err(|e| InputError::InvalidJson(e.to_string()))?;
-        parsed.0.ok_or(InputError::NotAnObject)?.into_article()
+        let invalid = |e: serde_json::Error| InputError::InvalidJson(e.to_string());
+        // JSON whitespace is these four; anything else first is not an object.
+        if !text
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{')
+        {
+            // The same verdict as a `Value` parse: invalid, or valid but no object.
+            serde_json::from_str::<Value>(text).map_err(invalid)?;
+            return Err(InputError::NotAnObject);
+        }
+        let fields: Fields = serde_json::from_str(text).map_err(invalid)?;
+        fields.into_article()
     }
 
     /// Plain text: an optional wire tag (`[EUROPE] …`) becomes `region_hint`; a short
@@ -175,15 +184,12 @@ impl Article {
     }
 }
 
-/// An input JSON value as [`Article::from_json`] reads it: an object's four
-/// fields the classifier reads are kept apart and every other field goes into
-/// `extra` in input order (an output field of the same name is dropped), so no
-/// map is built only to take the body back out of it; a key is allocated only
-/// when passed through. Type checks come after the whole value has parsed, so a
-/// syntax error anywhere wins, as with a plain `Value`.
-/// `None` for any value that is not an object.
-struct Parsed(Option<Fields>);
-
+/// An input object as [`Article::from_json`] reads it: the four fields the
+/// classifier reads are kept apart and every other field goes into `extra` in
+/// input order (an output field of the same name is dropped), so no map is built
+/// only to take the body back out of it; a key is allocated only when passed
+/// through. Type checks come after the whole object has parsed, so a syntax
+/// error anywhere wins, as with a plain `Value`.
 #[derive(Default)]
 struct Fields {
     body: Option<Value>,
@@ -286,38 +292,16 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Parsed {
+impl<'de> serde::Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{MapAccess, SeqAccess, Visitor};
-        struct ParsedVisitor;
-        impl<'de> Visitor<'de> for ParsedVisitor {
-            type Value = Parsed;
+        use serde::de::{MapAccess, Visitor};
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
+                f.write_str("a JSON object")
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_unit<E>(self) -> Result<Parsed, E> {
-                Ok(Parsed(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
-                while seq.next_element::<Value>()?.is_some() {}
-                Ok(Parsed(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
                 let mut f = Fields::default();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     // Values parse as `Value`s, as before: the same errors for the
@@ -334,10 +318,10 @@ impl<'de> serde::Deserialize<'de> for Parsed {
                         }
                     }
                 }
-                Ok(Parsed(Some(f)))
+                Ok(f)
             }
         }
-        d.deserialize_any(ParsedVisitor)
+        d.deserialize_map(FieldsVisitor)
     }
 }
 
@@ -635,7 +619,8 @@ mod tests {
 
     /// JSON text of an object with keys drawn from the fields dateline reads or
     /// writes and a few others, spelled plainly or with an escape, repeated at
-    /// times, and values of every JSON type; sometimes cut short or not an object.
+    /// times, and values of every JSON type; sometimes cut short, not an object, or
+    /// after JSON whitespace or a non-JSON space.
     fn json_texts() -> impl Strategy<Value = String> {
         let key = prop_oneof![
             Just("body".to_owned()),
@@ -667,9 +652,11 @@ mod tests {
                 .collect();
             format!("{{{}}}", inner.join(", "))
         });
-        (object, 0usize..4, any::<u8>()).prop_map(|(text, how, cut)| match how {
+        (object, 0usize..6, any::<u8>()).prop_map(|(text, how, cut)| match how {
             0 => text.chars().take(cut as usize).collect(),
             1 => format!("[{text}]"),
+            2 => format!(" \r\n\t{text}"),
+            3 => format!("\u{a0}{text}"),
             _ => text,
         })
     }
