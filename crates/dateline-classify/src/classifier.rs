@@ -232,8 +232,7 @@ struct Tally {
 /// dateline (see [`Classifier::place_mentions`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct PlaceTally {
-    n: u32,
-    w: f32,
+    all: Tally,
     dateline_w: f32,
 }
 
@@ -651,12 +650,12 @@ impl Classifier {
                             return;
                         }
                         let tally = &mut place_tally[t];
-                        if tally.n == 0 {
+                        if tally.all.n == 0 {
                             place_touched.push(m.target);
                         }
-                        tally.n += 1;
+                        tally.all.n += 1;
                         let w = self.place_weight(&tokens[m.at]);
-                        tally.w += w;
+                        tally.all.w += w;
                         if tokens[m.at].zone == ZONE_DATELINE {
                             tally.dateline_w += w;
                         }
@@ -693,7 +692,6 @@ impl Classifier {
                     continue;
                 }
                 let c = c as usize;
-                let tally = s.place_tally[p as usize];
                 let mut w = name.weight * self.repeat_curve(self.place_mentions(s, p as usize));
                 if name.weak {
                     w *= ps.weak_factor;
@@ -708,7 +706,7 @@ impl Classifier {
                 if s.country_n[c] == 0 {
                     s.country_touched.push(c as u32);
                 }
-                s.country_n[c] += tally.n;
+                s.country_n[c] += s.place_tally[p as usize].all.n;
                 s.country_score[c] += w;
             }
         }
@@ -864,9 +862,9 @@ impl Classifier {
             && !s.dateline_clear.is_empty()
             && name.country.is_some_and(|c| !s.dateline_clear.contains(&c));
         if namesake_elsewhere {
-            tally.w - tally.dateline_w
+            tally.all.w - tally.dateline_w
         } else {
-            tally.w
+            tally.all.w
         }
     }
 
@@ -966,7 +964,7 @@ impl Classifier {
                         TermEvidence {
                             term: &n.name,
                             kind: n.kind.as_str(),
-                            mentions: s.place_tally[p].n,
+                            mentions: s.place_tally[p].all.n,
                             contribution: round3(w),
                             ambiguity,
                         }
@@ -1113,38 +1111,23 @@ thread_local! {
 
 impl Scratch {
     fn prepare(&mut self, c: &Classifier) {
-        let fit = |v: &mut Vec<f32>, n| {
+        /// Size `v` to `n` zeroed entries, unless it already has `n`.
+        fn fit<T: Clone + Default>(v: &mut Vec<T>, n: usize) {
             if v.len() != n {
-                *v = vec![0.0; n];
+                *v = vec![T::default(); n];
             }
-        };
-        let fitt = |v: &mut Vec<Tally>, n| {
-            if v.len() != n {
-                *v = vec![Tally::default(); n];
-            }
-        };
-        if self.place_tally.len() != c.places.len() {
-            self.place_tally = vec![PlaceTally::default(); c.places.len()];
         }
-        fitt(&mut self.term_tally, c.terms.len());
-        fit(&mut self.country_score, c.geo.countries().len());
-        fit(&mut self.own, c.taxonomy.topics.len());
-        fit(&mut self.subtree, c.taxonomy.topics.len());
-        let fitn = |v: &mut Vec<u32>, n| {
-            if v.len() != n {
-                *v = vec![0; n];
-            }
-        };
-        fitn(&mut self.country_n, c.geo.countries().len());
-        fitn(&mut self.group_n, c.groups.len());
-        let fitb = |v: &mut Vec<bool>, n| {
-            if v.len() != n {
-                *v = vec![false; n];
-            }
-        };
-        fitb(&mut self.country_clear, c.geo.countries().len());
-        fitb(&mut self.country_kept, c.geo.countries().len());
-        fitb(&mut self.active, c.taxonomy.topics.len());
+        let (countries, topics) = (c.geo.countries().len(), c.taxonomy.topics.len());
+        fit(&mut self.place_tally, c.places.len());
+        fit(&mut self.term_tally, c.terms.len());
+        fit(&mut self.country_score, countries);
+        fit(&mut self.own, topics);
+        fit(&mut self.subtree, topics);
+        fit(&mut self.country_n, countries);
+        fit(&mut self.group_n, c.groups.len());
+        fit(&mut self.country_clear, countries);
+        fit(&mut self.country_kept, countries);
+        fit(&mut self.active, topics);
     }
 
     fn reset(&mut self) {
