@@ -640,14 +640,17 @@ impl Classifier {
                 place_touched,
                 term_tally,
                 term_touched,
+                matches,
                 ..
             } = &mut *s;
-            self.lexicon.scan(tokens, |m| {
+            matches.clear();
+            self.lexicon.scan(tokens, |m| matches.push(m));
+            for &m in matches.iter() {
                 let t = m.target as usize;
                 match m.channel {
                     Channel::Place => {
                         if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
-                            return;
+                            continue;
                         }
                         let tally = &mut place_tally[t];
                         if tally.all.n == 0 {
@@ -669,7 +672,7 @@ impl Classifier {
                         tally.w += self.topic_weight(&tokens[m.at]);
                     }
                 }
-            });
+            }
         }
 
         // 2. Countries. Unambiguous names first, so ambiguous ones can ask whether
@@ -1081,6 +1084,8 @@ fn round3(v: f32) -> f32 {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
+    /// The matches of `tokens`, in order.
+    matches: Vec<crate::lexicon::Match>,
     /// The body's words, split before they are looked up.
     words: Vec<text::Word>,
     /// Countries by score (reused between calls).
