@@ -16,10 +16,11 @@ pub(crate) struct IntTable<K, V = u32> {
     /// 20,000-word vocabulary do not fit in L2; most words of a text are either
     /// common (their slots stay cached) or absent, and the filter answers "absent"
     /// from L1/L2 instead of paying a cache miss.
-    filter: Vec<u64>,
+    filter: Box<[u64; FILTER_WORDS]>,
 }
 
 const FILTER_BITS: u32 = 18;
+const FILTER_WORDS: usize = 1 << (FILTER_BITS - 6);
 
 /// Keys the table can hold. `EMPTY` marks a free slot and is never a key.
 pub(crate) trait Key: Copy + Eq {
@@ -52,7 +53,7 @@ impl<K: Key, V: Copy + Default> IntTable<K, V> {
             slots: vec![(K::EMPTY, V::default()); capacity],
             mask: capacity - 1,
             shift: 64 - capacity.trailing_zeros(),
-            filter: vec![0; 1 << (FILTER_BITS - 6)],
+            filter: Box::new([0; FILTER_WORDS]),
         };
         for (k, v) in entries {
             let (a, b) = Self::filter_bits(k);

@@ -215,6 +215,58 @@ impl<'t> Iterator for Words<'t> {
     }
 }
 
+/// Append the words of `text` to `out`: the words of [`words`], a block at a time.
+///
+/// The iterator yields one word per call, and inlined into `Vec::extend` its nine
+/// fields do not fit in registers next to the vector's: every word spilled and
+/// reloaded them. Here a block's words are decoded in a local loop into a local
+/// array and appended at once.
+pub fn split_into(text: &str, out: &mut Vec<Word>) {
+    let mut it = words(text);
+    let mut local = [Word {
+        start: 0,
+        end: 0,
+        shape: Shape::Lower,
+        ascii: true,
+    }; BLOCK];
+    loop {
+        if it.ends != 0 {
+            let (mut starts, mut ends) = (it.starts, it.ends);
+            let (upper, lower, base) = (it.upper, it.lower, it.base as u32);
+            let mut k = 0;
+            while ends != 0 {
+                let start = starts.trailing_zeros();
+                let end = ends.trailing_zeros();
+                starts &= starts - 1;
+                ends &= ends - 1;
+                let run = (1u64 << end) - (1u64 << start);
+                let upper_only = upper & run != 0 && lower & run == 0;
+                let shape = if upper_only {
+                    Shape::Upper
+                } else if upper >> start & 1 != 0 {
+                    Shape::Capitalized
+                } else {
+                    Shape::Lower
+                };
+                local[k & (BLOCK - 1)] = Word {
+                    start: base + start,
+                    end: base + end,
+                    shape,
+                    ascii: true,
+                };
+                k += 1;
+            }
+            out.extend_from_slice(&local[..k.min(BLOCK)]);
+            it.starts = 0;
+            it.ends = 0;
+        }
+        match it.next() {
+            Some(w) => out.push(w),
+            None => return,
+        }
+    }
+}
+
 /// The byte walk's next word at or after `pos`, and where it stopped.
 #[inline(never)]
 fn walk(text: &str, pos: usize) -> (usize, Option<Word>) {
@@ -727,6 +779,20 @@ mod tests {
     }
 
     /// Internal iteration (`fold`), as `sum` and `for_each` use it.
+    /// The words by [`split_into`], appended after a word already in the vector.
+    fn split_appended(text: &str) -> Vec<Word> {
+        let first = Word {
+            start: 7,
+            end: 9,
+            shape: Shape::Upper,
+            ascii: false,
+        };
+        let mut out = vec![first];
+        split_into(text, &mut out);
+        assert_eq!(out[0], first);
+        out.split_off(1)
+    }
+
     fn folded(text: &str) -> Vec<Word> {
         let mut out = Vec::new();
         words(text).for_each(|w| out.push(w));
@@ -761,18 +827,21 @@ mod tests {
     proptest! {
         #[test]
         fn words_follow_the_definition(text in newsy()) {
+            prop_assert_eq!(split_appended(&text), reference(&text));
             prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
             prop_assert_eq!(folded(&text), reference(&text));
         }
 
         #[test]
         fn words_follow_the_definition_on_any_string(text in any::<String>()) {
+            prop_assert_eq!(split_appended(&text), reference(&text));
             prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
             prop_assert_eq!(folded(&text), reference(&text));
         }
 
         #[test]
         fn blocks_follow_the_definition_at_every_offset(text in shifted()) {
+            prop_assert_eq!(split_appended(&text), reference(&text));
             prop_assert_eq!(folded(&text), reference(&text));
             prop_assert_eq!(words(&text).collect::<Vec<_>>(), reference(&text));
         }
@@ -783,6 +852,7 @@ mod tests {
         ) {
             let text = v.concat();
             prop_assert_eq!(folded(&text), reference(&text));
+            prop_assert_eq!(split_appended(&text), reference(&text));
         }
 
         #[test]
