@@ -486,7 +486,7 @@ impl<'a> Enriched<'a> {
             out.extend_from_slice(b"{\"region\":");
             write_json_str(out, r.region);
             out.extend_from_slice(b",\"score\":");
-            num(out, r.score);
+            write_score(out, r.score);
             out.push(b'}');
         });
         out.extend_from_slice(b",\"countries\":");
@@ -496,7 +496,7 @@ impl<'a> Enriched<'a> {
             out.extend_from_slice(b",\"name\":");
             write_json_str(out, k.name);
             out.extend_from_slice(b",\"score\":");
-            num(out, k.score);
+            write_score(out, k.score);
             out.extend_from_slice(b",\"mentions\":");
             num(out, k.mentions);
             out.push(b'}');
@@ -508,7 +508,7 @@ impl<'a> Enriched<'a> {
             out.extend_from_slice(b",\"label\":");
             write_json_str(out, t.label);
             out.extend_from_slice(b",\"score\":");
-            num(out, t.score);
+            write_score(out, t.score);
             out.push(b'}');
         });
         out.extend_from_slice(b",\"label\":");
@@ -526,6 +526,37 @@ impl<'a> Enriched<'a> {
             out.push(b':');
             serde_json::to_writer(&mut *out, value).expect("a Value always serializes");
         }
+    }
+}
+
+/// A score as serde_json writes an `f32`: the shortest decimal that reads back
+/// as the same float. Scores are in `0..=1` and rounded to three decimals, so
+/// that decimal is `k / 1000` and is written from the integer `k`, with no float
+/// formatting (it was a tenth of the record's writing time); anything else goes
+/// to serde_json.
+fn write_score(out: &mut Vec<u8>, v: f32) {
+    let k = (v * 1000.0).round();
+    if v.is_sign_positive() && k <= 1000.0 && k / 1000.0 == v {
+        let k = k as u32;
+        let (int, frac) = (k / 1000, k % 1000);
+        out.push(b'0' + int as u8);
+        out.push(b'.');
+        let digits = [
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ];
+        // "0.5", "0.25", "0.125", and "1.0" / "0.0" for whole numbers.
+        let n = if frac % 100 == 0 {
+            1
+        } else if frac % 10 == 0 {
+            2
+        } else {
+            3
+        };
+        out.extend_from_slice(&digits[..n]);
+    } else {
+        serde_json::to_writer(&mut *out, &v).expect("numbers serialize");
     }
 }
 
@@ -803,6 +834,24 @@ mod tests {
                     serde_json::to_string(&e).unwrap()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn scores_are_written_as_serde_json_writes_them() {
+        let mut values: Vec<f32> = (0..=1000).map(|k| k as f32 / 1000.0).collect();
+        // Not three-decimal values, and out of range: serde_json's own formatting.
+        values.extend([
+            0.0005, 0.1234, 1.0 / 3.0, 1.001, 2.5, 1000.0, -0.5, -0.0, 1e-7, 3e9,
+        ]);
+        for v in values {
+            let mut out = Vec::new();
+            write_score(&mut out, v);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&v).unwrap(),
+                "{v}"
+            );
         }
     }
 
