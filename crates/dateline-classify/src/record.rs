@@ -842,7 +842,16 @@ mod tests {
         let mut values: Vec<f32> = (0..=1000).map(|k| k as f32 / 1000.0).collect();
         // Not three-decimal values, and out of range: serde_json's own formatting.
         values.extend([
-            0.0005, 0.1234, 1.0 / 3.0, 1.001, 2.5, 1000.0, -0.5, -0.0, 1e-7, 3e9,
+            0.0005,
+            0.1234,
+            1.0 / 3.0,
+            1.001,
+            2.5,
+            1000.0,
+            -0.5,
+            -0.0,
+            1e-7,
+            3e9,
         ]);
         for v in values {
             let mut out = Vec::new();
