@@ -15,7 +15,8 @@
 //! (letters by case, digits, and the rare bytes: non-ASCII, apostrophes) and finds
 //! every word of the block with shifts; [`Words::next`] then yields them with
 //! `trailing_zeros` and clear-lowest-bit, no branch per byte and none per word
-//! beyond the loop's. A block only trusts what it can see: words are taken up to
+//! beyond the loop's ([`split_into`] does the same a whole block at a time, for the
+//! classifier's hot loop). A block only trusts what it can see: words are taken up to
 //! the first byte it cannot classify (a non-ASCII char other than U+2000..U+203F,
 //! which may be a letter) and far enough from the block's end that a possessive
 //! `'s`/`’s` after them is decided; the next block starts where the last word taken
