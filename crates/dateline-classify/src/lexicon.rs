@@ -124,6 +124,7 @@ const LOWER_BITS: u128 = u128::from_le_bytes([0x20; 16]);
 
 /// Masks of the low `len` bytes of a `u128`, by `len` (0..=16): a table load is
 /// cheaper than a 128-bit variable shift, which compiles to a branchy sequence.
+/// Truncated to `u64`, the first nine are the masks of a `u64` key.
 static LOW_MASKS: [u128; 17] = {
     let mut t = [0u128; 17];
     let mut len = 1;
@@ -142,21 +143,6 @@ static LOW_MASKS: [u128; 17] = {
 fn low_mask(len: usize) -> u128 {
     LOW_MASKS[len]
 }
-
-/// The same for a `u64` (`len` 0..=8).
-static LOW_MASKS8: [u64; 9] = {
-    let mut t = [0u64; 9];
-    let mut len = 1;
-    while len <= 8 {
-        t[len] = if len == 8 {
-            u64::MAX
-        } else {
-            (1u64 << (len * 8)) - 1
-        };
-        len += 1;
-    }
-    t
-};
 
 /// A word of at most 16 bytes as a zero-padded little-endian `u128` (words never
 /// contain NUL, so the padding is unambiguous).
@@ -330,7 +316,7 @@ impl Lexicon {
         if w.ascii && len <= 8 {
             if let Some(chunk) = text.as_bytes().get(start..start + 8) {
                 let raw = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-                let key = (raw | LOWER_BITS as u64) & LOW_MASKS8[len];
+                let key = (raw | LOWER_BITS as u64) & low_mask(len) as u64;
                 return self.tiny.get(key).unwrap_or(Lookup::UNKNOWN);
             }
         } else if w.ascii && len <= 16 {

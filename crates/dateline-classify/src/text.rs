@@ -184,25 +184,16 @@ impl<'t> Iterator for Words<'t> {
     fn next(&mut self) -> Option<Word> {
         loop {
             if self.ends != 0 {
-                let start = self.starts.trailing_zeros();
-                let end = self.ends.trailing_zeros();
+                let word = block_word(
+                    self.base as u32,
+                    self.starts,
+                    self.ends,
+                    self.upper,
+                    self.lower,
+                );
                 self.starts &= self.starts - 1;
                 self.ends &= self.ends - 1;
-                let run = (1u64 << end) - (1u64 << start);
-                let upper_only = self.upper & run != 0 && self.lower & run == 0;
-                let shape = if upper_only {
-                    Shape::Upper
-                } else if self.upper >> start & 1 != 0 {
-                    Shape::Capitalized
-                } else {
-                    Shape::Lower
-                };
-                return Some(Word {
-                    start: (self.base + start as usize) as u32,
-                    end: (self.base + end as usize) as u32,
-                    shape,
-                    ascii: true,
-                });
+                return Some(word);
             }
             if self.pos < self.walk_until {
                 let (pos, word) = walk(self.text, self.pos);
@@ -213,6 +204,29 @@ impl<'t> Iterator for Words<'t> {
                 return None;
             }
         }
+    }
+}
+
+/// The first word still to take from a block (`ends != 0`): it starts at the
+/// lowest bit of `starts` and ends at the lowest bit of `ends`, in the block at
+/// byte `base`; its shape comes from the block's case masks.
+#[inline(always)]
+fn block_word(base: u32, starts: u64, ends: u64, upper: u64, lower: u64) -> Word {
+    let start = starts.trailing_zeros();
+    let end = ends.trailing_zeros();
+    let run = (1u64 << end) - (1u64 << start);
+    let shape = if upper & run != 0 && lower & run == 0 {
+        Shape::Upper
+    } else if upper >> start & 1 != 0 {
+        Shape::Capitalized
+    } else {
+        Shape::Lower
+    };
+    Word {
+        start: base + start,
+        end: base + end,
+        shape,
+        ascii: true,
     }
 }
 
@@ -236,25 +250,9 @@ pub fn split_into(text: &str, out: &mut Vec<Word>) {
             let (upper, lower, base) = (it.upper, it.lower, it.base as u32);
             let mut k = 0;
             while ends != 0 {
-                let start = starts.trailing_zeros();
-                let end = ends.trailing_zeros();
+                local[k & (BLOCK - 1)] = block_word(base, starts, ends, upper, lower);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                let run = (1u64 << end) - (1u64 << start);
-                let upper_only = upper & run != 0 && lower & run == 0;
-                let shape = if upper_only {
-                    Shape::Upper
-                } else if upper >> start & 1 != 0 {
-                    Shape::Capitalized
-                } else {
-                    Shape::Lower
-                };
-                local[k & (BLOCK - 1)] = Word {
-                    start: base + start,
-                    end: base + end,
-                    shape,
-                    ascii: true,
-                };
                 k += 1;
             }
             out.extend_from_slice(&local[..k.min(BLOCK)]);
