@@ -12,7 +12,7 @@
 //! leftmost-longest on its own, so `New Mexico` hides `Mexico` for places and
 //! `price war` hides `war` for topics, yet a phrase can feed both channels.
 
-use crate::table::IntTable;
+use crate::table::BucketTable;
 use crate::text::{self, Shape};
 use rustc_hash::FxHashMap;
 
@@ -62,6 +62,8 @@ impl Lookup {
 }
 
 pub(crate) const NO_START: u32 = u32::MAX;
+/// What the edge table answers for a (state, word) pair that is no edge.
+const NO_STATE: u32 = u32::MAX;
 /// Trie states fit in the low 27 bits of [`Lookup::start`]; info bits above.
 const INFO_SHIFT: u32 = 27;
 const STATE_MASK: u32 = (1 << INFO_SHIFT) - 1;
@@ -89,11 +91,11 @@ pub(crate) struct LexiconBuilder {
 /// The built, immutable matcher.
 pub(crate) struct Lexicon {
     /// Words of up to 8 bytes (most words of any text, and most of the
-    /// vocabulary), packed into a `u64` key: one probe in 16-byte slots, no
-    /// pointer chase, no memcmp.
-    tiny: IntTable<u64, Lookup>,
+    /// vocabulary), packed into a `u64` key: one cache line of keys compared
+    /// without branches, no pointer chase, no memcmp.
+    tiny: BucketTable<u64, Lookup>,
     /// Words of 9 to 16 bytes, packed into a `u128` key.
-    short: IntTable<u128, Lookup>,
+    short: BucketTable<u128, Lookup>,
     /// Longer words.
     vocab: FxHashMap<Box<str>, Lookup>,
     max_word_bytes: usize,
@@ -105,7 +107,7 @@ pub(crate) struct Lexicon {
     /// Per state: a 64-bit filter of the word ids that continue it, so most
     /// dead ends are found without probing `edges`.
     next_filter: Vec<u64>,
-    edges: IntTable<u64>,
+    edges: BucketTable<u64, u32>,
     /// Per trie state, the range of its entries in `entries`.
     ranges: Vec<(u32, u32)>,
     entries: Vec<Entry>,
@@ -279,8 +281,8 @@ impl LexiconBuilder {
                 }
             }
         }
-        let tiny = IntTable::build(tiny.into_iter());
-        let short = IntTable::build(short.into_iter());
+        let tiny = BucketTable::build(tiny.into_iter(), Lookup::UNKNOWN);
+        let short = BucketTable::build(short.into_iter(), Lookup::UNKNOWN);
         Lexicon {
             tiny,
             short,
@@ -288,7 +290,7 @@ impl LexiconBuilder {
             max_word_bytes,
             info,
             next_filter,
-            edges: IntTable::build(self.edges.into_iter()),
+            edges: BucketTable::build(self.edges.into_iter(), NO_STATE),
             ranges,
             entries,
             single,
@@ -317,13 +319,13 @@ impl Lexicon {
             if let Some(chunk) = text.as_bytes().get(start..start + 8) {
                 let raw = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
                 let key = (raw | LOWER_BITS as u64) & low_mask(len) as u64;
-                return self.tiny.get(key).unwrap_or(Lookup::UNKNOWN);
+                return self.tiny.get(key);
             }
         } else if w.ascii && len <= 16 {
             if let Some(chunk) = text.as_bytes().get(start..start + 16) {
                 let raw = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
                 let key = (raw | LOWER_BITS) & low_mask(len);
-                return self.short.get(key).unwrap_or(Lookup::UNKNOWN);
+                return self.short.get(key);
             }
         }
         self.word_id(&text[start..end], w.ascii, buf)
@@ -358,7 +360,6 @@ impl Lexicon {
         } else {
             self.short.get(key)
         }
-        .unwrap_or(Lookup::UNKNOWN)
     }
 
     #[inline]
@@ -376,17 +377,23 @@ impl Lexicon {
     }
 
     /// Run both channels leftmost-longest over `tokens`, calling `emit` per match.
-    pub fn scan(&self, tokens: &[Token], mut emit: impl FnMut(Match)) {
+    /// `starts` is scratch space.
+    pub fn scan(&self, tokens: &[Token], starts: &mut Vec<u32>, mut emit: impl FnMut(Match)) {
+        // First the tokens a phrase starts at, without a branch per token: whether
+        // a word starts a phrase is a coin flip on real text.
+        starts.clear();
+        starts.resize(tokens.len(), 0);
+        let mut n_starts = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            starts[n_starts.min(i)] = i as u32;
+            n_starts += usize::from(t.start != NO_START);
+        }
         // Index of the first token not yet covered by a match, per channel.
         let mut covered = [0usize; 2];
         let n = tokens.len();
-        let mut i = 0;
-        while i < n {
+        for &i in &starts[..n_starts] {
+            let i = i as usize;
             let start = tokens[i].start;
-            if start == NO_START {
-                i += 1;
-                continue;
-            }
             let mut state = start & STATE_MASK;
             let mut info = (start >> INFO_SHIFT) as u8;
             // Longest end (exclusive) with a case-valid entry, per channel.
@@ -412,9 +419,9 @@ impl Lexicon {
                 if self.next_filter[state as usize] & filter_bit(tokens[j].word) == 0 {
                     break;
                 }
-                match self.edges.get(edge_key(state, tokens[j].word)) {
-                    Some(s) => state = s,
-                    None => break,
+                state = self.edges.get(edge_key(state, tokens[j].word));
+                if state == NO_STATE {
+                    break;
                 }
                 info = self.info[state as usize];
                 j += 1;
@@ -447,7 +454,6 @@ impl Lexicon {
                     }
                 }
             }
-            i += 1;
         }
     }
 
@@ -482,7 +488,9 @@ mod tests {
 
     fn scan(lex: &Lexicon, s: &str) -> Vec<(Channel, u32)> {
         let mut out = vec![];
-        lex.scan(&tokens(lex, s), |m| out.push((m.channel, m.target)));
+        lex.scan(&tokens(lex, s), &mut Vec::new(), |m| {
+            out.push((m.channel, m.target))
+        });
         out
     }
 

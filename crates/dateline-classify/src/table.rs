@@ -1,29 +1,15 @@
-//! A small open-addressing hash table for the matcher's two hot lookups: a packed
-//! word (`u128`) to its id, and a trie edge (`u64`) to the next state.
+//! A small hash table for the matcher's hot lookups: a packed word (`u64` or
+//! `u128`) to its id, and a trie edge (`u64`) to the next state.
 //!
 //! Profiling `dateline classify` showed the general-purpose `HashMap` probe at
-//! ~100 instructions per word (SIMD group match, tombstones, generic hashing);
-//! for immutable tables of plain integers, linear probing in a half-empty
-//! power-of-two array needs a multiply, a shift and usually one comparison.
+//! ~100 instructions per word (SIMD group match, tombstones, generic hashing).
+//! These tables are immutable maps of plain integers, looked up once or more per
+//! word of every article, so they get a layout of their own: one cache line per
+//! lookup and no branch that depends on the text.
 
-/// Immutable map from integer keys to small `Copy` values, built once.
-#[derive(Debug, Clone)]
-pub(crate) struct IntTable<K, V = u32> {
-    slots: Vec<(K, V)>,
-    mask: usize,
-    shift: u32,
-    /// A 32 KiB Bloom filter (one bit per key) in front of `slots`. The slots of a
-    /// 20,000-word vocabulary do not fit in L2; most words of a text are either
-    /// common (their slots stay cached) or absent, and the filter answers "absent"
-    /// from L1/L2 instead of paying a cache miss.
-    filter: Box<[u64; FILTER_WORDS]>,
-}
-
-const FILTER_BITS: u32 = 18;
-const FILTER_WORDS: usize = 1 << (FILTER_BITS - 6);
-
-/// Keys the table can hold. `EMPTY` marks a free slot and is never a key.
-pub(crate) trait Key: Copy + Eq {
+/// Keys the table can hold: packed words (`u64`, `u128`) and trie edges (`u64`).
+pub(crate) trait Key: Copy + Eq + std::hash::Hash {
+    /// Marks a free slot; never a key.
     const EMPTY: Self;
     fn fold(self) -> u64;
 }
@@ -38,7 +24,8 @@ impl Key for u128 {
 }
 
 impl Key for u64 {
-    // An edge key is (state << 32 | word); state and word are never both u32::MAX.
+    // Neither a packed word (0xFF is never in UTF-8) nor an edge key (states are
+    // under 2^27).
     const EMPTY: u64 = u64::MAX;
     #[inline]
     fn fold(self) -> u64 {
@@ -46,66 +33,146 @@ impl Key for u64 {
     }
 }
 
-impl<K: Key, V: Copy + Default> IntTable<K, V> {
-    pub fn build(entries: impl ExactSizeIterator<Item = (K, V)>) -> IntTable<K, V> {
-        let capacity = (entries.len() * 2).next_power_of_two().max(16);
-        let mut table = IntTable {
-            slots: vec![(K::EMPTY, V::default()); capacity],
-            mask: capacity - 1,
-            shift: 64 - capacity.trailing_zeros(),
-            filter: Box::new([0; FILTER_WORDS]),
+/// Keys of a [`BucketTable`]: a bucket is one 64-byte cache line of keys.
+pub(crate) trait BucketKey: Key {
+    type Bucket: Copy + AsRef<[Self]> + AsMut<[Self]>;
+    const EMPTY_BUCKET: Self::Bucket;
+    /// Put in a full bucket's last slot when some key of the bucket did not fit
+    /// and went to the overflow map. Never a key.
+    const OVERFLOW: Self;
+}
+
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+pub(crate) struct Bucket8([u64; 8]);
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+pub(crate) struct Bucket4([u128; 4]);
+
+impl AsRef<[u64]> for Bucket8 {
+    fn as_ref(&self) -> &[u64] {
+        &self.0
+    }
+}
+impl AsMut<[u64]> for Bucket8 {
+    fn as_mut(&mut self) -> &mut [u64] {
+        &mut self.0
+    }
+}
+impl AsRef<[u128]> for Bucket4 {
+    fn as_ref(&self) -> &[u128] {
+        &self.0
+    }
+}
+impl AsMut<[u128]> for Bucket4 {
+    fn as_mut(&mut self) -> &mut [u128] {
+        &mut self.0
+    }
+}
+
+impl BucketKey for u64 {
+    type Bucket = Bucket8;
+    const EMPTY_BUCKET: Bucket8 = Bucket8([u64::MAX; 8]);
+    // A packed word of 8 bytes 0xFE would be invalid UTF-8.
+    const OVERFLOW: u64 = u64::MAX - 1;
+}
+
+impl BucketKey for u128 {
+    type Bucket = Bucket4;
+    const EMPTY_BUCKET: Bucket4 = Bucket4([u128::MAX; 4]);
+    const OVERFLOW: u128 = u128::MAX - 1;
+}
+
+/// Immutable map from packed words to small `Copy` values whose lookup has no
+/// data-dependent branch: a key lives only in its home bucket (one cache line),
+/// and all slots of the bucket are compared with conditional moves.
+///
+/// Why no probe loop: on real text, whether a word is in the vocabulary, and
+/// whether its home slot holds it, are coin flips for the branch predictor, and
+/// the branch waits on the slot's load before it can be found wrong. A linear
+/// probe table with a Bloom filter in front (sessions 1-4) lost more time to
+/// those misses than to the probes themselves. A bench corpus that repeats its
+/// paragraphs hides this, because the predictor learns the repeats.
+///
+/// Buckets are sized for about half their slots; the few keys that do not fit in
+/// their bucket go to an overflow map, flagged by [`BucketKey::OVERFLOW`] in the
+/// bucket's last slot, so only lookups in those buckets take the slow path.
+#[derive(Debug, Clone)]
+pub(crate) struct BucketTable<K: BucketKey, V> {
+    buckets: Vec<K::Bucket>,
+    /// `values[b * width + j]` belongs to slot `j` of bucket `b`; the last entry is
+    /// the "absent" value every miss reads.
+    values: Vec<V>,
+    shift: u32,
+    overflow: rustc_hash::FxHashMap<K, V>,
+    absent: V,
+}
+
+impl<K: BucketKey, V: Copy> BucketTable<K, V> {
+    const WIDTH: usize = 64 / std::mem::size_of::<K>();
+
+    pub fn build(entries: impl ExactSizeIterator<Item = (K, V)>, absent: V) -> BucketTable<K, V> {
+        let n_buckets = (entries.len() * 2 / Self::WIDTH).next_power_of_two().max(2);
+        let mut table = BucketTable {
+            buckets: vec![K::EMPTY_BUCKET; n_buckets],
+            values: vec![absent; n_buckets * Self::WIDTH + 1],
+            shift: 64 - n_buckets.trailing_zeros(),
+            overflow: Default::default(),
+            absent,
         };
         for (k, v) in entries {
-            let a = Self::filter_bit(k);
-            table.filter[a >> 6] |= 1 << (a & 63);
-            debug_assert!(k != K::EMPTY);
-            let mut i = table.home(k);
-            while table.slots[i].0 != K::EMPTY && table.slots[i].0 != k {
-                i = (i + 1) & table.mask;
+            debug_assert!(k != K::EMPTY && k != K::OVERFLOW);
+            let b = table.home(k);
+            let slots = table.buckets[b].as_mut();
+            match slots.iter().position(|&s| s == K::EMPTY || s == k) {
+                Some(j) if j + 1 < Self::WIDTH || slots[j] == k => {
+                    slots[j] = k;
+                    table.values[b * Self::WIDTH + j] = v;
+                }
+                Some(j) => {
+                    // The last free slot: it flags the overflow instead.
+                    slots[j] = K::OVERFLOW;
+                    table.overflow.insert(k, v);
+                }
+                None => {
+                    table.overflow.insert(k, v);
+                }
             }
-            table.slots[i] = (k, v);
         }
         table
     }
 
     #[inline(always)]
     fn home(&self, k: K) -> usize {
-        // Fibonacci hashing: the multiply spreads the bits, the top ones index.
         (k.fold().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    /// The key's bit in the filter. One bit, not two: most words looked up are in
-    /// the vocabulary (the filter passes them anyway), and a second probe cost
-    /// more than the extra false positives (~9 % instead of ~2 % for 20,000 keys)
-    /// save: measured 3 % faster.
-    #[inline(always)]
-    fn filter_bit(k: K) -> usize {
-        (k.fold().wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - FILTER_BITS)) as usize
-    }
-
     // Called for every word of every article: inlined so the probe is a few
-    // instructions in the caller's loop, not a call.
+    // straight-line instructions in the caller's loop.
     #[inline(always)]
-    pub fn get(&self, k: K) -> Option<V> {
-        let a = Self::filter_bit(k);
-        if self.filter[a >> 6] & (1 << (a & 63)) == 0 {
-            return None;
+    pub fn get(&self, k: K) -> V {
+        let b = self.home(k);
+        let slots = self.buckets[b].as_ref();
+        let mut at = self.values.len() - 1;
+        for (j, &s) in slots.iter().enumerate() {
+            // Compiles to a compare and a conditional move per slot.
+            at = if s == k { b * Self::WIDTH + j } else { at };
         }
-        let mut i = self.home(k);
-        loop {
-            let (key, value) = self.slots[i];
-            if key == k {
-                return Some(value);
-            }
-            if key == K::EMPTY {
-                return None;
-            }
-            i = (i + 1) & self.mask;
+        // One branch on both (rarely true), not a branch on `at` (a coin flip).
+        if (slots[Self::WIDTH - 1] == K::OVERFLOW) & (at == self.values.len() - 1) {
+            return self.overflow.get(&k).copied().unwrap_or(self.absent);
         }
+        self.values[at]
     }
 
     pub fn len(&self) -> usize {
-        self.slots.iter().filter(|(k, _)| *k != K::EMPTY).count()
+        let in_buckets = self
+            .buckets
+            .iter()
+            .flat_map(|b| b.as_ref().iter())
+            .filter(|&&k| k != K::EMPTY && k != K::OVERFLOW)
+            .count();
+        in_buckets + self.overflow.len()
     }
 }
 
@@ -114,17 +181,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_every_key_and_no_other() {
-        let keys: Vec<u64> = (0..5000u64).map(|i| (i * 7919) << 32 | (i * 31)).collect();
-        let t = IntTable::build(keys.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+    fn bucket_table_finds_every_key_and_no_other_even_when_buckets_overflow() {
+        // 3,000 keys, many forced into few buckets by sharing their hash's top bits.
+        let keys: Vec<u64> = (0..3000u64).map(|i| i * 0x1_0000_0001 + 7).collect();
+        let t = BucketTable::build(
+            keys.iter().enumerate().map(|(i, &k)| (k, i as u32)),
+            u32::MAX,
+        );
         for (i, &k) in keys.iter().enumerate() {
-            assert_eq!(t.get(k), Some(i as u32));
+            assert_eq!(t.get(k), i as u32);
         }
-        assert_eq!(t.get(1), None);
-        assert_eq!(t.len(), 5000);
-        let words = IntTable::build([(1u128, 7), (u128::MAX - 1, 8)].into_iter());
-        assert_eq!(words.get(1), Some(7));
-        assert_eq!(words.get(u128::MAX - 1), Some(8));
-        assert_eq!(words.get(2), None);
+        assert_eq!(t.get(1), u32::MAX);
+        assert_eq!(t.len(), 3000);
+        // 20 keys make 8 buckets of 8 (home = top 3 bits of the hash): give all 20
+        // the same home, so 7 sit in the bucket and 13 overflow.
+        let same_home: Vec<u64> = (1..)
+            .filter(|k: &u64| k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 61 == 5)
+            .take(21)
+            .collect();
+        let (absent, crowded) = same_home.split_last().unwrap();
+        let t = BucketTable::build(crowded.iter().map(|&k| (k, k)), 0);
+        assert_eq!(t.buckets.len(), 8);
+        assert!(t.overflow.len() >= 13);
+        for &k in crowded {
+            assert_eq!(t.get(k), k);
+        }
+        assert_eq!(t.get(*absent), 0);
+        assert_eq!(t.len(), 20);
+        let words = BucketTable::build([(1u128, 7), (u128::MAX - 2, 8)].into_iter(), 0);
+        assert_eq!(words.get(1), 7);
+        assert_eq!(words.get(u128::MAX - 2), 8);
+        assert_eq!(words.get(2), 0);
     }
 }
