@@ -11,7 +11,9 @@
 # Flags go to the bench (tests/examples/bench_worker.rs): --articles N,
 # --article-bytes B, --rate R (latency phase, articles/s), --seconds S,
 # --partitions P, --exactly-once (adds `dateline run --exactly-once`, compared
-# with at-least-once `classify`). Uses $DATELINE_TEST_BROKERS (default 127.0.0.1:9092); starts
+# with at-least-once `classify`), --corpus FILE (JSON Lines articles; default:
+# 20,000 articles from bench/gen-articles.py, written once under $TMPDIR, whose
+# text a CPU cannot learn by heart the way it learns the test fixtures'). Uses $DATELINE_TEST_BROKERS (default 127.0.0.1:9092); starts
 # scripts/kafka-local.sh when nothing answers there and stops it again at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,4 +31,12 @@ trap cleanup EXIT
 cargo build --release --locked -p dateline-cli --bin dateline
 cargo build --release --locked -p dateline-tests --example bench_worker
 target_dir="${CARGO_TARGET_DIR:-target}"
-"$target_dir/release/examples/bench_worker" --dateline "$target_dir/release/dateline" "$@"
+corpus=()
+if [[ " $* " != *" --corpus "* ]]; then
+  file="${TMPDIR:-/tmp}/dateline-bench-20000.jsonl"
+  if [[ ! -s "$file" ]]; then
+    python3 bench/gen-articles.py 20000 > "$file.tmp" && mv "$file.tmp" "$file"
+  fi
+  corpus=(--corpus "$file")
+fi
+"$target_dir/release/examples/bench_worker" --dateline "$target_dir/release/dateline" "${corpus[@]}" "$@"

@@ -17,7 +17,11 @@
 //! --exactly-once`, read back with `read_committed`), compared with `classify`.
 //!
 //! Usage: bench_worker [--articles N] [--article-bytes B] [--rate R] [--seconds S]
-//!        [--partitions P] [--dateline PATH] [--exactly-once]
+//!        [--partitions P] [--dateline PATH] [--exactly-once] [--corpus FILE]
+//! `--corpus FILE` loads that JSON Lines file's articles (cycled to N) instead of
+//! the test fixtures, whose filler is ten template sentences: a CPU learns those
+//! and classifies them faster than real news. `scripts/bench-worker.sh` passes
+//! the `bench/gen-articles.py` corpus.
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
 use dateline_tests::fixtures;
@@ -41,6 +45,8 @@ struct Args {
     partitions: i32,
     dateline: PathBuf,
     exactly_once: bool,
+    /// JSON Lines articles to load instead of the test fixtures (cycled to N).
+    corpus: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -52,6 +58,7 @@ fn args() -> Args {
         partitions: 6,
         dateline: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/dateline"),
         exactly_once: false,
+        corpus: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -67,10 +74,28 @@ fn args() -> Args {
             "--seconds" => a.seconds = v.parse().expect("--seconds S"),
             "--partitions" => a.partitions = v.parse().expect("--partitions P"),
             "--dateline" => a.dateline = PathBuf::from(v),
+            "--corpus" => a.corpus = Some(PathBuf::from(v)),
             other => panic!("unknown flag {other}"),
         }
     }
     a
+}
+
+/// `n` input records: the corpus's lines from `offset` on (cycled), or fixtures.
+/// Two thirds get a key, like the fixtures.
+fn workload(a: &Args, seed: u64, offset: usize, n: usize) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
+    let Some(path) = &a.corpus else {
+        return fixtures::articles(seed, n, a.article_bytes);
+    };
+    let text = std::fs::read_to_string(path).expect("read --corpus");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "--corpus has no lines");
+    (0..n)
+        .map(|i| {
+            let key = (i % 3 != 2).then(|| format!("key-{seed}-{i}").into_bytes());
+            (key, lines[(offset + i) % lines.len()].as_bytes().to_vec())
+        })
+        .collect()
 }
 
 async fn admin_topics(brokers: &str, create: &[(&str, i32, bool)]) {
@@ -214,7 +239,7 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         "[{mode}] loading {} articles of ~{} bytes",
         a.articles, a.article_bytes
     );
-    let backlog = fixtures::articles(11, a.articles, a.article_bytes);
+    let backlog = workload(&a, 11, 0, a.articles);
     let input_bytes: usize = backlog.iter().map(|(_, v)| v.len()).sum();
     load(brokers, &input, &backlog, None).await;
     drop(backlog);
@@ -282,7 +307,7 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
     drop(recs);
 
     // Latency at a steady rate, worker caught up.
-    let steady = fixtures::articles(12, a.rate * a.seconds, a.article_bytes);
+    let steady = workload(&a, 12, a.articles, a.rate * a.seconds);
     eprintln!(
         "[{mode}] latency: {} articles/s for {} s",
         a.rate, a.seconds
