@@ -239,7 +239,7 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         "[{mode}] loading {} articles of ~{} bytes",
         a.articles, a.article_bytes
     );
-    let backlog = workload(&a, 11, 0, a.articles);
+    let backlog = workload(a, 11, 0, a.articles);
     let input_bytes: usize = backlog.iter().map(|(_, v)| v.len()).sum();
     load(brokers, &input, &backlog, None).await;
     drop(backlog);
@@ -307,7 +307,7 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
     drop(recs);
 
     // Latency at a steady rate, worker caught up.
-    let steady = workload(&a, 12, a.articles, a.rate * a.seconds);
+    let steady = workload(a, 12, a.articles, a.rate * a.seconds);
     eprintln!(
         "[{mode}] latency: {} articles/s for {} s",
         a.rate, a.seconds
