@@ -290,7 +290,18 @@ impl LexiconBuilder {
             max_word_bytes,
             info,
             next_filter,
-            edges: BucketTable::build(self.edges.into_iter(), NO_STATE),
+            // Only edges out of a phrase's first word or later: a phrase's first
+            // state is in the vocabulary's `Lookup`, so the root's edges (most of
+            // them: one per distinct first word) would only make the table
+            // bigger and its lookups miss the cache more.
+            edges: BucketTable::build(
+                self.edges
+                    .into_iter()
+                    .filter(|&(key, _)| key >> 32 != 0)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+                NO_STATE,
+            ),
             ranges,
             entries,
             single,
