@@ -13,7 +13,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 articles="${1:-100000}"
 rounds="${2:-5}"
-file="${BENCH_FILE:-${TMPDIR:-/tmp}/dateline-bench-$articles.jsonl}"
+# "shuffled": the corpus since session 5 (bench/gen-articles.py); a file cached by
+# an older version of this script held the repeating corpus, so the name changed.
+file="${BENCH_FILE:-${TMPDIR:-/tmp}/dateline-bench-shuffled-$articles.jsonl}"
 if [[ ! -s "$file" ]]; then
   echo "bench-classify: writing $articles articles to $file" >&2
   python3 bench/gen-articles.py "$articles" > "$file.tmp" && mv "$file.tmp" "$file"

@@ -33,7 +33,7 @@ cargo build --release --locked -p dateline-tests --example bench_worker
 target_dir="${CARGO_TARGET_DIR:-target}"
 corpus=()
 if [[ " $* " != *" --corpus "* ]]; then
-  file="${TMPDIR:-/tmp}/dateline-bench-20000.jsonl"
+  file="${TMPDIR:-/tmp}/dateline-bench-shuffled-20000.jsonl"
   if [[ ! -s "$file" ]]; then
     python3 bench/gen-articles.py 20000 > "$file.tmp" && mv "$file.tmp" "$file"
   fi
