@@ -274,8 +274,8 @@ impl LexiconBuilder {
                 }
             }
         }
-        let tiny = BucketTable::build(tiny.into_iter(), Lookup::UNKNOWN);
-        let short = BucketTable::build(short.into_iter(), Lookup::UNKNOWN);
+        let tiny = BucketTable::build(tiny, Lookup::UNKNOWN);
+        let short = BucketTable::build(short, Lookup::UNKNOWN);
         Lexicon {
             tiny,
             short,
@@ -290,8 +290,7 @@ impl LexiconBuilder {
                 self.edges
                     .into_iter()
                     .filter(|&(key, _)| key >> 32 != 0)
-                    .collect::<Vec<_>>()
-                    .into_iter(),
+                    .collect(),
                 NO_STATE,
             ),
             ranges,

@@ -7,7 +7,8 @@
 //! Layout — each module says why it exists:
 //! - [`text`]: the one tokenisation rule shared by data and articles.
 //! - `lexicon` (private): the word-level phrase matcher for places and topics,
-//!   on `table` (private), an integer hash table for its two hot lookups.
+//!   on `table` (private), an integer hash table for its hot lookups (words,
+//!   trie edges).
 //! - [`region`]: countries and the region each belongs to — the region logic.
 //! - [`gazetteer`]: the names that place a story in a country.
 //! - [`taxonomy`]: IPTC subjects, subtopics and storylines; validation with line numbers.

@@ -9,14 +9,25 @@
 
 /// Keys the table can hold: packed words (`u64`, `u128`) and trie edges (`u64`).
 pub(crate) trait Key: Copy + Eq + std::hash::Hash {
+    /// The keys of one bucket: a 64-byte cache line of them.
+    type Bucket: Copy + AsRef<[Self]> + AsMut<[Self]>;
     /// Marks a free slot; never a key.
     const EMPTY: Self;
+    /// A bucket of free slots.
+    const EMPTY_BUCKET: Self::Bucket;
+    /// Put in a full bucket's last slot when some key of the bucket did not fit
+    /// and went to the overflow map. Never a key.
+    const OVERFLOW: Self;
     fn fold(self) -> u64;
 }
 
 impl Key for u128 {
-    // A packed word is never all ones (that would be 16 bytes of 0xFF).
+    type Bucket = [u128; 4];
+    // A packed word is never all ones (that would be 16 bytes of 0xFF), nor all
+    // ones but the lowest bit.
     const EMPTY: u128 = u128::MAX;
+    const EMPTY_BUCKET: [u128; 4] = [Self::EMPTY; 4];
+    const OVERFLOW: u128 = u128::MAX - 1;
     #[inline]
     fn fold(self) -> u64 {
         (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
@@ -24,64 +35,22 @@ impl Key for u128 {
 }
 
 impl Key for u64 {
-    // Neither a packed word (0xFF is never in UTF-8) nor an edge key (states are
-    // under 2^27).
+    type Bucket = [u64; 8];
+    // Neither a packed word (0xFF and 0xFE are never in UTF-8) nor an edge key
+    // (states are under 2^27).
     const EMPTY: u64 = u64::MAX;
+    const EMPTY_BUCKET: [u64; 8] = [Self::EMPTY; 8];
+    const OVERFLOW: u64 = u64::MAX - 1;
     #[inline]
     fn fold(self) -> u64 {
         self
     }
 }
 
-/// Keys of a [`BucketTable`]: a bucket is one 64-byte cache line of keys.
-pub(crate) trait BucketKey: Key {
-    type Bucket: Copy + AsRef<[Self]> + AsMut<[Self]>;
-    const EMPTY_BUCKET: Self::Bucket;
-    /// Put in a full bucket's last slot when some key of the bucket did not fit
-    /// and went to the overflow map. Never a key.
-    const OVERFLOW: Self;
-}
-
+/// A bucket on a cache line of its own.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
-pub(crate) struct Bucket8([u64; 8]);
-#[derive(Debug, Clone, Copy)]
-#[repr(C, align(64))]
-pub(crate) struct Bucket4([u128; 4]);
-
-impl AsRef<[u64]> for Bucket8 {
-    fn as_ref(&self) -> &[u64] {
-        &self.0
-    }
-}
-impl AsMut<[u64]> for Bucket8 {
-    fn as_mut(&mut self) -> &mut [u64] {
-        &mut self.0
-    }
-}
-impl AsRef<[u128]> for Bucket4 {
-    fn as_ref(&self) -> &[u128] {
-        &self.0
-    }
-}
-impl AsMut<[u128]> for Bucket4 {
-    fn as_mut(&mut self) -> &mut [u128] {
-        &mut self.0
-    }
-}
-
-impl BucketKey for u64 {
-    type Bucket = Bucket8;
-    const EMPTY_BUCKET: Bucket8 = Bucket8([u64::MAX; 8]);
-    // A packed word of 8 bytes 0xFE would be invalid UTF-8.
-    const OVERFLOW: u64 = u64::MAX - 1;
-}
-
-impl BucketKey for u128 {
-    type Bucket = Bucket4;
-    const EMPTY_BUCKET: Bucket4 = Bucket4([u128::MAX; 4]);
-    const OVERFLOW: u128 = u128::MAX - 1;
-}
+struct Line<B>(B);
 
 /// Immutable map from packed words to small `Copy` values whose lookup has no
 /// data-dependent branch: a key lives only in its home bucket (one cache line),
@@ -95,11 +64,11 @@ impl BucketKey for u128 {
 /// paragraphs hides this, because the predictor learns the repeats.
 ///
 /// Buckets are sized for about half their slots; the few keys that do not fit in
-/// their bucket go to an overflow map, flagged by [`BucketKey::OVERFLOW`] in the
+/// their bucket go to an overflow map, flagged by [`Key::OVERFLOW`] in the
 /// bucket's last slot, so only lookups in those buckets take the slow path.
 #[derive(Debug, Clone)]
-pub(crate) struct BucketTable<K: BucketKey, V> {
-    buckets: Vec<K::Bucket>,
+pub(crate) struct BucketTable<K: Key, V> {
+    buckets: Vec<Line<K::Bucket>>,
     /// `values[b * width + j]` belongs to slot `j` of bucket `b`; the last entry is
     /// the "absent" value every miss reads.
     values: Vec<V>,
@@ -108,13 +77,13 @@ pub(crate) struct BucketTable<K: BucketKey, V> {
     absent: V,
 }
 
-impl<K: BucketKey, V: Copy> BucketTable<K, V> {
+impl<K: Key, V: Copy> BucketTable<K, V> {
     const WIDTH: usize = 64 / std::mem::size_of::<K>();
 
-    pub fn build(entries: impl ExactSizeIterator<Item = (K, V)>, absent: V) -> BucketTable<K, V> {
+    pub fn build(entries: Vec<(K, V)>, absent: V) -> BucketTable<K, V> {
         let n_buckets = (entries.len() * 2 / Self::WIDTH).next_power_of_two().max(2);
         let mut table = BucketTable {
-            buckets: vec![K::EMPTY_BUCKET; n_buckets],
+            buckets: vec![Line(K::EMPTY_BUCKET); n_buckets],
             values: vec![absent; n_buckets * Self::WIDTH + 1],
             shift: 64 - n_buckets.trailing_zeros(),
             overflow: Default::default(),
@@ -123,7 +92,7 @@ impl<K: BucketKey, V: Copy> BucketTable<K, V> {
         for (k, v) in entries {
             debug_assert!(k != K::EMPTY && k != K::OVERFLOW);
             let b = table.home(k);
-            let slots = table.buckets[b].as_mut();
+            let slots = table.buckets[b].0.as_mut();
             match slots.iter().position(|&s| s == K::EMPTY || s == k) {
                 Some(j) if j + 1 < Self::WIDTH || slots[j] == k => {
                     slots[j] = k;
@@ -152,7 +121,7 @@ impl<K: BucketKey, V: Copy> BucketTable<K, V> {
     #[inline(always)]
     pub fn get(&self, k: K) -> V {
         let b = self.home(k);
-        let slots = self.buckets[b].as_ref();
+        let slots = self.buckets[b].0.as_ref();
         let mut at = self.values.len() - 1;
         for (j, &s) in slots.iter().enumerate() {
             // Compiles to a compare and a conditional move per slot.
@@ -169,7 +138,7 @@ impl<K: BucketKey, V: Copy> BucketTable<K, V> {
         let in_buckets = self
             .buckets
             .iter()
-            .flat_map(|b| b.as_ref().iter())
+            .flat_map(|b| b.0.as_ref().iter())
             .filter(|&&k| k != K::EMPTY && k != K::OVERFLOW)
             .count();
         in_buckets + self.overflow.len()
@@ -185,7 +154,10 @@ mod tests {
         // 3,000 keys, many forced into few buckets by sharing their hash's top bits.
         let keys: Vec<u64> = (0..3000u64).map(|i| i * 0x1_0000_0001 + 7).collect();
         let t = BucketTable::build(
-            keys.iter().enumerate().map(|(i, &k)| (k, i as u32)),
+            keys.iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32))
+                .collect(),
             u32::MAX,
         );
         for (i, &k) in keys.iter().enumerate() {
@@ -200,7 +172,7 @@ mod tests {
             .take(21)
             .collect();
         let (absent, crowded) = same_home.split_last().unwrap();
-        let t = BucketTable::build(crowded.iter().map(|&k| (k, k)), 0);
+        let t = BucketTable::build(crowded.iter().map(|&k| (k, k)).collect(), 0);
         assert_eq!(t.buckets.len(), 8);
         assert!(t.overflow.len() >= 13);
         for &k in crowded {
@@ -208,7 +180,7 @@ mod tests {
         }
         assert_eq!(t.get(*absent), 0);
         assert_eq!(t.len(), 20);
-        let words = BucketTable::build([(1u128, 7), (u128::MAX - 2, 8)].into_iter(), 0);
+        let words = BucketTable::build(vec![(1u128, 7), (u128::MAX - 2, 8)], 0);
         assert_eq!(words.get(1), 7);
         assert_eq!(words.get(u128::MAX - 2), 8);
         assert_eq!(words.get(2), 0);

@@ -777,7 +777,6 @@ mod tests {
         prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
     }
 
-    /// Internal iteration (`fold`), as `sum` and `for_each` use it.
     /// The words by [`split_into`], appended after a word already in the vector.
     fn split_appended(text: &str) -> Vec<Word> {
         let first = Word {
@@ -792,6 +791,7 @@ mod tests {
         out.split_off(1)
     }
 
+    /// Internal iteration (`fold`), as `sum` and `for_each` use it.
     fn folded(text: &str) -> Vec<Word> {
         let mut out = Vec::new();
         words(text).for_each(|w| out.push(w));
