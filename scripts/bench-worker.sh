@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark of `dateline run` end to end against the local Kafka broker, with a
 # raw passthrough (same binary, consumer and producer settings, no
-# classification) as the ceiling. Prints a Markdown table: articles/s, MB/s,
-# latency p50/p99, peak RSS, worker CPU time. Release builds (benchmarks only;
-# the tests use debug builds).
+# classification) as the ceiling. Each mode drains the same backlog in several
+# rounds (alternating order); prints every drain and the medians as Markdown:
+# articles/s, MB/s, CPU per article of the worker and of the broker, machine
+# busy/stolen, latency p50/p99, peak RSS. Release builds (benchmarks only; the
+# tests use debug builds).
 #
-#   scripts/bench-worker.sh                       # 50,000 articles of ~5 KB
-#   scripts/bench-worker.sh --articles 100000 --rate 3000 --seconds 20
+#   scripts/bench-worker.sh                       # 100,000 articles of ~5 KB, 3 rounds
+#   scripts/bench-worker.sh --articles 50000 --rounds 5 --rate 3000 --seconds 20
 #
 # Flags go to the bench (tests/examples/bench_worker.rs): --articles N,
-# --article-bytes B, --rate R (latency phase, articles/s), --seconds S,
+# --article-bytes B, --rounds R, --rate R (latency phase, articles/s), --seconds S,
 # --partitions P, --exactly-once (adds `dateline run --exactly-once`, compared
 # with at-least-once `classify`), --corpus FILE (JSON Lines articles; default:
 # 20,000 articles from bench/gen-articles.py, written once under $TMPDIR, whose

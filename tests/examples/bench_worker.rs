@@ -2,22 +2,33 @@
 //! and memory"). Not a test: run it through `scripts/bench-worker.sh`, which
 //! builds everything in release mode first.
 //!
-//! For each mode, `passthrough` (the same `dateline run`, same consumer and
-//! producer settings, records copied unchanged: the ceiling) and `classify`:
+//! Two modes: `passthrough` (the same `dateline run`, same consumer and producer
+//! settings, records copied unchanged: the ceiling) and `classify`.
 //!
-//! 1. **Throughput, sustained overload**: N articles of ~5 KB are loaded first,
-//!    then the worker starts and drains the backlog; articles/s and MB/s are
-//!    measured between the first and the last output record's broker append
-//!    time (LogAppendTime), so start-up and group join do not count. The worker
-//!    is far behind its input the whole time: its peak RSS is the overload RSS.
-//! 2. **Latency**: with the worker caught up, articles arrive at a steady rate;
-//!    latency = output append time − input create time, p50 and p99.
+//! 1. **Throughput, sustained overload.** N articles of ~5 KB are loaded once.
+//!    Then, per round and mode, a fresh worker (its own group, its own output
+//!    topic) drains that whole backlog; articles/s and MB/s are measured between
+//!    the first and the last output record's broker append time (LogAppendTime),
+//!    so start-up and group join do not count. The output is read back only
+//!    after the worker has stopped: a reader running alongside would take CPU
+//!    from the run it measures (before session 6 one did, and it made classify
+//!    look twice as close to the passthrough as it is). Rounds alternate the
+//!    modes' order, so a slow spell of this shared machine does not land on one
+//!    mode only; the summary gives medians and each round's classify/passthrough
+//!    ratio. Each drain also reports the CPU per article of the worker and of
+//!    the local broker, and how busy the machine was (and how much the host
+//!    stole): on two cores the worker and the broker share the CPU, so these say
+//!    where the time went. The worker is far behind its input the whole time:
+//!    its peak RSS is the overload RSS.
+//! 2. **Latency.** A fresh worker, ready (partitions assigned), gets articles at
+//!    a steady rate; latency = output append time − input create time, p50/p99.
 //!
 //! With `--exactly-once`, a third mode, `exactly-once` (`dateline run
 //! --exactly-once`, read back with `read_committed`), compared with `classify`.
 //!
-//! Usage: bench_worker [--articles N] [--article-bytes B] [--rate R] [--seconds S]
-//!        [--partitions P] [--dateline PATH] [--exactly-once] [--corpus FILE]
+//! Usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] [--rate R]
+//!        [--seconds S] [--partitions P] [--dateline PATH] [--exactly-once]
+//!        [--corpus FILE]
 //! `--corpus FILE` loads that JSON Lines file's articles (cycled to N) instead of
 //! the test fixtures, whose filler is ten template sentences: a CPU learns those
 //! and classifies them faster than real news. `scripts/bench-worker.sh` passes
@@ -30,8 +41,10 @@ use dateline_tests::worker::{free_addr, http_get, Scrape};
 use dateline_tests::{brokers, unique};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, Producer};
-use rdkafka::ClientConfig;
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -47,11 +60,13 @@ struct Args {
     exactly_once: bool,
     /// JSON Lines articles to load instead of the test fixtures (cycled to N).
     corpus: Option<PathBuf>,
+    /// Drains of the backlog per mode.
+    rounds: usize,
 }
 
 fn args() -> Args {
     let mut a = Args {
-        articles: 50_000,
+        articles: 100_000,
         article_bytes: 5_000,
         rate: 2_000,
         seconds: 15,
@@ -59,6 +74,7 @@ fn args() -> Args {
         dateline: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/dateline"),
         exactly_once: false,
         corpus: None,
+        rounds: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -75,6 +91,7 @@ fn args() -> Args {
             "--partitions" => a.partitions = v.parse().expect("--partitions P"),
             "--dateline" => a.dateline = PathBuf::from(v),
             "--corpus" => a.corpus = Some(PathBuf::from(v)),
+            "--rounds" => a.rounds = v.parse::<usize>().expect("--rounds N").max(1),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -210,40 +227,146 @@ fn percentile(sorted: &[i64], p: f64) -> i64 {
     sorted[i]
 }
 
-struct Result {
+/// A point in time of the CPU counters: the worker's and the broker's CPU time
+/// (clock ticks), and the machine's busy, steal and total ticks.
+struct Sample {
+    worker: u64,
+    broker: u64,
+    busy: u64,
+    steal: u64,
+    total: u64,
+}
+
+/// utime + stime of a process, in clock ticks (0 when it is gone).
+fn proc_cpu_ticks(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
+}
+
+/// The local broker's pid (`scripts/kafka-local.sh` runs `kafka.Kafka`), if any.
+fn broker_pid() -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+        String::from_utf8_lossy(&cmd)
+            .contains("kafka.Kafka")
+            .then_some(pid)
+    })
+}
+
+impl Sample {
+    fn now(worker: u32, broker: Option<u32>) -> Sample {
+        // The first line of /proc/stat: user nice system idle iowait irq softirq steal ...
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let v: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let get = |i: usize| v.get(i).copied().unwrap_or(0);
+        Sample {
+            worker: proc_cpu_ticks(worker),
+            broker: broker.map_or(0, proc_cpu_ticks),
+            busy: get(0) + get(1) + get(2) + get(5) + get(6),
+            steal: get(7),
+            total: v.iter().sum(),
+        }
+    }
+}
+
+/// The first and the last broker append time (ms) in `topic` (LogAppendTime,
+/// so each partition's times only grow): the first record of each partition and
+/// the last few. Read after the worker has stopped, so that reading the output
+/// takes no CPU from the run being measured.
+fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", unique("bench-span"))
+        .set("enable.auto.commit", "false")
+        .set("enable.partition.eof", "true")
+        .set(
+            "isolation.level",
+            if read_committed {
+                "read_committed"
+            } else {
+                "read_uncommitted"
+            },
+        )
+        .create()
+        .expect("create a reader");
+    let md = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    let parts: Vec<i32> = md.topics()[0].partitions().iter().map(|p| p.id()).collect();
+    let mut first = i64::MAX;
+    let mut last = i64::MIN;
+    for &p in &parts {
+        let (lo, hi) = consumer
+            .fetch_watermarks(topic, p, Duration::from_secs(10))
+            .expect("watermarks");
+        if hi <= lo {
+            continue;
+        }
+        // The first record; then the last ones (the very last offset may be a
+        // transaction marker, which is never delivered).
+        for from in [lo, (hi - 8).max(lo)] {
+            let mut tpl = TopicPartitionList::new();
+            tpl.add_partition_offset(topic, p, Offset::Offset(from))
+                .expect("tpl");
+            consumer.assign(&tpl).expect("assign");
+            let t0 = Instant::now();
+            while t0.elapsed() < Duration::from_secs(30) {
+                match consumer.poll(Duration::from_millis(200)) {
+                    Some(Ok(m)) => {
+                        let ts = m.timestamp().to_millis().unwrap_or(0);
+                        first = first.min(ts);
+                        last = last.max(ts);
+                        if from == lo {
+                            break;
+                        }
+                    }
+                    Some(Err(rdkafka::error::KafkaError::PartitionEOF(_))) => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    (first, last)
+}
+
+/// One drain of the backlog by one worker.
+struct Drain {
     mode: &'static str,
     articles_per_s: f64,
     mb_per_s: f64,
     drain_s: f64,
-    p50_ms: i64,
-    p99_ms: i64,
+    /// CPU per article while draining, µs: the worker, the broker.
+    worker_us: f64,
+    broker_us: f64,
+    /// Share of the machine's CPU time that was busy, and stolen by the host.
+    busy: f64,
+    steal: f64,
     peak_rss_mb: f64,
-    cpu_s: f64,
 }
 
-async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
-    let input = unique(&format!("bench-{mode}-in"));
-    let output = unique(&format!("bench-{mode}-out"));
-    let dlq = unique(&format!("bench-{mode}-dlq"));
-    admin_topics(
-        brokers,
-        &[
-            (&input, a.partitions, false),
-            (&output, a.partitions, true),
-            (&dlq, 1, false),
-        ],
-    )
-    .await;
-
-    eprintln!(
-        "[{mode}] loading {} articles of ~{} bytes",
-        a.articles, a.article_bytes
-    );
-    let backlog = workload(a, 11, 0, a.articles);
-    let input_bytes: usize = backlog.iter().map(|(_, v)| v.len()).sum();
-    load(brokers, &input, &backlog, None).await;
-    drop(backlog);
-
+/// Writes the worker's configuration and starts `dateline run` in `mode`.
+fn start_worker(
+    a: &Args,
+    brokers: &str,
+    mode: &str,
+    input: &str,
+    output: &str,
+    dlq: &str,
+) -> (std::net::SocketAddr, tempfile::TempDir, Child) {
     let addr = free_addr();
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("bench.toml");
@@ -257,11 +380,6 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         ),
     )
     .unwrap();
-    let out = if mode == "exactly-once" {
-        Collector::start_light_read_committed(brokers, &output)
-    } else {
-        Collector::start_light(brokers, &output)
-    };
     let mut cmd = Command::new(&a.dateline);
     cmd.args(["run", "--config"])
         .arg(&cfg)
@@ -272,50 +390,119 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         cmd.arg("--passthrough");
     }
     if mode == "exactly-once" {
-        cmd.args(["--exactly-once", "--instance-id", "bench"]);
+        cmd.args(["--exactly-once", "--instance-id", &unique("bench")]);
     }
-    let mut child: Child = cmd
+    let child = cmd
         .spawn()
         .expect("start dateline run (build it with --release first)");
+    (addr, dir, child)
+}
+
+fn stop_worker(mut child: Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+}
+
+/// Throughput under sustained overload: a fresh worker (its own group and
+/// output topic) drains the whole backlog of `input`.
+async fn drain(
+    a: &Args,
+    brokers: &str,
+    input: &str,
+    input_bytes: usize,
+    mode: &'static str,
+) -> Drain {
+    let output = unique(&format!("bench-{mode}-out"));
+    let dlq = unique(&format!("bench-{mode}-dlq"));
+    admin_topics(brokers, &[(&output, a.partitions, true), (&dlq, 1, false)]).await;
+    let broker = broker_pid();
+    let (addr, _dir, child) = start_worker(a, brokers, mode, input, &output, &dlq);
     let pid = child.id();
     let t0 = Instant::now();
-    loop {
+    // CPU counters at the first output seen (at the start if the whole backlog
+    // goes out between two looks) and when the last is produced.
+    let at_start = Sample::now(pid, broker);
+    let mut begin: Option<(usize, Sample)> = None;
+    let end = loop {
         let done = Scrape::get(addr)
             .map(|s| s.sum("dateline_messages_produced_total") as usize)
             .unwrap_or(0);
         if done >= a.articles {
-            break;
+            break Sample::now(pid, broker);
+        }
+        if begin.is_none() && done > 0 {
+            begin = Some((done, Sample::now(pid, broker)));
         }
         assert!(
             t0.elapsed() < Duration::from_secs(900),
             "[{mode}] backlog not drained: {done}/{}",
             a.articles
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    while out.len() < a.articles {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let recs = out.snapshot();
-    let first = recs.iter().map(|r| r.timestamp_ms).min().unwrap();
-    let last = recs.iter().map(|r| r.timestamp_ms).max().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let peak_rss_mb = proc_status_kb(pid, "VmHWM:") as f64 / 1024.0;
+    stop_worker(child);
+    let (first, last) = append_span(brokers, &output, mode == "exactly-once");
+    delete_topics(brokers, &[&output, &dlq]).await;
     let drain_s = ((last - first) as f64 / 1000.0).max(0.001);
-    eprintln!(
-        "[{mode}] backlog drained in {drain_s:.2} s ({:.1} s since start)",
-        t0.elapsed().as_secs_f64()
-    );
-    drop(recs);
+    let (done0, begin) = begin.unwrap_or((0, at_start));
+    let n = (a.articles - done0).max(1) as f64;
+    // Clock ticks are 1/100 s on Linux.
+    let per_article_us = |ticks: u64| ticks as f64 * 1e4 / n;
+    let machine = (end.total - begin.total).max(1) as f64;
+    Drain {
+        mode,
+        articles_per_s: a.articles as f64 / drain_s,
+        mb_per_s: input_bytes as f64 / 1e6 / drain_s,
+        drain_s,
+        worker_us: per_article_us(end.worker.saturating_sub(begin.worker)),
+        broker_us: per_article_us(end.broker.saturating_sub(begin.broker)),
+        busy: (end.busy - begin.busy) as f64 / machine,
+        steal: (end.steal - begin.steal) as f64 / machine,
+        peak_rss_mb,
+    }
+}
 
-    // Latency at a steady rate, worker caught up.
+/// Latency at a steady rate: a fresh worker, caught up (ready), gets `rate`
+/// articles a second; latency = output append time − input create time.
+async fn latency(a: &Args, brokers: &str, mode: &'static str) -> (i64, i64) {
+    let input = unique(&format!("bench-{mode}-steady-in"));
+    let output = unique(&format!("bench-{mode}-steady-out"));
+    let dlq = unique(&format!("bench-{mode}-steady-dlq"));
+    admin_topics(
+        brokers,
+        &[
+            (&input, a.partitions, false),
+            (&output, a.partitions, true),
+            (&dlq, 1, false),
+        ],
+    )
+    .await;
+    let out = if mode == "exactly-once" {
+        Collector::start_light_read_committed(brokers, &output)
+    } else {
+        Collector::start_light(brokers, &output)
+    };
+    let (addr, _dir, child) = start_worker(a, brokers, mode, &input, &output, &dlq);
+    let t0 = Instant::now();
+    while !matches!(http_get(addr, "/readyz"), Some((200, _))) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "[{mode}] worker not ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let steady = workload(a, 12, a.articles, a.rate * a.seconds);
     eprintln!(
         "[{mode}] latency: {} articles/s for {} s",
         a.rate, a.seconds
     );
     let created = load(brokers, &input, &steady, Some(a.rate)).await;
-    let want = a.articles + steady.len();
     let t1 = Instant::now();
-    while out.len() < want {
+    while out.len() < steady.len() {
         assert!(
             t1.elapsed() < Duration::from_secs(120),
             "[{mode}] steady phase not drained"
@@ -328,33 +515,15 @@ async fn bench_mode(a: &Args, brokers: &str, mode: &'static str) -> Result {
         .filter_map(|r| created.get(&r.source()).map(|c| r.timestamp_ms - c))
         .collect();
     lat.sort_unstable();
-
-    let peak_rss_mb = proc_status_kb(pid, "VmHWM:") as f64 / 1024.0;
-    let cpu_s = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(0.0);
-    assert!(matches!(http_get(addr, "/readyz"), Some((200, _))));
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status();
-    let _ = child.wait();
+    stop_worker(child);
     drop(out);
     delete_topics(brokers, &[&input, &output, &dlq]).await;
-    Result {
-        mode,
-        articles_per_s: a.articles as f64 / drain_s,
-        mb_per_s: input_bytes as f64 / 1e6 / drain_s,
-        drain_s,
-        p50_ms: percentile(&lat, 0.50),
-        p99_ms: percentile(&lat, 0.99),
-        peak_rss_mb,
-        cpu_s,
-    }
+    (percentile(&lat, 0.50), percentile(&lat, 0.99))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -367,64 +536,123 @@ async fn main() {
         "{} not found: cargo build --release -p dateline-cli",
         a.dateline.display()
     );
-    let mut results = Vec::new();
     let modes: &[&'static str] = if a.exactly_once {
         &["passthrough", "classify", "exactly-once"]
     } else {
         &["passthrough", "classify"]
     };
-    for &mode in modes {
-        results.push(bench_mode(&a, &brokers, mode).await);
+
+    // The backlog, loaded once; every drain reads all of it with a group of its own.
+    let input = unique("bench-in");
+    admin_topics(&brokers, &[(&input, a.partitions, false)]).await;
+    eprintln!(
+        "loading {} articles of ~{} bytes",
+        a.articles, a.article_bytes
+    );
+    let backlog = workload(&a, 11, 0, a.articles);
+    let input_bytes: usize = backlog.iter().map(|(_, v)| v.len()).sum();
+    load(&brokers, &input, &backlog, None).await;
+    drop(backlog);
+
+    // Rounds alternate the modes' order, so a slow period of this shared machine
+    // does not land on one mode only.
+    let mut drains: Vec<Drain> = Vec::new();
+    for round in 0..a.rounds {
+        let mut order = modes.to_vec();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for mode in order {
+            let d = drain(&a, &brokers, &input, input_bytes, mode).await;
+            eprintln!(
+                "[{mode} {}] {:.0} articles/s in {:.2} s; CPU per article: worker {:.0} us, \
+                 broker {:.0} us; machine busy {:.0} %, stolen {:.0} %",
+                round + 1,
+                d.articles_per_s,
+                d.drain_s,
+                d.worker_us,
+                d.broker_us,
+                d.busy * 100.0,
+                d.steal * 100.0
+            );
+            drains.push(d);
+        }
     }
+    delete_topics(&brokers, &[&input]).await;
+    let mut lat = Vec::new();
+    for &mode in modes {
+        lat.push(latency(&a, &brokers, mode).await);
+    }
+
     println!(
-        "\n{} articles of ~{} bytes, {} partitions; latency at {} articles/s; machine: {} cores\n",
+        "\n{} articles ({:.0} MB), {} partitions, {} rounds; latency at {} articles/s; machine: {} cores\n",
         a.articles,
-        a.article_bytes,
+        input_bytes as f64 / 1e6,
         a.partitions,
+        a.rounds,
         a.rate,
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0)
     );
-    println!("| mode | articles/s | MB/s | backlog drain | latency p50 | latency p99 | peak RSS | worker CPU |");
+    println!("Every drain:\n");
+    println!("| round | mode | articles/s | MB/s | drain | worker CPU/article | broker CPU/article | machine busy | stolen |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (i, d) in drains.iter().enumerate() {
+        println!(
+            "| {} | {} | {:.0} | {:.1} | {:.2} s | {:.0} us | {:.0} us | {:.0} % | {:.0} % |",
+            i / modes.len() + 1,
+            d.mode,
+            d.articles_per_s,
+            d.mb_per_s,
+            d.drain_s,
+            d.worker_us,
+            d.broker_us,
+            d.busy * 100.0,
+            d.steal * 100.0
+        );
+    }
+    println!("\nMedians over the rounds:\n");
+    println!("| mode | articles/s | MB/s | worker CPU/article | broker CPU/article | latency p50 | latency p99 | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for r in &results {
+    let of = |mode: &str, f: fn(&Drain) -> f64| -> f64 {
+        median(drains.iter().filter(|d| d.mode == mode).map(f).collect())
+    };
+    for (&mode, (p50, p99)) in modes.iter().zip(&lat) {
+        let rss = drains
+            .iter()
+            .filter(|d| d.mode == mode)
+            .map(|d| d.peak_rss_mb)
+            .fold(0.0, f64::max);
         println!(
-            "| {} | {:.0} | {:.1} | {:.2} s | {} ms | {} ms | {:.0} MB | {:.1} s |",
-            r.mode,
-            r.articles_per_s,
-            r.mb_per_s,
-            r.drain_s,
-            r.p50_ms,
-            r.p99_ms,
-            r.peak_rss_mb,
-            r.cpu_s
+            "| {mode} | {:.0} | {:.1} | {:.0} us | {:.0} us | {p50} ms | {p99} ms | {rss:.0} MB |",
+            of(mode, |d| d.articles_per_s),
+            of(mode, |d| d.mb_per_s),
+            of(mode, |d| d.worker_us),
+            of(mode, |d| d.broker_us),
         );
     }
-    let ratio = results[1].articles_per_s / results[0].articles_per_s;
+    // Each round's classify against the same round's passthrough.
+    let ratios: Vec<f64> = drains
+        .chunks(modes.len())
+        .map(|r| {
+            let get = |m: &str| r.iter().find(|d| d.mode == m).unwrap().articles_per_s;
+            get("classify") / get("passthrough")
+        })
+        .collect();
     println!(
-        "\nclassify / passthrough throughput: {:.0} %",
-        ratio * 100.0
+        "\nclassify / passthrough throughput: {:.0} % (median of the rounds: {})",
+        median(ratios.clone()) * 100.0,
+        ratios
+            .iter()
+            .map(|r| format!("{:.0} %", r * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    // Both runs process the same articles (backlog and latency phase), so the
-    // worker's CPU per article compares them even when the broker limited a run.
-    let per_article = |r: &Result| r.cpu_s * 1e6 / (a.articles + a.rate * a.seconds) as f64;
-    println!(
-        "worker CPU per article: passthrough {:.0} us, classify {:.0} us",
-        per_article(&results[0]),
-        per_article(&results[1])
-    );
-    if ratio >= 0.95 {
-        println!(
-            "note: the passthrough was not clearly faster than classify, so something other \
-             than the worker (usually the broker, on a machine it shares) held it back: the \
-             ratio says nothing about the worker in this run; compare the CPU per article, or rerun"
-        );
-    }
-    if let Some(eos) = results.get(2) {
+    if a.exactly_once {
         println!(
             "exactly-once / classify (at-least-once) throughput: {:.0} %",
-            eos.articles_per_s / results[1].articles_per_s * 100.0
+            of("exactly-once", |d| d.articles_per_s) / of("classify", |d| d.articles_per_s) * 100.0
         );
     }
 }
