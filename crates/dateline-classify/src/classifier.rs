@@ -667,39 +667,49 @@ impl Classifier {
                 term_tally,
                 term_touched,
                 matches,
+                place_matches,
                 starts,
                 ..
             } = &mut *s;
+            // One vector per channel (the matcher emits them per channel anyway),
+            // so the tallies below do not branch on a coin flip per match.
             matches.clear();
-            self.lexicon.scan(tokens, starts, |m| matches.push(m));
-            for &m in matches.iter() {
+            place_matches.clear();
+            self.lexicon.scan(tokens, starts, |m| match m.channel {
+                Channel::Place => place_matches.push(m),
+                Channel::Topic => matches.push(m),
+            });
+            for &m in place_matches.iter() {
                 let t = m.target as usize;
-                match m.channel {
-                    Channel::Place => {
-                        if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
-                            continue;
-                        }
-                        let tally = &mut place_tally[t];
-                        if tally.all.n == 0 {
-                            place_touched.push(m.target);
-                        }
-                        tally.all.n += 1;
-                        let w = self.place_weight(&tokens[m.at]);
-                        tally.all.w += w;
-                        if tokens[m.at].zone == ZONE_DATELINE {
-                            tally.dateline_w += w;
-                        }
-                    }
-                    Channel::Topic => {
-                        let tally = &mut term_tally[t];
-                        if tally.n == 0 {
-                            term_touched.push(m.target);
-                        }
-                        tally.n += 1;
-                        tally.w += self.topic_weight(&tokens[m.at]);
-                    }
+                if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
+                    continue;
+                }
+                let tally = &mut place_tally[t];
+                if tally.all.n == 0 {
+                    place_touched.push(m.target);
+                }
+                tally.all.n += 1;
+                let w = self.place_weight(&tokens[m.at]);
+                tally.all.w += w;
+                if tokens[m.at].zone == ZONE_DATELINE {
+                    tally.dateline_w += w;
                 }
             }
+            // Whether a term was seen before in the article is a coin flip: every
+            // match writes its term into `term_touched`, and the length moves on
+            // only for a first sighting.
+            let base = term_touched.len();
+            term_touched.resize(base + matches.len(), 0);
+            let mut k = base;
+            for (n, &m) in matches.iter().enumerate() {
+                let tally = &mut term_tally[m.target as usize];
+                // `k <= base + n` always; the `min` lets the compiler drop the check.
+                term_touched[k.min(base + n)] = m.target;
+                k += usize::from(tally.n == 0);
+                tally.n += 1;
+                tally.w += self.topic_weight(&tokens[m.at]);
+            }
+            term_touched.truncate(k);
         }
 
         // 2. Countries. Unambiguous names first, so ambiguous ones can ask whether
@@ -1111,8 +1121,10 @@ fn round3(v: f32) -> f32 {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
-    /// The matches of `tokens`, in order.
+    /// The topic matches of `tokens`, in order.
     matches: Vec<crate::lexicon::Match>,
+    /// The place matches of `tokens`, in order.
+    place_matches: Vec<crate::lexicon::Match>,
     /// Scratch for the matcher: the tokens a phrase starts at.
     starts: Vec<u32>,
     /// The body's words, split before they are looked up.
