@@ -162,6 +162,9 @@ const INFO_TOPIC: u8 = 2;
 const INFO_CASE: u8 = 4;
 const INFO_NEXT: u8 = 8;
 
+/// A key that is never an edge (no word has id [`NO_WORD`]).
+const NO_EDGE: u64 = NO_WORD as u64;
+
 #[inline]
 fn edge_key(state: u32, word: WordId) -> u64 {
     ((state as u64) << 32) | word as u64
@@ -392,7 +395,6 @@ impl Lexicon {
         }
         // Index of the first token not yet covered by a match, per channel.
         let mut covered = [0usize; 2];
-        let n = tokens.len();
         for &i in &starts[..n_starts] {
             let i = i as usize;
             let start = tokens[i].start;
@@ -415,10 +417,14 @@ impl Lexicon {
                         }
                     }
                 }
-                if info & INFO_NEXT == 0 || j >= n || tokens[j].word == NO_WORD {
-                    break;
-                }
-                state = self.edges.get(edge_key(state, tokens[j].word));
+                // Whether the phrase could go on is a coin flip on real text, and
+                // an edge is found for one probe in twenty: so the probe always
+                // runs, with a key that is no edge when the phrase cannot go on
+                // (its bucket stays in cache), and the one branch is on its answer.
+                let next = tokens.get(j).map_or(NO_WORD, |t| t.word);
+                let goes_on = (info & INFO_NEXT != 0) & (next != NO_WORD);
+                let key = if goes_on { edge_key(state, next) } else { NO_EDGE };
+                state = self.edges.get(key);
                 if state == NO_STATE {
                     break;
                 }
