@@ -423,7 +423,11 @@ impl Lexicon {
                 // (its bucket stays in cache), and the one branch is on its answer.
                 let next = tokens.get(j).map_or(NO_WORD, |t| t.word);
                 let goes_on = (info & INFO_NEXT != 0) & (next != NO_WORD);
-                let key = if goes_on { edge_key(state, next) } else { NO_EDGE };
+                let key = if goes_on {
+                    edge_key(state, next)
+                } else {
+                    NO_EDGE
+                };
                 state = self.edges.get(key);
                 if state == NO_STATE {
                     break;
