@@ -318,7 +318,7 @@ fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
         }
         // The first record; then the last ones (the very last offset may be a
         // transaction marker, which is never delivered).
-        for from in [lo, (hi - 8).max(lo)] {
+        for (tail, from) in [(false, lo), (true, (hi - 8).max(lo))] {
             let mut tpl = TopicPartitionList::new();
             tpl.add_partition_offset(topic, p, Offset::Offset(from))
                 .expect("tpl");
@@ -330,7 +330,7 @@ fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
                         let ts = m.timestamp().to_millis().unwrap_or(0);
                         first = first.min(ts);
                         last = last.max(ts);
-                        if from == lo {
+                        if !tail {
                             break;
                         }
                     }

@@ -666,18 +666,18 @@ impl Classifier {
                 place_touched,
                 term_tally,
                 term_touched,
-                matches,
+                topic_matches,
                 place_matches,
                 starts,
                 ..
             } = &mut *s;
             // One vector per channel (the matcher emits them per channel anyway),
             // so the tallies below do not branch on a coin flip per match.
-            matches.clear();
+            topic_matches.clear();
             place_matches.clear();
             self.lexicon.scan(tokens, starts, |m| match m.channel {
                 Channel::Place => place_matches.push(m),
-                Channel::Topic => matches.push(m),
+                Channel::Topic => topic_matches.push(m),
             });
             for &m in place_matches.iter() {
                 let t = m.target as usize;
@@ -699,9 +699,9 @@ impl Classifier {
             // match writes its term into `term_touched`, and the length moves on
             // only for a first sighting.
             let base = term_touched.len();
-            term_touched.resize(base + matches.len(), 0);
+            term_touched.resize(base + topic_matches.len(), 0);
             let mut k = base;
-            for (n, &m) in matches.iter().enumerate() {
+            for (n, &m) in topic_matches.iter().enumerate() {
                 let tally = &mut term_tally[m.target as usize];
                 // `k <= base + n` always; the `min` lets the compiler drop the check.
                 term_touched[k.min(base + n)] = m.target;
@@ -1122,7 +1122,7 @@ fn round3(v: f32) -> f32 {
 struct Scratch {
     tokens: Vec<Token>,
     /// The topic matches of `tokens`, in order.
-    matches: Vec<crate::lexicon::Match>,
+    topic_matches: Vec<crate::lexicon::Match>,
     /// The place matches of `tokens`, in order.
     place_matches: Vec<crate::lexicon::Match>,
     /// Scratch for the matcher: the tokens a phrase starts at.
