@@ -53,6 +53,10 @@ pub struct EvalReport {
     /// Predicted region is the region of any gold country.
     pub region_correct_any: u64,
     pub region_null: u64,
+    /// Of the scored articles, those whose gold regions are all one region (a
+    /// gold label without doubt), and how many of them are right.
+    pub region_single_scored: u64,
+    pub region_single_correct: u64,
     pub country_scored: u64,
     pub country_tp: u64,
     pub country_fp: u64,
@@ -69,6 +73,8 @@ pub struct EvalSummary {
     pub articles: u64,
     pub region_accuracy: Option<f64>,
     pub region_accuracy_any: Option<f64>,
+    /// Region accuracy over the articles whose gold regions are all one region.
+    pub region_accuracy_single: Option<f64>,
     pub country_precision: Option<f64>,
     pub country_recall: Option<f64>,
     pub country_f1: Option<f64>,
@@ -98,11 +104,14 @@ impl EvalReport {
         };
         if let Some(first) = gold_regions.first() {
             self.region_scored += 1;
+            let single = gold_regions.iter().all(|r| r == first);
+            self.region_single_scored += u64::from(single);
             match pred.region {
                 None => self.region_null += 1,
                 Some(p) => {
                     self.region_correct += u64::from(p == *first);
                     self.region_correct_any += u64::from(gold_regions.contains(&p));
+                    self.region_single_correct += u64::from(single && p == *first);
                 }
             }
         }
@@ -140,6 +149,7 @@ impl EvalReport {
             articles: self.articles,
             region_accuracy: ratio(self.region_correct, self.region_scored),
             region_accuracy_any: ratio(self.region_correct_any, self.region_scored),
+            region_accuracy_single: ratio(self.region_single_correct, self.region_single_scored),
             country_precision: p,
             country_recall: r,
             country_f1: f1,
@@ -231,6 +241,9 @@ mod tests {
         let s = r.summary();
         assert_eq!(s.articles, 2);
         assert_eq!(s.region_accuracy, Some(0.5));
+        // Only the second article's gold (US) is one region, and it is missed.
+        assert_eq!(r.region_single_scored, 1);
+        assert_eq!(s.region_accuracy_single, Some(0.0));
         assert_eq!((r.country_tp, r.country_fp, r.country_fn), (1, 1, 2));
         assert_eq!(s.country_precision, Some(0.5));
         assert!((s.country_f1.unwrap() - 0.4).abs() < 1e-9);

@@ -236,6 +236,12 @@ fn print_report(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
             r.region_null,
             r.region_scored
         )?;
+        writeln!(
+            out,
+            "  gold in one region  {}   ({} articles; the others have gold places in several regions)",
+            pct(s.region_accuracy_single),
+            r.region_single_scored
+        )?;
     }
     if r.country_scored > 0 {
         writeln!(
