@@ -36,7 +36,7 @@
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
 use dateline_tests::fixtures;
-use dateline_tests::kafka::{enqueue, require_broker, Collector};
+use dateline_tests::kafka::{enqueue, reader_config, require_broker, Collector};
 use dateline_tests::worker::{free_addr, http_get, Scrape};
 use dateline_tests::{brokers, unique};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -288,19 +288,8 @@ impl Sample {
 /// the last few. Read after the worker has stopped, so that reading the output
 /// takes no CPU from the run being measured.
 fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set("group.id", unique("bench-span"))
-        .set("enable.auto.commit", "false")
+    let consumer: BaseConsumer = reader_config(brokers, "bench-span", read_committed)
         .set("enable.partition.eof", "true")
-        .set(
-            "isolation.level",
-            if read_committed {
-                "read_committed"
-            } else {
-                "read_uncommitted"
-            },
-        )
         .create()
         .expect("create a reader");
     let md = consumer

@@ -263,6 +263,25 @@ impl Record {
     }
 }
 
+/// The configuration of a consumer that reads topics by assignment, committing
+/// nothing: its own group id (`prefix` and a random suffix), and only committed
+/// transactions with `read_committed`.
+pub fn reader_config(brokers: &str, prefix: &str, read_committed: bool) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", brokers)
+        .set("group.id", unique(prefix))
+        .set("enable.auto.commit", "false")
+        .set(
+            "isolation.level",
+            if read_committed {
+                "read_committed"
+            } else {
+                "read_uncommitted"
+            },
+        );
+    c
+}
+
 /// Reads a topic from the beginning in a background thread (no consumer group).
 pub struct Collector {
     records: Arc<Mutex<Vec<Record>>>,
@@ -298,19 +317,8 @@ impl Collector {
         keep_values: bool,
         read_committed: bool,
     ) -> Collector {
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", brokers)
-            .set("group.id", unique("collector"))
-            .set("enable.auto.commit", "false")
+        let consumer: BaseConsumer = reader_config(brokers, "collector", read_committed)
             .set("reconnect.backoff.max.ms", "1000")
-            .set(
-                "isolation.level",
-                if read_committed {
-                    "read_committed"
-                } else {
-                    "read_uncommitted"
-                },
-            )
             .create()
             .expect("create a collector");
         let md = consumer
