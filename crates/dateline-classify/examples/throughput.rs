@@ -3,6 +3,7 @@
 //! bench but on your own (larger, more varied) articles.
 //!
 //! `cargo run --release -p dateline-classify --example throughput -- FILE.jsonl`
+//! (`--portable` after the file: without the CPU-specific paths such as AVX2).
 
 use dateline_classify::{Article, Classifier, InputFormat};
 use std::time::Instant;
@@ -20,7 +21,10 @@ fn main() {
         .iter()
         .map(|a| a.body.len() + a.title.as_deref().map_or(0, str::len))
         .sum();
-    let classifier = Classifier::builtin().expect("bundled data builds");
+    let mut classifier = Classifier::builtin().expect("bundled data builds");
+    if std::env::args().nth(2).as_deref() == Some("--portable") {
+        classifier = classifier.portable();
+    }
     let mut checksum = 0usize;
     let start = Instant::now();
     for a in &articles {
@@ -28,11 +32,16 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "{} articles, {:.1} MB in {:.3} s: {:.0} articles/s, {:.0} MB/s (checksum {checksum})",
+        "{} articles, {:.1} MB in {:.3} s: {:.0} articles/s, {:.0} MB/s (checksum {checksum}, {})",
         articles.len(),
         bytes as f64 / 1e6,
         secs,
         articles.len() as f64 / secs,
-        bytes as f64 / 1e6 / secs
+        bytes as f64 / 1e6 / secs,
+        if classifier.uses_simd() {
+            "AVX2"
+        } else {
+            "portable"
+        }
     );
 }

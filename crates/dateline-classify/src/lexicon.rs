@@ -12,7 +12,7 @@
 //! leftmost-longest on its own, so `New Mexico` hides `Mexico` for places and
 //! `price war` hides `war` for topics, yet a phrase can feed both channels.
 
-use crate::table::BucketTable;
+use crate::table::{BucketTable, Portable, Probe};
 use crate::text::{self, Shape};
 use rustc_hash::FxHashMap;
 
@@ -317,20 +317,26 @@ impl Lexicon {
     /// Look up the word `w` of `text`. Reads 16 bytes at the word's start when the
     /// text has them (no copy, no memcpy call) and masks off what follows the word.
     #[inline(always)]
-    pub fn word_id_in(&self, text: &str, w: &crate::text::Word, buf: &mut String) -> Lookup {
+    pub fn word_id_in(
+        &self,
+        probe: impl Probe,
+        text: &str,
+        w: &crate::text::Word,
+        buf: &mut String,
+    ) -> Lookup {
         let (start, end) = (w.start as usize, w.end as usize);
         let len = end - start;
         if w.ascii && len <= 8 {
             if let Some(chunk) = text.as_bytes().get(start..start + 8) {
                 let raw = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
                 let key = (raw | LOWER_BITS as u64) & low_mask(len) as u64;
-                return self.tiny.get(key);
+                return self.tiny.get(probe, key);
             }
         } else if w.ascii && len <= 16 {
             if let Some(chunk) = text.as_bytes().get(start..start + 16) {
                 let raw = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
                 let key = (raw | LOWER_BITS) & low_mask(len);
-                return self.short.get(key);
+                return self.short.get(probe, key);
             }
         }
         self.word_id(&text[start..end], w.ascii, buf)
@@ -361,9 +367,9 @@ impl Lexicon {
     #[inline]
     fn packed(&self, key: u128, len: usize) -> Lookup {
         if len <= 8 {
-            self.tiny.get(key as u64)
+            self.tiny.get(Portable, key as u64)
         } else {
-            self.short.get(key)
+            self.short.get(Portable, key)
         }
     }
 
@@ -383,7 +389,14 @@ impl Lexicon {
 
     /// Run both channels leftmost-longest over `tokens`, calling `emit` per match.
     /// `starts` is scratch space.
-    pub fn scan(&self, tokens: &[Token], starts: &mut Vec<u32>, mut emit: impl FnMut(Match)) {
+    #[inline(always)]
+    pub fn scan(
+        &self,
+        probe: impl Probe,
+        tokens: &[Token],
+        starts: &mut Vec<u32>,
+        mut emit: impl FnMut(Match),
+    ) {
         // First the tokens a phrase starts at, without a branch per token: whether
         // a word starts a phrase is a coin flip on real text.
         starts.clear();
@@ -428,7 +441,7 @@ impl Lexicon {
                 } else {
                     NO_EDGE
                 };
-                state = self.edges.get(key);
+                state = self.edges.get(probe, key);
                 if state == NO_STATE {
                     break;
                 }
@@ -497,7 +510,7 @@ mod tests {
 
     fn scan(lex: &Lexicon, s: &str) -> Vec<(Channel, u32)> {
         let mut out = vec![];
-        lex.scan(&tokens(lex, s), &mut Vec::new(), |m| {
+        lex.scan(Portable, &tokens(lex, s), &mut Vec::new(), |m| {
             out.push((m.channel, m.target))
         });
         out

@@ -6,6 +6,11 @@
 //! These tables are immutable maps of plain integers, looked up once or more per
 //! word of every article, so they get a layout of their own: one cache line per
 //! lookup and no branch that depends on the text.
+//!
+//! A bucket's slots are compared by a [`Probe`]: portable code (a compare and a
+//! conditional move per slot), or two AVX2 compares when the CPU has AVX2. The
+//! classifier picks one at build time and runs its hot loops, compiled for it,
+//! through it ([`Avx2`]); the tests check both find the same.
 
 /// Keys the table can hold: packed words (`u64`, `u128`) and trie edges (`u64`).
 pub(crate) trait Key: Copy + Eq + std::hash::Hash {
@@ -19,6 +24,43 @@ pub(crate) trait Key: Copy + Eq + std::hash::Hash {
     /// and went to the overflow map. Never a key.
     const OVERFLOW: Self;
     fn fold(self) -> u64;
+    /// The slot of `bucket` holding `self`, or the bucket's width when none does.
+    fn find(self, bucket: &Self::Bucket) -> usize;
+    /// [`Key::find`] with AVX2.
+    ///
+    /// # Safety
+    /// The CPU has AVX2.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn find_avx2(self, bucket: &Self::Bucket) -> usize;
+}
+
+/// The slot of `bucket` equal to `k`, or `N`: a compare and a conditional move
+/// per slot.
+#[inline(always)]
+fn find_portable<K: Eq + Copy, const N: usize>(k: K, bucket: &[K; N]) -> usize {
+    let mut at = N;
+    for (j, &s) in bucket.iter().enumerate() {
+        at = if s == k { j } else { at };
+    }
+    at
+}
+
+/// Per 64-bit lane of the cache line at `line`, whether it equals the lane of
+/// `key` at the same place in its half: bit `i` for lane `i`, eight bits.
+///
+/// # Safety
+/// The CPU has AVX2; `line` points to 64 readable bytes aligned to 32.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn lanes_equal(line: *const u64, key: core::arch::x86_64::__m256i) -> u32 {
+    use core::arch::x86_64::*;
+    let p = line.cast::<__m256i>();
+    let lo = _mm256_cmpeq_epi64(_mm256_load_si256(p), key);
+    let hi = _mm256_cmpeq_epi64(_mm256_load_si256(p.add(1)), key);
+    let lo = _mm256_movemask_pd(_mm256_castsi256_pd(lo)) as u32;
+    let hi = _mm256_movemask_pd(_mm256_castsi256_pd(hi)) as u32;
+    lo | hi << 4
 }
 
 impl Key for u128 {
@@ -32,6 +74,22 @@ impl Key for u128 {
     fn fold(self) -> u64 {
         (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
     }
+    #[inline(always)]
+    fn find(self, bucket: &[u128; 4]) -> usize {
+        find_portable(self, bucket)
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn find_avx2(self, bucket: &[u128; 4]) -> usize {
+        use core::arch::x86_64::*;
+        let (lo, hi) = (self as u64 as i64, (self >> 64) as u64 as i64);
+        // SAFETY: AVX2 is the caller's promise; a bucket is a 64-byte line.
+        let m = unsafe { lanes_equal(bucket.as_ptr().cast(), _mm256_set_epi64x(hi, lo, hi, lo)) };
+        // A key is two lanes; bit 8 stands for "no slot" (slot 4).
+        let both = m & (m >> 1) & 0b0101_0101;
+        ((both | 1 << 8).trailing_zeros() / 2) as usize
+    }
 }
 
 impl Key for u64 {
@@ -44,6 +102,59 @@ impl Key for u64 {
     #[inline]
     fn fold(self) -> u64 {
         self
+    }
+    #[inline(always)]
+    fn find(self, bucket: &[u64; 8]) -> usize {
+        find_portable(self, bucket)
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn find_avx2(self, bucket: &[u64; 8]) -> usize {
+        use core::arch::x86_64::*;
+        // SAFETY: AVX2 is the caller's promise; a bucket is a 64-byte line.
+        let m = unsafe { lanes_equal(bucket.as_ptr(), _mm256_set1_epi64x(self as i64)) };
+        (m | 1 << 8).trailing_zeros() as usize
+    }
+}
+
+/// How a lookup compares a bucket's slots. Zero-sized: the choice is made once,
+/// by type, and the hot loops are compiled for it.
+pub(crate) trait Probe: Copy {
+    fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize;
+}
+
+/// Any CPU.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Portable;
+
+impl Probe for Portable {
+    #[inline(always)]
+    fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize {
+        k.find(bucket)
+    }
+}
+
+/// A CPU with AVX2: only [`Avx2::detect`] makes one, so holding one is the proof
+/// the `unsafe` below needs. Its lookups are fast only inside a function compiled
+/// with `#[target_feature(enable = "avx2")]`, where the compares are inlined.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx2 {
+    pub fn detect() -> Option<Avx2> {
+        std::arch::is_x86_feature_detected!("avx2").then_some(Avx2(()))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Probe for Avx2 {
+    #[inline(always)]
+    fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize {
+        // SAFETY: an `Avx2` exists only when the CPU has AVX2.
+        unsafe { k.find_avx2(bucket) }
     }
 }
 
@@ -69,8 +180,8 @@ struct Line<B>(B);
 #[derive(Debug, Clone)]
 pub(crate) struct BucketTable<K: Key, V> {
     buckets: Vec<Line<K::Bucket>>,
-    /// `values[b * width + j]` belongs to slot `j` of bucket `b`; the last entry is
-    /// the "absent" value every miss reads.
+    /// `values[b * (width + 1) + j]` belongs to slot `j` of bucket `b`; each
+    /// bucket's extra entry, `j = width`, is the "absent" value its misses read.
     values: Vec<V>,
     shift: u32,
     overflow: rustc_hash::FxHashMap<K, V>,
@@ -84,7 +195,7 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
         let n_buckets = (entries.len() * 2 / Self::WIDTH).next_power_of_two().max(2);
         let mut table = BucketTable {
             buckets: vec![Line(K::EMPTY_BUCKET); n_buckets],
-            values: vec![absent; n_buckets * Self::WIDTH + 1],
+            values: vec![absent; n_buckets * (Self::WIDTH + 1)],
             shift: 64 - n_buckets.trailing_zeros(),
             overflow: Default::default(),
             absent,
@@ -96,7 +207,7 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
             match slots.iter().position(|&s| s == K::EMPTY || s == k) {
                 Some(j) if j + 1 < Self::WIDTH || slots[j] == k => {
                     slots[j] = k;
-                    table.values[b * Self::WIDTH + j] = v;
+                    table.values[b * (Self::WIDTH + 1) + j] = v;
                 }
                 Some(j) => {
                     // The last free slot: it flags the overflow instead.
@@ -119,19 +230,15 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
     // Called for every word of every article: inlined so the probe is a few
     // straight-line instructions in the caller's loop.
     #[inline(always)]
-    pub fn get(&self, k: K) -> V {
+    pub fn get(&self, probe: impl Probe, k: K) -> V {
         let b = self.home(k);
-        let slots = self.buckets[b].0.as_ref();
-        let mut at = self.values.len() - 1;
-        for (j, &s) in slots.iter().enumerate() {
-            // Compiles to a compare and a conditional move per slot.
-            at = if s == k { b * Self::WIDTH + j } else { at };
-        }
-        // One branch on both (rarely true), not a branch on `at` (a coin flip).
-        if (slots[Self::WIDTH - 1] == K::OVERFLOW) & (at == self.values.len() - 1) {
+        let bucket = &self.buckets[b].0;
+        let j = probe.find(k, bucket);
+        // One branch on both (rarely true), not a branch on `j` (a coin flip).
+        if (bucket.as_ref()[Self::WIDTH - 1] == K::OVERFLOW) & (j == Self::WIDTH) {
             return self.overflow.get(&k).copied().unwrap_or(self.absent);
         }
-        self.values[at]
+        self.values[b * (Self::WIDTH + 1) + j]
     }
 
     pub fn len(&self) -> usize {
@@ -149,6 +256,19 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
 mod tests {
     use super::*;
 
+    /// The lookup with every probe this CPU has, checked to agree.
+    fn get<K: Key + std::fmt::Debug, V: Copy + PartialEq + std::fmt::Debug>(
+        t: &BucketTable<K, V>,
+        k: K,
+    ) -> V {
+        let v = t.get(Portable, k);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            assert_eq!(t.get(avx2, k), v, "AVX2 and portable disagree on {k:?}");
+        }
+        v
+    }
+
     #[test]
     fn bucket_table_finds_every_key_and_no_other_even_when_buckets_overflow() {
         // 3,000 keys, many forced into few buckets by sharing their hash's top bits.
@@ -161,9 +281,9 @@ mod tests {
             u32::MAX,
         );
         for (i, &k) in keys.iter().enumerate() {
-            assert_eq!(t.get(k), i as u32);
+            assert_eq!(get(&t, k), i as u32);
         }
-        assert_eq!(t.get(1), u32::MAX);
+        assert_eq!(get(&t, 1), u32::MAX);
         assert_eq!(t.len(), 3000);
         // 20 keys make 8 buckets of 8 (home = top 3 bits of the hash): give all 20
         // the same home, so 7 sit in the bucket and 13 overflow.
@@ -176,13 +296,36 @@ mod tests {
         assert_eq!(t.buckets.len(), 8);
         assert!(t.overflow.len() >= 13);
         for &k in crowded {
-            assert_eq!(t.get(k), k);
+            assert_eq!(get(&t, k), k);
         }
-        assert_eq!(t.get(*absent), 0);
+        assert_eq!(get(&t, *absent), 0);
         assert_eq!(t.len(), 20);
         let words = BucketTable::build(vec![(1u128, 7), (u128::MAX - 2, 8)], 0);
-        assert_eq!(words.get(1), 7);
-        assert_eq!(words.get(u128::MAX - 2), 8);
-        assert_eq!(words.get(2), 0);
+        assert_eq!(get(&words, 1), 7);
+        assert_eq!(get(&words, u128::MAX - 2), 8);
+        assert_eq!(get(&words, 2), 0);
+    }
+
+    #[test]
+    fn every_slot_of_a_bucket_is_found_by_every_probe() {
+        // Two buckets' worth of keys sharing one home: each slot position holds a
+        // key once, and the rest overflow.
+        let home = |k: u64| k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63;
+        let keys: Vec<u64> = (1..).filter(|&k| home(k) == 0).take(12).collect();
+        let t = BucketTable::build(keys.iter().map(|&k| (k, k)).collect(), 0);
+        for &k in &keys {
+            assert_eq!(get(&t, k), k);
+        }
+        let wide: Vec<u128> = (1..)
+            .map(|k: u128| k << 64 | k)
+            .filter(|&k| home(Key::fold(k)) == 0)
+            .take(6)
+            .collect();
+        let t = BucketTable::build(wide.iter().map(|&k| (k, k as u32)).collect(), 0);
+        for &k in &wide {
+            assert_eq!(get(&t, k), k as u32);
+            // Half of a key is no key.
+            assert_eq!(get(&t, k & u64::MAX as u128), 0);
+        }
     }
 }

@@ -10,6 +10,50 @@ fn classifier() -> &'static Classifier {
     C.get_or_init(|| Classifier::builtin().expect("bundled data builds"))
 }
 
+/// The same classifier without its CPU-specific code paths (AVX2).
+fn portable() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| {
+        Classifier::builtin()
+            .expect("bundled data builds")
+            .portable()
+    })
+}
+
+/// The record each classifier writes for `a`, with evidence.
+fn both_records(a: &Article) -> (Vec<u8>, Vec<u8>) {
+    let record = |c: &Classifier| {
+        dateline_classify::Enriched::new(a, &c.classify(&a.document(), true), c, true).to_json()
+    };
+    (record(classifier()), record(portable()))
+}
+
+#[test]
+fn cpu_specific_and_portable_paths_agree_on_every_fixture() {
+    // Where the CPU has no AVX2 both are the portable path and this checks nothing
+    // more than determinism; CI's x86-64 machines have it.
+    eprintln!("CPU-specific paths in use: {}", classifier().uses_simd());
+    assert!(!portable().uses_simd());
+    let fixtures = [
+        include_str!("fixtures/short-news.jsonl"),
+        include_str!("fixtures/places.jsonl"),
+        include_str!("../../../samples/articles.jsonl"),
+    ];
+    let mut n = 0;
+    for line in fixtures.iter().flat_map(|f| f.lines()) {
+        let a =
+            Article::parse(line.as_bytes(), InputFormat::Json, 1 << 20).expect("fixture parses");
+        let (simd, plain) = both_records(&a);
+        assert_eq!(
+            String::from_utf8_lossy(&simd),
+            String::from_utf8_lossy(&plain),
+            "{line}"
+        );
+        n += 1;
+    }
+    assert!(n >= 20, "only {n} fixtures");
+}
+
 const REGIONS: [&str; 7] = [
     "AFRICA",
     "ASIA",
@@ -105,6 +149,17 @@ proptest! {
         for w in a.topics.windows(2) {
             prop_assert!(w[0].score >= w[1].score);
         }
+    }
+
+    #[test]
+    fn cpu_specific_and_portable_paths_agree(title in proptest::option::of(newsy()), body in newsy(), junk in ".{0,200}", word in "[A-Za-z0-9]{1,20}") {
+        // `word`: every length class of the vocabulary tables (1-8, 9-16, longer).
+        let body = format!("{body} {word} {junk} {word}");
+        let record = serde_json::json!({"title": title, "body": body});
+        let a = Article::parse(&serde_json::to_vec(&record).unwrap(), InputFormat::Json, 0);
+        prop_assume!(a.is_ok());
+        let (simd, plain) = both_records(&a.unwrap());
+        prop_assert_eq!(String::from_utf8_lossy(&simd), String::from_utf8_lossy(&plain));
     }
 
     #[test]
