@@ -441,9 +441,9 @@ impl Lexicon {
                 } else {
                     NO_EDGE
                 };
-                state = self.edges.get(probe, key);
-                if state == NO_STATE {
-                    break;
+                match self.edges.find(probe, key) {
+                    Some(next) => state = next,
+                    None => break,
                 }
                 info = self.info[state as usize];
                 j += 1;

@@ -241,6 +241,23 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
         self.values[b * (Self::WIDTH + 1) + j]
     }
 
+    /// [`BucketTable::get`] for a table whose lookups mostly miss (the trie
+    /// edges): a miss is known from the compare alone, so the caller's branch on
+    /// it does not wait for the value's load.
+    #[inline(always)]
+    pub fn find(&self, probe: impl Probe, k: K) -> Option<V> {
+        let b = self.home(k);
+        let bucket = &self.buckets[b].0;
+        let j = probe.find(k, bucket);
+        if j == Self::WIDTH {
+            if bucket.as_ref()[Self::WIDTH - 1] == K::OVERFLOW {
+                return self.overflow.get(&k).copied();
+            }
+            return None;
+        }
+        Some(self.values[b * (Self::WIDTH + 1) + j])
+    }
+
     pub fn len(&self) -> usize {
         let in_buckets = self
             .buckets
@@ -262,9 +279,13 @@ mod tests {
         k: K,
     ) -> V {
         let v = t.get(Portable, k);
+        // In these tables no key's value is the absent one.
+        let found = (v != t.absent).then_some(v);
+        assert_eq!(t.find(Portable, k), found, "find and get disagree on {k:?}");
         #[cfg(target_arch = "x86_64")]
         if let Some(avx2) = Avx2::detect() {
             assert_eq!(t.get(avx2, k), v, "AVX2 and portable disagree on {k:?}");
+            assert_eq!(t.find(avx2, k), found, "AVX2 find disagrees on {k:?}");
         }
         v
     }
