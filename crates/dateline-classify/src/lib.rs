@@ -8,7 +8,8 @@
 //! - [`text`]: the one tokenisation rule shared by data and articles.
 //! - `lexicon` (private): the word-level phrase matcher for places and topics,
 //!   on `table` (private), an integer hash table for its hot lookups (words,
-//!   trie edges).
+//!   trie edges), whose bucket compares use AVX2 where the CPU has it (picked at
+//!   run time; the same results either way).
 //! - [`region`]: countries and the region each belongs to — the region logic.
 //! - [`gazetteer`]: the names that place a story in a country.
 //! - [`taxonomy`]: IPTC subjects, subtopics and storylines; validation with line numbers.
