@@ -282,7 +282,7 @@ pub struct Classifier {
     lexicon: Lexicon,
     /// Set when the CPU has AVX2: tokenising and matching then run compiled for
     /// it, with two vector compares per vocabulary lookup instead of eight
-    /// scalar ones (+6 % articles/s, BENCHMARKS.md). Same results either way.
+    /// scalar ones (+7 % articles/s, BENCHMARKS.md). Same results either way.
     #[cfg(target_arch = "x86_64")]
     avx2: Option<Avx2>,
     settings: Settings,

@@ -303,10 +303,6 @@ impl LexiconBuilder {
             vocab: long,
             max_word_bytes,
             info,
-            // Only edges out of a phrase's first word or later: a phrase's first
-            // state is in the vocabulary's `Lookup`, so the root's edges (most of
-            // them: one per distinct first word) would only make the table
-            // bigger and its lookups miss the cache more.
             no_edge: edges.quiet_key(no_edges()),
             edges,
             ranges,
@@ -401,7 +397,8 @@ impl Lexicon {
     }
 
     /// Run both channels leftmost-longest over `tokens`, calling `emit` per match.
-    /// `starts` is scratch space.
+    /// `starts` is scratch space. Inlined into the classifier's two compiled
+    /// copies of its caller (portable and AVX2), so `probe`'s compares inline.
     #[inline(always)]
     pub fn scan(
         &self,
