@@ -36,7 +36,7 @@
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
 use dateline_tests::fixtures;
-use dateline_tests::kafka::{enqueue, reader_config, require_broker, Collector};
+use dateline_tests::kafka::{enqueue, partition_ids, reader_config, require_broker, Collector};
 use dateline_tests::worker::{free_addr, http_get, Scrape};
 use dateline_tests::{brokers, unique};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -292,10 +292,7 @@ fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
         .set("enable.partition.eof", "true")
         .create()
         .expect("create a reader");
-    let md = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .expect("metadata");
-    let parts: Vec<i32> = md.topics()[0].partitions().iter().map(|p| p.id()).collect();
+    let parts = partition_ids(&consumer, topic);
     let mut first = i64::MAX;
     let mut last = i64::MIN;
     for &p in &parts {

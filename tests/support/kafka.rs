@@ -282,6 +282,14 @@ pub fn reader_config(brokers: &str, prefix: &str, read_committed: bool) -> Clien
     c
 }
 
+/// The partition ids of `topic`, from the broker's metadata.
+pub fn partition_ids(consumer: &BaseConsumer, topic: &str) -> Vec<i32> {
+    let md = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("topic metadata");
+    md.topics()[0].partitions().iter().map(|p| p.id()).collect()
+}
+
 /// Reads a topic from the beginning in a background thread (no consumer group).
 pub struct Collector {
     records: Arc<Mutex<Vec<Record>>>,
@@ -321,12 +329,9 @@ impl Collector {
             .set("reconnect.backoff.max.ms", "1000")
             .create()
             .expect("create a collector");
-        let md = consumer
-            .fetch_metadata(Some(topic), Duration::from_secs(10))
-            .expect("collector metadata");
         let mut tpl = TopicPartitionList::new();
-        for p in md.topics()[0].partitions() {
-            tpl.add_partition_offset(topic, p.id(), Offset::Beginning)
+        for p in partition_ids(&consumer, topic) {
+            tpl.add_partition_offset(topic, p, Offset::Beginning)
                 .expect("tpl");
         }
         consumer.assign(&tpl).expect("assign");

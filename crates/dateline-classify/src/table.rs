@@ -24,25 +24,23 @@ pub(crate) trait Key: Copy + Eq + std::hash::Hash {
     /// and went to the overflow map. Never a key.
     const OVERFLOW: Self;
     fn fold(self) -> u64;
-    /// The slot of `bucket` holding `self`, or the bucket's width when none does.
-    fn find(self, bucket: &Self::Bucket) -> usize;
+    /// The slot of `bucket` holding `self`, or the bucket's width when none does:
+    /// a compare and a conditional move per slot.
+    #[inline(always)]
+    fn find(self, bucket: &Self::Bucket) -> usize {
+        let slots = bucket.as_ref();
+        let mut at = slots.len();
+        for (j, &s) in slots.iter().enumerate() {
+            at = if s == self { j } else { at };
+        }
+        at
+    }
     /// [`Key::find`] with AVX2.
     ///
     /// # Safety
     /// The CPU has AVX2.
     #[cfg(target_arch = "x86_64")]
     unsafe fn find_avx2(self, bucket: &Self::Bucket) -> usize;
-}
-
-/// The slot of `bucket` equal to `k`, or `N`: a compare and a conditional move
-/// per slot.
-#[inline(always)]
-fn find_portable<K: Eq + Copy, const N: usize>(k: K, bucket: &[K; N]) -> usize {
-    let mut at = N;
-    for (j, &s) in bucket.iter().enumerate() {
-        at = if s == k { j } else { at };
-    }
-    at
 }
 
 /// Per 64-bit lane of the cache line at `line`, whether it equals the lane of
@@ -74,10 +72,6 @@ impl Key for u128 {
     fn fold(self) -> u64 {
         (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
     }
-    #[inline(always)]
-    fn find(self, bucket: &[u128; 4]) -> usize {
-        find_portable(self, bucket)
-    }
     #[cfg(target_arch = "x86_64")]
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -102,10 +96,6 @@ impl Key for u64 {
     #[inline]
     fn fold(self) -> u64 {
         self
-    }
-    #[inline(always)]
-    fn find(self, bucket: &[u64; 8]) -> usize {
-        find_portable(self, bucket)
     }
     #[cfg(target_arch = "x86_64")]
     #[inline]
@@ -165,7 +155,8 @@ struct Line<B>(B);
 
 /// Immutable map from packed words to small `Copy` values whose lookup has no
 /// data-dependent branch: a key lives only in its home bucket (one cache line),
-/// and all slots of the bucket are compared with conditional moves.
+/// and all slots of the bucket are compared at once (conditional moves, or AVX2
+/// compares: see [`Probe`]).
 ///
 /// Why no probe loop: on real text, whether a word is in the vocabulary, and
 /// whether its home slot holds it, are coin flips for the branch predictor, and
@@ -190,12 +181,20 @@ pub(crate) struct BucketTable<K: Key, V> {
 
 impl<K: Key, V: Copy> BucketTable<K, V> {
     const WIDTH: usize = 64 / std::mem::size_of::<K>();
+    /// Values per bucket in `values`: one per slot and the bucket's absent value.
+    const ROW: usize = Self::WIDTH + 1;
+
+    /// Whether some key homed in `bucket` went to the overflow map.
+    #[inline(always)]
+    fn overflowed(bucket: &K::Bucket) -> bool {
+        bucket.as_ref()[Self::WIDTH - 1] == K::OVERFLOW
+    }
 
     pub fn build(entries: Vec<(K, V)>, absent: V) -> BucketTable<K, V> {
         let n_buckets = (entries.len() * 2 / Self::WIDTH).next_power_of_two().max(2);
         let mut table = BucketTable {
             buckets: vec![Line(K::EMPTY_BUCKET); n_buckets],
-            values: vec![absent; n_buckets * (Self::WIDTH + 1)],
+            values: vec![absent; n_buckets * Self::ROW],
             shift: 64 - n_buckets.trailing_zeros(),
             overflow: Default::default(),
             absent,
@@ -207,7 +206,7 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
             match slots.iter().position(|&s| s == K::EMPTY || s == k) {
                 Some(j) if j + 1 < Self::WIDTH || slots[j] == k => {
                     slots[j] = k;
-                    table.values[b * (Self::WIDTH + 1) + j] = v;
+                    table.values[b * Self::ROW + j] = v;
                 }
                 Some(j) => {
                     // The last free slot: it flags the overflow instead.
@@ -235,10 +234,10 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
         let bucket = &self.buckets[b].0;
         let j = probe.find(k, bucket);
         // One branch on both (rarely true), not a branch on `j` (a coin flip).
-        if (bucket.as_ref()[Self::WIDTH - 1] == K::OVERFLOW) & (j == Self::WIDTH) {
+        if Self::overflowed(bucket) & (j == Self::WIDTH) {
             return self.overflow.get(&k).copied().unwrap_or(self.absent);
         }
-        self.values[b * (Self::WIDTH + 1) + j]
+        self.values[b * Self::ROW + j]
     }
 
     /// [`BucketTable::get`] for a table whose lookups mostly miss (the trie
@@ -250,12 +249,12 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
         let bucket = &self.buckets[b].0;
         let j = probe.find(k, bucket);
         if j == Self::WIDTH {
-            if bucket.as_ref()[Self::WIDTH - 1] == K::OVERFLOW {
+            if Self::overflowed(bucket) {
                 return self.overflow.get(&k).copied();
             }
             return None;
         }
-        Some(self.values[b * (Self::WIDTH + 1) + j])
+        Some(self.values[b * Self::ROW + j])
     }
 
     /// The first of `candidates` (keys that are in no table) whose home bucket
@@ -263,7 +262,7 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
     pub fn quiet_key(&self, candidates: impl IntoIterator<Item = K>) -> K {
         candidates
             .into_iter()
-            .find(|&k| self.buckets[self.home(k)].0.as_ref()[Self::WIDTH - 1] != K::OVERFLOW)
+            .find(|&k| !Self::overflowed(&self.buckets[self.home(k)].0))
             .expect("most buckets have no overflow")
     }
 
