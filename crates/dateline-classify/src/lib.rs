@@ -8,8 +8,8 @@
 //! - [`text`]: the one tokenisation rule shared by data and articles.
 //! - `lexicon` (private): the word-level phrase matcher for places and topics,
 //!   on `table` (private), an integer hash table for its hot lookups (words,
-//!   trie edges), whose bucket compares use AVX2 where the CPU has it (picked at
-//!   run time; the same results either way).
+//!   trie edges), whose bucket compares use AVX2 or AVX-512 where the CPU has
+//!   them (picked at run time; the same results either way).
 //! - [`region`]: countries and the region each belongs to — the region logic.
 //! - [`gazetteer`]: the names that place a story in a country.
 //! - [`taxonomy`]: IPTC subjects, subtopics and storylines; validation with line numbers.
@@ -32,7 +32,7 @@ pub mod text;
 
 pub use classifier::{
     Classification, Classifier, CountryScore, Document, Evidence, PlaceScoring, RegionScore,
-    Settings, Sources, TopicScore, VERSION,
+    Settings, Simd, Sources, TopicScore, VERSION,
 };
 pub use error::{BuildError, DataIssue};
 pub use record::{Article, Enriched, InputError, InputFormat, SCHEMA_VERSION};

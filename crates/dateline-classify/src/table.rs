@@ -8,9 +8,12 @@
 //! lookup and no branch that depends on the text.
 //!
 //! A bucket's slots are compared by a [`Probe`]: portable code (a compare and a
-//! conditional move per slot), or two AVX2 compares when the CPU has AVX2. The
-//! classifier picks one at build time and runs its hot loops, compiled for it,
-//! through it ([`Avx2`]); the tests check both find the same.
+//! conditional move per slot), two AVX2 compares when the CPU has AVX2, or one
+//! AVX-512 compare. The classifier picks one at build time and runs its hot
+//! loops, compiled for it, through it ([`Avx2`], [`Avx512`]); the tests check
+//! all find the same.
+
+use crate::text::{self, Word};
 
 /// Keys the table can hold: packed words (`u64`, `u128`) and trie edges (`u64`).
 pub(crate) trait Key: Copy + Eq + std::hash::Hash {
@@ -35,12 +38,21 @@ pub(crate) trait Key: Copy + Eq + std::hash::Hash {
         }
         at
     }
-    /// [`Key::find`] with AVX2.
+    /// Per 64-bit lane of `bucket`, whether it is part of `self`: bit `i` for
+    /// lane `i`, from two AVX2 compares.
     ///
     /// # Safety
     /// The CPU has AVX2.
     #[cfg(target_arch = "x86_64")]
-    unsafe fn find_avx2(self, bucket: &Self::Bucket) -> usize;
+    unsafe fn lanes_avx2(self, bucket: &Self::Bucket) -> u32;
+    /// [`Key::lanes_avx2`] from one AVX-512 compare.
+    ///
+    /// # Safety
+    /// The CPU has AVX-512F.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn lanes_avx512(self, bucket: &Self::Bucket) -> u32;
+    /// The slot whose lanes all matched in `lanes`, or the bucket's width.
+    fn slot(lanes: u32) -> usize;
 }
 
 /// Per 64-bit lane of the cache line at `line`, whether it equals the lane of
@@ -61,6 +73,18 @@ unsafe fn lanes_equal(line: *const u64, key: core::arch::x86_64::__m256i) -> u32
     lo | hi << 4
 }
 
+/// [`lanes_equal`] with one 512-bit compare.
+///
+/// # Safety
+/// The CPU has AVX-512F; `line` points to 64 readable bytes aligned to 64.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn lanes_equal_512(line: *const u64, key: core::arch::x86_64::__m512i) -> u32 {
+    use core::arch::x86_64::*;
+    _mm512_cmpeq_epi64_mask(_mm512_load_si512(line.cast()), key) as u32
+}
+
 impl Key for u128 {
     type Bucket = [u128; 4];
     // A packed word is never all ones (that would be 16 bytes of 0xFF), nor all
@@ -75,13 +99,26 @@ impl Key for u128 {
     #[cfg(target_arch = "x86_64")]
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn find_avx2(self, bucket: &[u128; 4]) -> usize {
+    unsafe fn lanes_avx2(self, bucket: &[u128; 4]) -> u32 {
         use core::arch::x86_64::*;
         let (lo, hi) = (self as u64 as i64, (self >> 64) as u64 as i64);
         // SAFETY: AVX2 is the caller's promise; a bucket is a 64-byte line.
-        let m = unsafe { lanes_equal(bucket.as_ptr().cast(), _mm256_set_epi64x(hi, lo, hi, lo)) };
+        unsafe { lanes_equal(bucket.as_ptr().cast(), _mm256_set_epi64x(hi, lo, hi, lo)) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn lanes_avx512(self, bucket: &[u128; 4]) -> u32 {
+        use core::arch::x86_64::*;
+        let (lo, hi) = (self as u64 as i64, (self >> 64) as u64 as i64);
+        let key = _mm512_broadcast_i32x4(_mm_set_epi64x(hi, lo));
+        // SAFETY: AVX-512F is the caller's promise; a bucket is a 64-byte line.
+        unsafe { lanes_equal_512(bucket.as_ptr().cast(), key) }
+    }
+    #[inline(always)]
+    fn slot(lanes: u32) -> usize {
         // A key is two lanes; bit 8 stands for "no slot" (slot 4).
-        let both = m & (m >> 1) & 0b0101_0101;
+        let both = lanes & (lanes >> 1) & 0b0101_0101;
         ((both | 1 << 8).trailing_zeros() / 2) as usize
     }
 }
@@ -100,18 +137,35 @@ impl Key for u64 {
     #[cfg(target_arch = "x86_64")]
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn find_avx2(self, bucket: &[u64; 8]) -> usize {
+    unsafe fn lanes_avx2(self, bucket: &[u64; 8]) -> u32 {
         use core::arch::x86_64::*;
         // SAFETY: AVX2 is the caller's promise; a bucket is a 64-byte line.
-        let m = unsafe { lanes_equal(bucket.as_ptr(), _mm256_set1_epi64x(self as i64)) };
-        (m | 1 << 8).trailing_zeros() as usize
+        unsafe { lanes_equal(bucket.as_ptr(), _mm256_set1_epi64x(self as i64)) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn lanes_avx512(self, bucket: &[u64; 8]) -> u32 {
+        use core::arch::x86_64::*;
+        // SAFETY: AVX-512F is the caller's promise; a bucket is a 64-byte line.
+        unsafe { lanes_equal_512(bucket.as_ptr(), _mm512_set1_epi64(self as i64)) }
+    }
+    #[inline(always)]
+    fn slot(lanes: u32) -> usize {
+        (lanes | 1 << 8).trailing_zeros() as usize
     }
 }
 
-/// How a lookup compares a bucket's slots. Zero-sized: the choice is made once,
-/// by type, and the hot loops are compiled for it.
+/// How a lookup compares a bucket's slots, and how an article body is split into
+/// words: the vector instructions the hot loops use. Zero-sized: the choice is
+/// made once, by type, and the hot loops are compiled for it.
 pub(crate) trait Probe: Copy {
     fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize;
+    /// [`text::split_into`], with this level's block masks where it has its own.
+    #[inline(always)]
+    fn split_into(self, text: &str, out: &mut Vec<Word>) {
+        text::split_into(text, out)
+    }
 }
 
 /// Any CPU.
@@ -144,7 +198,48 @@ impl Probe for Avx2 {
     #[inline(always)]
     fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize {
         // SAFETY: an `Avx2` exists only when the CPU has AVX2.
-        unsafe { k.find_avx2(bucket) }
+        K::slot(unsafe { k.lanes_avx2(bucket) })
+    }
+}
+
+/// A CPU with AVX-512 (F and BW) that runs it at full clock: [`Avx512::detect`]
+/// asks for VBMI2 too, which Skylake-SP and Cascade Lake (whose clock drops
+/// under 512-bit instructions) lack and Ice Lake, Sapphire Rapids and AMD Zen 4
+/// have; simdjson draws the same line. One 512-bit compare per bucket, and the
+/// body's block masks from one 64-byte load (+5 % articles/s over AVX2,
+/// BENCHMARKS.md). Holding one is the proof the `unsafe` below needs.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx512(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx512 {
+    pub fn detect() -> Option<Avx512> {
+        use std::arch::is_x86_feature_detected as has;
+        // BMI and LZCNT come with every AVX-512 CPU; the split is compiled with
+        // them too (`tzcnt`, `shlx`).
+        (has!("avx512f")
+            && has!("avx512bw")
+            && has!("avx512vbmi2")
+            && has!("bmi1")
+            && has!("bmi2")
+            && has!("lzcnt")
+            && has!("popcnt"))
+        .then_some(Avx512(()))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Probe for Avx512 {
+    #[inline(always)]
+    fn find<K: Key>(self, k: K, bucket: &K::Bucket) -> usize {
+        // SAFETY: an `Avx512` exists only when the CPU has AVX-512F.
+        K::slot(unsafe { k.lanes_avx512(bucket) })
+    }
+    #[inline(always)]
+    fn split_into(self, text: &str, out: &mut Vec<Word>) {
+        // SAFETY: an `Avx512` exists only when the CPU has what the split needs.
+        unsafe { text::split_into_avx512(text, out) }
     }
 }
 
@@ -291,9 +386,19 @@ mod tests {
         let found = (v != t.absent).then_some(v);
         assert_eq!(t.find(Portable, k), found, "find and get disagree on {k:?}");
         #[cfg(target_arch = "x86_64")]
-        if let Some(avx2) = Avx2::detect() {
-            assert_eq!(t.get(avx2, k), v, "AVX2 and portable disagree on {k:?}");
-            assert_eq!(t.find(avx2, k), found, "AVX2 find disagrees on {k:?}");
+        {
+            if let Some(avx2) = Avx2::detect() {
+                assert_eq!(t.get(avx2, k), v, "AVX2 and portable disagree on {k:?}");
+                assert_eq!(t.find(avx2, k), found, "AVX2 find disagrees on {k:?}");
+            }
+            if let Some(avx512) = Avx512::detect() {
+                assert_eq!(
+                    t.get(avx512, k),
+                    v,
+                    "AVX-512 and portable disagree on {k:?}"
+                );
+                assert_eq!(t.find(avx512, k), found, "AVX-512 find disagrees on {k:?}");
+            }
         }
         v
     }

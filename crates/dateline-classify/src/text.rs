@@ -182,6 +182,14 @@ impl<'t> Iterator for Words<'t> {
     // iterator would live in memory and every word would wait on stores and loads.
     #[inline(always)]
     fn next(&mut self) -> Option<Word> {
+        self.next_with(Baseline)
+    }
+}
+
+impl<'t> Words<'t> {
+    /// [`Iterator::next`] with the block masks of `masks`.
+    #[inline(always)]
+    fn next_with(&mut self, masks: impl BlockMasks) -> Option<Word> {
         loop {
             if self.ends != 0 {
                 let word = block_word(
@@ -200,7 +208,7 @@ impl<'t> Iterator for Words<'t> {
                 self.pos = pos;
                 return word;
             }
-            if !self.next_block() {
+            if !self.next_block(masks) {
                 return None;
             }
         }
@@ -237,6 +245,22 @@ fn block_word(base: u32, starts: u64, ends: u64, upper: u64, lower: u64) -> Word
 /// reloaded them. Here a block's words are decoded in a local loop into a local
 /// array and appended at once.
 pub fn split_into(text: &str, out: &mut Vec<Word>) {
+    split_with(text, out, Baseline)
+}
+
+/// [`split_into`] with the block masks from one 64-byte AVX-512 load, compiled for
+/// AVX-512 (the classifier's `Avx512` path).
+///
+/// # Safety
+/// The CPU has AVX-512F and BW, BMI1 and 2, LZCNT and POPCNT (`Avx512::detect`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,bmi1,bmi2,lzcnt,popcnt")]
+pub(crate) unsafe fn split_into_avx512(text: &str, out: &mut Vec<Word>) {
+    split_with(text, out, Avx512Masks)
+}
+
+#[inline(always)]
+fn split_with(text: &str, out: &mut Vec<Word>, masks: impl BlockMasks) {
     let mut it = words(text);
     let mut local = [Word {
         start: 0,
@@ -259,7 +283,7 @@ pub fn split_into(text: &str, out: &mut Vec<Word>) {
             it.starts = 0;
             it.ends = 0;
         }
-        match it.next() {
+        match it.next_with(masks) {
             Some(w) => out.push(w),
             None => return,
         }
@@ -278,17 +302,20 @@ impl<'t> Words<'t> {
     /// Scan the block at `pos`: its words, or else the byte walk over its bytes.
     /// False at the text's end.
     #[inline(always)]
-    fn next_block(&mut self) -> bool {
+    fn next_block(&mut self, masks: impl BlockMasks) -> bool {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let base = self.pos;
         let (block, last) = match bytes.get(base..base + BLOCK) {
-            Some(chunk) => (Block::scan(chunk.try_into().expect("64 bytes")), false),
+            Some(chunk) => (
+                Block::scan(chunk.try_into().expect("64 bytes"), masks),
+                false,
+            ),
             None if base < len => {
                 // The tail, padded with NULs: separators, like the text's end.
                 let mut chunk = [0u8; BLOCK];
                 chunk[..len - base].copy_from_slice(&bytes[base..]);
-                let block = Block::scan(&chunk);
+                let block = Block::scan(&chunk, masks);
                 // Every word ends by `len`: if the block decided that far, it is all.
                 (block, len - base < block.limit as usize)
             }
@@ -461,8 +488,8 @@ struct Block {
 impl Block {
     /// Classify a block that starts outside any word, at a char boundary.
     #[inline(always)]
-    fn scan(chunk: &[u8; BLOCK]) -> Block {
-        let [upper, lower, digit, rare] = masks::common(chunk);
+    fn scan(chunk: &[u8; BLOCK], masks: impl BlockMasks) -> Block {
+        let [upper, lower, digit, rare] = masks.common(chunk);
         let alnum = upper | lower | digit;
         let mut block = Block {
             starts: 0,
@@ -518,6 +545,39 @@ impl Block {
 #[inline(always)]
 fn below(n: u32) -> u64 {
     u64::MAX.checked_shl(n).map_or(u64::MAX, |high| !high)
+}
+
+/// Where a block's common masks come from. Zero-sized: chosen by type, so each
+/// split is compiled for its own.
+trait BlockMasks: Copy {
+    fn common(self, chunk: &[u8; BLOCK]) -> [u64; 4];
+}
+
+/// [`masks::common`]: SSE2 on x86_64 (its baseline), a byte loop elsewhere.
+#[derive(Clone, Copy)]
+struct Baseline;
+
+impl BlockMasks for Baseline {
+    #[inline(always)]
+    fn common(self, chunk: &[u8; BLOCK]) -> [u64; 4] {
+        masks::common(chunk)
+    }
+}
+
+/// [`masks::avx512::common`]; made only by [`split_into_avx512`], whose caller
+/// promises AVX-512.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Avx512Masks;
+
+#[cfg(target_arch = "x86_64")]
+impl BlockMasks for Avx512Masks {
+    #[inline(always)]
+    fn common(self, chunk: &[u8; BLOCK]) -> [u64; 4] {
+        // SAFETY: an `Avx512Masks` exists only inside `split_into_avx512`, which
+        // runs only on CPUs with AVX-512F and BW.
+        unsafe { masks::avx512::common(chunk) }
+    }
 }
 
 /// Bit masks of 64 bytes, bit `i` for byte `i`.
@@ -654,6 +714,35 @@ mod masks {
             })
         }
     }
+
+    /// All 64 bytes per instruction, into mask registers.
+    #[cfg(target_arch = "x86_64")]
+    pub(super) mod avx512 {
+        use super::BLOCK;
+        use std::arch::x86_64::*;
+
+        /// [`super::common`] from one 64-byte load.
+        ///
+        /// # Safety
+        /// The CPU has AVX-512F and AVX-512BW.
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512bw,bmi1,bmi2,lzcnt,popcnt")]
+        pub(in super::super) unsafe fn common(chunk: &[u8; BLOCK]) -> [u64; 4] {
+            // SAFETY: 64 readable bytes; `loadu` needs no alignment.
+            let v = unsafe { _mm512_loadu_si512(chunk.as_ptr().cast()) };
+            // Bytes in `lo..lo + n`: one unsigned compare after subtracting `lo`.
+            let in_range = |lo: u8, n: u8| {
+                let shifted = _mm512_sub_epi8(v, _mm512_set1_epi8(lo as i8));
+                _mm512_cmplt_epu8_mask(shifted, _mm512_set1_epi8(n as i8))
+            };
+            [
+                in_range(b'A', 26),
+                in_range(b'a', 26),
+                in_range(b'0', 10),
+                _mm512_movepi8_mask(v) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\'' as i8)),
+            ]
+        }
+    }
 }
 
 /// Lower-case `word` into `buf` (cleared first) and return it as a `&str`.
@@ -788,6 +877,13 @@ mod tests {
         let mut out = vec![first];
         split_into(text, &mut out);
         assert_eq!(out[0], first);
+        #[cfg(target_arch = "x86_64")]
+        if crate::table::Avx512::detect().is_some() {
+            let mut wide = vec![first];
+            // SAFETY: the CPU has what `split_into_avx512` needs, checked above.
+            unsafe { split_into_avx512(text, &mut wide) };
+            assert_eq!(wide, out, "AVX-512 and SSE2 splits disagree");
+        }
         out.split_off(1)
     }
 
@@ -867,6 +963,17 @@ mod tests {
             let chunk: &[u8; BLOCK] = bytes.as_slice().try_into().unwrap();
             prop_assert_eq!(masks::common(chunk), masks::portable::common(chunk));
             prop_assert_eq!(masks::rare(chunk), masks::portable::rare(chunk));
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn avx512_masks_match_the_byte_loop(bytes in block_bytes()) {
+            let chunk: &[u8; BLOCK] = bytes.as_slice().try_into().unwrap();
+            if crate::table::Avx512::detect().is_some() {
+                // SAFETY: the CPU has AVX-512F and BW, checked above.
+                let wide = unsafe { masks::avx512::common(chunk) };
+                prop_assert_eq!(wide, masks::portable::common(chunk));
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Property tests: whatever the bytes, parsing and classifying never panic, results
 //! are deterministic, and only allowed labels come out.
 
-use dateline_classify::{Article, Classifier, Document, InputFormat};
+use dateline_classify::{Article, Classifier, Document, InputFormat, Simd};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -10,30 +10,49 @@ fn classifier() -> &'static Classifier {
     C.get_or_init(|| Classifier::builtin().expect("bundled data builds"))
 }
 
-/// The same classifier without its CPU-specific code paths (AVX2).
-fn portable() -> &'static Classifier {
-    static C: OnceLock<Classifier> = OnceLock::new();
+/// The same classifier at every SIMD level this CPU has, portable first.
+fn levels() -> &'static [Classifier] {
+    static C: OnceLock<Vec<Classifier>> = OnceLock::new();
     C.get_or_init(|| {
-        Classifier::builtin()
-            .expect("bundled data builds")
-            .portable()
+        let best = classifier().simd();
+        [Simd::Portable, Simd::Avx2, Simd::Avx512]
+            .into_iter()
+            .filter(|&level| level <= best)
+            .map(|level| {
+                let c = Classifier::builtin()
+                    .expect("bundled data builds")
+                    .with_simd(level);
+                assert_eq!(c.simd(), level);
+                c
+            })
+            .collect()
     })
 }
 
-/// The record each classifier writes for `a`, with evidence.
-fn both_records(a: &Article) -> (Vec<u8>, Vec<u8>) {
+/// Whether every level writes the same record for `a` (with evidence) as the
+/// portable code: the first level that differs, and both records.
+fn levels_disagree(a: &Article) -> Option<(Simd, String, String)> {
     let record = |c: &Classifier| {
-        dateline_classify::Enriched::new(a, &c.classify(&a.document(), true), c, true).to_json()
+        let json = dateline_classify::Enriched::new(a, &c.classify(&a.document(), true), c, true)
+            .to_json();
+        String::from_utf8_lossy(&json).into_owned()
     };
-    (record(classifier()), record(portable()))
+    let (portable, rest) = levels().split_first().expect("the portable level");
+    let plain = record(portable);
+    rest.iter().find_map(|c| {
+        let simd = record(c);
+        (simd != plain).then(|| (c.simd(), simd, plain.clone()))
+    })
 }
 
 #[test]
 fn cpu_specific_and_portable_paths_agree_on_every_fixture() {
-    // Where the CPU has no AVX2 both are the portable path and this checks nothing
-    // more than determinism; CI's x86-64 machines have it.
-    eprintln!("CPU-specific paths in use: {}", classifier().uses_simd());
-    assert!(!portable().uses_simd());
+    // Where the CPU has neither AVX2 nor AVX-512 only the portable path runs and
+    // this checks nothing more than determinism; CI's x86-64 machines have AVX2.
+    eprintln!(
+        "SIMD levels checked: {:?}",
+        levels().iter().map(|c| c.simd()).collect::<Vec<_>>()
+    );
     let fixtures = [
         include_str!("fixtures/short-news.jsonl"),
         include_str!("fixtures/places.jsonl"),
@@ -43,12 +62,9 @@ fn cpu_specific_and_portable_paths_agree_on_every_fixture() {
     for line in fixtures.iter().flat_map(|f| f.lines()) {
         let a =
             Article::parse(line.as_bytes(), InputFormat::Json, 1 << 20).expect("fixture parses");
-        let (simd, plain) = both_records(&a);
-        assert_eq!(
-            String::from_utf8_lossy(&simd),
-            String::from_utf8_lossy(&plain),
-            "{line}"
-        );
+        if let Some((level, simd, plain)) = levels_disagree(&a) {
+            assert_eq!(simd, plain, "{level:?} against portable on {line}");
+        }
         n += 1;
     }
     assert!(n >= 20, "only {n} fixtures");
@@ -158,8 +174,9 @@ proptest! {
         let record = serde_json::json!({"title": title, "body": body});
         let a = Article::parse(&serde_json::to_vec(&record).unwrap(), InputFormat::Json, 0);
         prop_assume!(a.is_ok());
-        let (simd, plain) = both_records(&a.unwrap());
-        prop_assert_eq!(String::from_utf8_lossy(&simd), String::from_utf8_lossy(&plain));
+        if let Some((level, simd, plain)) = levels_disagree(&a.unwrap()) {
+            prop_assert_eq!(simd, plain, "{:?} against portable", level);
+        }
     }
 
     #[test]
