@@ -156,9 +156,14 @@ fn load_config(args: &RunArgs) -> Result<Config, ConfigErrors> {
 pub(crate) fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A log line that cannot be written (stderr closed: a log shipper that died)
+    // is dropped. tracing would report it with `eprintln!`, which panics on the
+    // same closed stderr and kills the task that logged (the signal watcher's, in
+    // one test: the worker then ignored SIGTERM).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .log_internal_errors(false)
         .with_ansi(std::io::stderr().is_terminal());
     // `try_init`: a subscriber set up by the caller wins.
     let _ = match format {
@@ -203,9 +208,14 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         None
     } else {
-        Some(Arc::new(
-            build_classifier(&config).context("building the classifier")?,
-        ))
+        let classifier = build_classifier(&config).context("building the classifier")?;
+        info!(
+            version = classifier.version(),
+            taxonomy = classifier.taxonomy_hash(),
+            simd = classifier.simd().name(),
+            "classifier built"
+        );
+        Some(Arc::new(classifier))
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

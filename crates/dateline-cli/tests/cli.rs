@@ -315,3 +315,61 @@ fn eval_scores_a_labelled_file() {
     assert_eq!(v["summary"]["country_f1"], 1.0);
     assert_eq!(v["summary"]["topic_accuracy"], 1.0);
 }
+
+/// A worker whose log reader went away (a log shipper that died, `| head`) still
+/// stops on SIGTERM. tracing reports a failed write with `eprintln!`, which
+/// panics on a closed stderr: that used to kill the task that logged, here the
+/// signal watcher, and the worker then ignored every signal. No broker needed:
+/// the worker waits for an unreachable one, logging its connection errors.
+#[test]
+fn run_stops_on_sigterm_after_its_log_reader_is_gone() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(["run", "--brokers", "127.0.0.1:1", "--input-topic", "in"])
+        .args([
+            "--output-topic",
+            "out",
+            "--dlq-topic",
+            "dlq",
+            "--group",
+            "g",
+        ])
+        .args(["--metrics-addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dateline runs");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("serving /metrics") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "stderr ended before the worker was up"
+        );
+    }
+    drop(stderr);
+    // Connection errors are logged into the closed pipe meanwhile.
+    std::thread::sleep(Duration::from_secs(1));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("still running 30 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}
