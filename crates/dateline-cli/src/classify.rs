@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// The bundled sample articles (`samples/articles.jsonl`).
 pub const SAMPLE: &str = include_str!("../../../samples/articles.jsonl");
@@ -141,13 +141,17 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let stop = AtomicBool::new(false);
     let bad = AtomicUsize::new(0);
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Chunk)>(threads * 2);
-    let work_rx = Mutex::new(work_rx);
+    // Shared by the workers only: when the last one stops (the writer is gone,
+    // e.g. `dateline classify | head`), the queue's receiving end goes with it
+    // and the reader's next send fails instead of blocking for ever.
+    let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::channel::<(usize, Chunk, Classified)>();
     std::thread::scope(|s| -> anyhow::Result<()> {
         // Workers: classify whole chunks; the classifier is shared, scratch is per thread.
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            let (work_rx, classifier, args) = (&work_rx, &classifier, &args);
+            let work_rx = Arc::clone(&work_rx);
+            let (classifier, args) = (&classifier, &args);
             s.spawn(move || loop {
                 let next = work_rx
                     .lock()
@@ -176,6 +180,7 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             });
         }
         drop(done_tx);
+        drop(work_rx);
         // Writer: puts chunks back in input order.
         let writer = s.spawn(|| -> anyhow::Result<()> {
             let stdout = io::stdout();

@@ -373,3 +373,48 @@ fn run_stops_on_sigterm_after_its_log_reader_is_gone() {
     };
     assert!(status.success(), "{status}");
 }
+
+/// `dateline classify BIG | head`: when stdout closes, the command ends, quietly
+/// and with success, whatever is still unread. It used to hang: the writer
+/// stopped, the classifying threads after it, and the reader blocked for ever
+/// on a full queue whose receiving end it still held.
+#[test]
+fn classify_ends_when_its_reader_goes_away() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    // Many more chunks (256 records) than the queue holds (two per thread), and
+    // articles long enough that the reader runs ahead of the classifying threads.
+    let body = "Ajax beat PSV 2-0 in Amsterdam on Sunday, and the coach said so. ".repeat(80);
+    let line = format!("{{\"body\":\"{body}\"}}\n");
+    std::fs::write(&path, line.repeat(5_000)).unwrap();
+    for threads in ["1", "2"] {
+        let mut child = spawn(&["classify", "--threads", threads, path.to_str().unwrap()]);
+        drop(child.stdin.take());
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 100];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("--threads {threads}: still running 30 s after stdout closed");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert!(status.success(), "--threads {threads}: {status}: {stderr}");
+        assert_eq!(stderr, "", "--threads {threads}");
+    }
+}
