@@ -305,7 +305,7 @@ pub struct Classifier {
     #[cfg(target_arch = "x86_64")]
     avx2: Option<Avx2>,
     /// Set when the CPU has AVX-512 at full clock (see [`Avx512`]): one compare
-    /// per lookup, and the body split 64 bytes per instruction (+5 % over AVX2).
+    /// per lookup, and the body split 64 bytes per instruction (+5 to 7 % over AVX2).
     /// Preferred over `avx2` when both are set.
     #[cfg(target_arch = "x86_64")]
     avx512: Option<Avx512>,

@@ -38,8 +38,9 @@ pub(crate) trait Key: Copy + Eq + std::hash::Hash {
         }
         at
     }
-    /// Per 64-bit lane of `bucket`, whether it is part of `self`: bit `i` for
-    /// lane `i`, from two AVX2 compares.
+    /// Per 64-bit lane of `bucket`, whether it equals the lane of `self` that a
+    /// key in that slot would have there: bit `i` for lane `i`, from two AVX2
+    /// compares. [`Key::slot`] reads the slot off it.
     ///
     /// # Safety
     /// The CPU has AVX2.
@@ -206,7 +207,7 @@ impl Probe for Avx2 {
 /// asks for VBMI2 too, which Skylake-SP and Cascade Lake (whose clock drops
 /// under 512-bit instructions) lack and Ice Lake, Sapphire Rapids and AMD Zen 4
 /// have; simdjson draws the same line. One 512-bit compare per bucket, and the
-/// body's block masks from one 64-byte load (+5 % articles/s over AVX2,
+/// body's block masks from one 64-byte load (+5 to 7 % articles/s over AVX2,
 /// BENCHMARKS.md). Holding one is the proof the `unsafe` below needs.
 #[cfg(target_arch = "x86_64")]
 #[derive(Debug, Clone, Copy)]

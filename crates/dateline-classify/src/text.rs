@@ -23,8 +23,9 @@
 //! ends. A block that yields no word hands its 64 bytes to the byte walk: a class
 //! table for separators, eight bytes at a time for a word's end, chars decoded
 //! only outside ASCII. The masks use SSE2 on x86_64 (hence the `unsafe`: the
-//! intrinsics, unaligned 16-byte loads) and a byte loop elsewhere; the tests check
-//! the two agree, and the words against a char-by-char definition.
+//! intrinsics, unaligned 16-byte loads), one 64-byte load on the classifier's
+//! AVX-512 path (`split_into_avx512`), and a byte loop elsewhere; the tests
+//! check they agree, and the words against a char-by-char definition.
 
 /// Capitalisation of a word, as far as case-sensitive terms care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
