@@ -132,6 +132,9 @@ impl Article {
 
     fn from_json(text: &str) -> Result<Article, InputError> {
         let invalid = |e: serde_json::Error| InputError::InvalidJson(e.to_string());
+        // A UTF-8 byte order mark (the first line of a file saved by some Windows
+        // tools) is not JSON, nor content: skipped, as for plain text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // JSON whitespace is these four; anything else first is not an object.
         if !text
             .trim_start_matches([' ', '\t', '\n', '\r'])
@@ -629,6 +632,7 @@ mod tests {
     /// The plain definition `Article::from_json` must agree with: parse a whole
     /// `Value` and take the fields out of its map.
     fn from_json_by_value(text: &str) -> Result<Article, InputError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value =
             serde_json::from_str(text).map_err(|e| InputError::InvalidJson(e.to_string()))?;
         let Value::Object(mut map) = value else {
@@ -688,6 +692,7 @@ mod tests {
             1 => format!("[{text}]"),
             2 => format!(" \r\n\t{text}"),
             3 => format!("\u{a0}{text}"),
+            4 => format!("\u{feff}{text}"),
             _ => text,
         })
     }
@@ -723,6 +728,20 @@ mod tests {
         for k in InputError::KINDS {
             assert!(!k.is_empty());
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let plain = json(r#"{"body":"Kyiv","title":"Talks"}"#).unwrap();
+        let bom = json("\u{feff}{\"body\":\"Kyiv\",\"title\":\"Talks\"}").unwrap();
+        assert_eq!(bom, plain);
+        // Only at the start: inside, it is not JSON whitespace.
+        assert_eq!(
+            json("{\u{feff}\"body\":\"Kyiv\"}").unwrap_err().kind(),
+            "invalid_json"
+        );
+        let text = Article::parse("\u{feff}Kyiv talks".as_bytes(), InputFormat::Text, 100);
+        assert_eq!(text.unwrap().body, "Kyiv talks");
     }
 
     #[test]

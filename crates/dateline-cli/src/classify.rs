@@ -130,9 +130,13 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     } else {
         for path in &args.files {
             let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            if file.metadata().is_ok_and(|m| m.is_dir()) {
+                anyhow::bail!("{} is a directory, not a file of articles", path.display());
+            }
             let mut r: Box<dyn BufRead + Send> =
                 Box::new(BufReader::with_capacity(READ_BUFFER, file));
-            let format = resolve_format(args.format, Some(path), &mut r)?;
+            let format = resolve_format(args.format, Some(path), &mut r)
+                .with_context(|| format!("reading {}", path.display()))?;
             names.push(path.display().to_string());
             readers.push((r, format));
         }
@@ -430,6 +434,9 @@ fn resolve_format(
                 "txt" | "text" | "md" => InputFormat::Text,
                 _ => {
                     let head = reader.fill_buf()?;
+                    // A UTF-8 byte order mark (some Windows tools write one) is not
+                    // content; `Article::parse` skips it too.
+                    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
                     let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
                     if first == Some(b'{') {
                         InputFormat::Json

@@ -418,3 +418,34 @@ fn classify_ends_when_its_reader_goes_away() {
         assert_eq!(stderr, "", "--threads {threads}");
     }
 }
+
+/// A file saved with a UTF-8 byte order mark and CRLF line ends (some Windows
+/// tools) is JSON Lines like any other, on stdin too; a directory is refused by
+/// name.
+#[test]
+fn byte_order_mark_crlf_and_a_directory() {
+    let input =
+        "\u{feff}{\"body\":\"Shelling in Kyiv.\"}\r\n{\"body\":\"The mayor of Paris.\"}\r\n";
+    let out = dateline(&["classify", "-"], input.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let regions: Vec<_> = lines(&out).iter().map(|r| r["region"].clone()).collect();
+    assert_eq!(regions, ["EUROPE", "EUROPE"]);
+    let countries: Vec<_> = lines(&out)
+        .iter()
+        .map(|r| r["countries"][0]["code"].clone())
+        .collect();
+    assert_eq!(countries, ["UA", "FR"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dateline(&["classify", dir.path().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{} is a directory", dir.path().display())),
+        "{stderr}"
+    );
+}
