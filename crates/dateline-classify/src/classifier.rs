@@ -937,7 +937,10 @@ impl Classifier {
                 .iter()
                 .map(|&c| (c, s.country_score[c as usize])),
         );
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Equal scores (two countries named once each, common in a short story)
+        // keep the order of first mention, title first: the stable sort keeps
+        // `country_touched`'s, which is that order for clearly named countries.
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let total: f32 = ranked.iter().map(|r| r.1).sum();
         let top = ranked.first().map_or(0.0, |r| r.1);
 
@@ -948,16 +951,21 @@ impl Classifier {
             }
         }
         let region_total: f32 = region_raw.iter().sum();
-        let mut regions: Vec<RegionScore<'c>> = region_raw
-            .iter()
-            .enumerate()
-            .filter(|(_, &v)| v > 0.0)
-            .map(|(r, &v)| RegionScore {
-                region: self.geo.region_name(r as u8),
-                score: round3(v / region_total),
-            })
-            .collect();
-        regions.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.region.cmp(b.region)));
+        // Regions in the order their best country ranks, then by score: equal
+        // scores keep that order (the country named first).
+        let mut regions: Vec<RegionScore<'c>> = Vec::new();
+        for &(c, _) in &ranked {
+            if let Some(r) = self.geo.country(c as CountryId).region {
+                let v = std::mem::take(&mut region_raw[r as usize]);
+                if v > 0.0 {
+                    regions.push(RegionScore {
+                        region: self.geo.region_name(r),
+                        score: round3(v / region_total),
+                    });
+                }
+            }
+        }
+        regions.sort_by(|a, b| b.score.total_cmp(&a.score));
         let region = regions.first().map(|r| r.region);
 
         // The kept countries are a prefix of the ranking (the test is monotone in v).

@@ -131,6 +131,33 @@ fn georgia_the_state_and_georgia_the_country() {
 }
 
 #[test]
+fn equal_scores_go_to_the_country_named_first() {
+    // Short stories often name two countries once each: the first named is
+    // usually the story's place, and the order must not depend on the codes.
+    let c = fixture();
+    for (text, first, region) in [
+        (
+            "Talks between Mexico and France ended.",
+            ["MX", "FR"],
+            "LATIN_AMERICA",
+        ),
+        (
+            "Talks between France and Mexico ended.",
+            ["FR", "MX"],
+            "EUROPE",
+        ),
+    ] {
+        let r = c.classify(&body(text), false);
+        assert_eq!(codes(&r), first, "{text}");
+        assert_eq!(r.countries[0].score, r.countries[1].score, "{text}");
+        assert_eq!(r.region, Some(region), "{text}");
+        let regions: Vec<_> = r.regions.iter().map(|x| x.region).collect();
+        assert_eq!(regions[0], region, "{text}");
+        assert_eq!(r.regions[0].score, r.regions[1].score, "{text}");
+    }
+}
+
+#[test]
 fn ambiguous_names_alone_are_discounted() {
     let c = fixture();
     // "Jordan" alone is weak evidence next to a clear country.
