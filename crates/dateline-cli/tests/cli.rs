@@ -1,7 +1,8 @@
 //! The `dateline` binary as a user runs it: exit codes, stderr lines, output order.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// `dateline ARGS` with stdin, stdout and stderr piped.
 fn spawn(args: &[&str]) -> std::process::Child {
@@ -142,7 +143,6 @@ fn long_inputs_keep_order_and_line_numbers() {
 #[test]
 fn a_slow_stream_is_classified_as_it_arrives() {
     use std::io::BufRead;
-    use std::time::Duration;
     let mut child = spawn(&["classify", "--threads", "2"]);
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -316,6 +316,21 @@ fn eval_scores_a_labelled_file() {
     assert_eq!(v["summary"]["topic_accuracy"], 1.0);
 }
 
+/// The child's exit status, waiting at most `limit` (then killed: the test fails).
+fn exit_within(child: &mut std::process::Child, limit: Duration, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A worker whose log reader went away (a log shipper that died, `| head`) still
 /// stops on SIGTERM. tracing reports a failed write with `eprintln!`, which
 /// panics on a closed stderr: that used to kill the task that logged, here the
@@ -324,7 +339,6 @@ fn eval_scores_a_labelled_file() {
 #[test]
 fn run_stops_on_sigterm_after_its_log_reader_is_gone() {
     use std::io::{BufRead, BufReader};
-    use std::time::{Duration, Instant};
     let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
         .args(["run", "--brokers", "127.0.0.1:1", "--input-topic", "in"])
         .args([
@@ -360,17 +374,7 @@ fn run_stops_on_sigterm_after_its_log_reader_is_gone() {
         .status()
         .unwrap()
         .success());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("still running 30 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = exit_within(&mut child, Duration::from_secs(30), "after SIGTERM");
     assert!(status.success(), "{status}");
 }
 
@@ -381,7 +385,6 @@ fn run_stops_on_sigterm_after_its_log_reader_is_gone() {
 #[test]
 fn classify_ends_when_its_reader_goes_away() {
     use std::io::Read;
-    use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("many.jsonl");
     // Many more chunks (256 records) than the queue holds (two per thread), and
@@ -396,17 +399,11 @@ fn classify_ends_when_its_reader_goes_away() {
         let mut first = [0u8; 100];
         stdout.read_exact(&mut first).unwrap();
         drop(stdout);
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("--threads {threads}: still running 30 s after stdout closed");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = exit_within(
+            &mut child,
+            Duration::from_secs(30),
+            &format!("--threads {threads}: after stdout closed"),
+        );
         let mut stderr = String::new();
         child
             .stderr
