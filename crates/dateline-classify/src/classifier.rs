@@ -279,6 +279,37 @@ impl Simd {
     }
 }
 
+/// The compiled copy of the hot loops a classifier runs, holding the proof that
+/// the CPU can run it. AVX2: two vector compares per vocabulary lookup instead
+/// of eight scalar ones (+7 % articles/s); AVX-512 at full clock (see
+/// [`Avx512`]): one compare, and the body split 64 bytes per instruction (+5 to
+/// 7 % over AVX2; BENCHMARKS.md).
+#[derive(Debug, Clone, Copy)]
+enum Paths {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2(Avx2),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(Avx512),
+}
+
+impl Paths {
+    /// The best this CPU has, at most `max`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
+    fn detect(max: Simd) -> Paths {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(p) = Avx512::detect().filter(|_| max >= Simd::Avx512) {
+                return Paths::Avx512(p);
+            }
+            if let Some(p) = Avx2::detect().filter(|_| max >= Simd::Avx2) {
+                return Paths::Avx2(p);
+            }
+        }
+        Paths::Portable
+    }
+}
+
 /// The built classifier. Immutable; share it with `Arc`.
 pub struct Classifier {
     geo: Geography,
@@ -299,16 +330,9 @@ pub struct Classifier {
     /// Per topic: indexes of its children.
     children: Vec<Vec<u32>>,
     lexicon: Lexicon,
-    /// Set when the CPU has AVX2: tokenising and matching then run compiled for
-    /// it, with two vector compares per vocabulary lookup instead of eight
-    /// scalar ones (+7 % articles/s, BENCHMARKS.md). Same results either way.
-    #[cfg(target_arch = "x86_64")]
-    avx2: Option<Avx2>,
-    /// Set when the CPU has AVX-512 at full clock (see [`Avx512`]): one compare
-    /// per lookup, and the body split 64 bytes per instruction (+5 to 7 % over AVX2).
-    /// Preferred over `avx2` when both are set.
-    #[cfg(target_arch = "x86_64")]
-    avx512: Option<Avx512>,
+    /// Which compiled copy of the tokenising and matching loops runs: the best
+    /// the CPU has (see [`Paths`]). Same results at every level.
+    paths: Paths,
     settings: Settings,
     taxonomy_hash: String,
     gazetteer_hash: String,
@@ -515,10 +539,7 @@ impl Classifier {
             topic_countries,
             children,
             lexicon: lex.build(),
-            #[cfg(target_arch = "x86_64")]
-            avx2: Avx2::detect(),
-            #[cfg(target_arch = "x86_64")]
-            avx512: Avx512::detect(),
+            paths: Paths::detect(Simd::Avx512),
             settings,
         })
     }
@@ -527,31 +548,19 @@ impl Classifier {
     /// checking and measuring the other code paths. Results are identical.
     #[doc(hidden)]
     pub fn with_simd(mut self, max: Simd) -> Classifier {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if max < Simd::Avx512 {
-                self.avx512 = None;
-            }
-            if max < Simd::Avx2 {
-                self.avx2 = None;
-            }
-        }
-        let _ = max;
+        self.paths = Paths::detect(max);
         self
     }
 
     /// The vector instructions this classifier's hot loops use.
     pub fn simd(&self) -> Simd {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if self.avx512.is_some() {
-                return Simd::Avx512;
-            }
-            if self.avx2.is_some() {
-                return Simd::Avx2;
-            }
+        match self.paths {
+            Paths::Portable => Simd::Portable,
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx2(_) => Simd::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx512(_) => Simd::Avx512,
         }
-        Simd::Portable
     }
 
     pub fn version(&self) -> &'static str {
@@ -606,18 +615,15 @@ impl Classifier {
     // little faster so (tokbench, noisy), and its loops keep their own registers.
     #[inline(never)]
     fn tokenize(&self, s: &mut Scratch, doc: &Document<'_>) -> Option<String> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if let Some(avx512) = self.avx512 {
-                // SAFETY: `avx512` exists only when the CPU has what this needs.
-                return unsafe { self.tokenize_avx512(avx512, s, doc) };
-            }
-            if let Some(avx2) = self.avx2 {
-                // SAFETY: `avx2` exists only when the CPU has AVX2.
-                return unsafe { self.tokenize_avx2(avx2, s, doc) };
-            }
+        match self.paths {
+            Paths::Portable => self.tokenize_with(Portable, s, doc),
+            // SAFETY: an `Avx2` exists only when the CPU has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx2(p) => unsafe { self.tokenize_avx2(p, s, doc) },
+            // SAFETY: an `Avx512` exists only when the CPU has what it needs.
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx512(p) => unsafe { self.tokenize_avx512(p, s, doc) },
         }
-        self.tokenize_with(Portable, s, doc)
     }
 
     /// # Safety
@@ -751,18 +757,15 @@ impl Classifier {
         places: &mut Vec<Match>,
         topics: &mut Vec<Match>,
     ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if let Some(avx512) = self.avx512 {
-                // SAFETY: `avx512` exists only when the CPU has what this needs.
-                return unsafe { self.scan_avx512(avx512, tokens, starts, places, topics) };
-            }
-            if let Some(avx2) = self.avx2 {
-                // SAFETY: `avx2` exists only when the CPU has AVX2.
-                return unsafe { self.scan_avx2(avx2, tokens, starts, places, topics) };
-            }
+        match self.paths {
+            Paths::Portable => self.scan_with(Portable, tokens, starts, places, topics),
+            // SAFETY: an `Avx2` exists only when the CPU has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx2(p) => unsafe { self.scan_avx2(p, tokens, starts, places, topics) },
+            // SAFETY: an `Avx512` exists only when the CPU has what it needs.
+            #[cfg(target_arch = "x86_64")]
+            Paths::Avx512(p) => unsafe { self.scan_avx512(p, tokens, starts, places, topics) },
         }
-        self.scan_with(Portable, tokens, starts, places, topics)
     }
 
     /// # Safety
