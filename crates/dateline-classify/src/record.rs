@@ -7,7 +7,12 @@
 
 use crate::classifier::{Classification, Classifier, Document};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+mod extra;
+pub use extra::Extra;
+use extra::WholeRecord;
 
 /// Version of the output record layout. Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -96,7 +101,7 @@ pub struct Article {
     pub region_hint: Option<String>,
     /// Every other input field (source, url, published_at, lang, unknown ones), in
     /// input order, passed through to the output.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Article {
@@ -144,7 +149,12 @@ impl Article {
             serde_json::from_str::<Value>(text).map_err(invalid)?;
             return Err(InputError::NotAnObject);
         }
-        let fields: Fields = serde_json::from_str(text).map_err(invalid)?;
+        let fields = match Fields::parse(text, true) {
+            Ok(fields) => fields,
+            // Only a parse of the whole record into `Value`s gives serde_json's own
+            // message (and position), and judges a value the raw path cannot.
+            Err(_) => Fields::parse(text, false).map_err(invalid)?,
+        };
         fields.into_article()
     }
 
@@ -171,7 +181,7 @@ impl Article {
             title,
             body,
             region_hint,
-            extra: Map::new(),
+            extra: Extra::new(),
         })
     }
 
@@ -181,7 +191,7 @@ impl Article {
             title: self.title.as_deref(),
             // An input `dateline` field (not part of the required contract) is used
             // when present, and passed through like any other extra field.
-            dateline: self.extra.get("dateline").and_then(Value::as_str),
+            dateline: self.extra.dateline(),
             body: &self.body,
         }
     }
@@ -190,19 +200,29 @@ impl Article {
 /// An input object as [`Article::from_json`] reads it: the four fields the
 /// classifier reads are kept apart and every other field goes into `extra` in
 /// input order (an output field of the same name is dropped), so no map is built
-/// only to take the body back out of it; a key is allocated only when passed
-/// through. Type checks come after the whole object has parsed, so a syntax
-/// error anywhere wins, as with a plain `Value`.
+/// only to take the body back out of it. Type checks come after the whole object
+/// has parsed, so a syntax error anywhere wins, as with a plain `Value`.
 #[derive(Default)]
 struct Fields {
     body: Option<Value>,
     title: Option<Value>,
     region_hint: Option<Value>,
     id: Option<Value>,
-    extra: Map<String, Value>,
+    extra: Extra,
 }
 
 impl Fields {
+    /// Parse `text` as `serde_json::from_str` would. `raw`: the other fields are
+    /// taken as JSON text (see [`Extra`]), and any error only says "not this way"
+    /// (parse again with `raw` false for the message); else as `Value`s.
+    fn parse(text: &str, raw: bool) -> serde_json::Result<Fields> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let fields = FieldsSeed { raw }.deserialize(&mut de)?;
+        de.end()?;
+        Ok(fields)
+    }
+
     /// Check the fields' types and make the article.
     fn into_article(self) -> Result<Article, InputError> {
         let body = match self.body {
@@ -295,20 +315,47 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{MapAccess, Visitor};
-        struct FieldsVisitor;
+/// [`Fields`] from a deserializer; `raw` as in [`Fields::parse`].
+struct FieldsSeed {
+    raw: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldsSeed {
+    type Value = Fields;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Fields, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct FieldsVisitor {
+            raw: bool,
+        }
         impl<'de> Visitor<'de> for FieldsVisitor {
             type Value = Fields;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let whole = |WholeRecord| A::Error::custom("judged by a parse of the whole record");
                 let mut f = Fields::default();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    // Values parse as `Value`s, as before: the same errors for the
-                    // same input (e.g. a number out of range in a dropped field).
+                    if self.raw {
+                        match key {
+                            Key::Other(k) => {
+                                let raw: &'de RawValue = map.next_value()?;
+                                f.extra.insert_raw(&k, raw.get()).map_err(whole)?;
+                                continue;
+                            }
+                            // Checked as it would be as a `Value` (e.g. a number out
+                            // of range in a dropped field is an error), then dropped.
+                            Key::Output => {
+                                let raw: &'de RawValue = map.next_value()?;
+                                Extra::check_raw(raw.get()).map_err(whole)?;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    // The classifier's own fields (and, as before, every field when
+                    // not `raw`) parse as `Value`s: the same errors for the same input.
                     let value: Value = map.next_value()?;
                     match key {
                         Key::Body => f.body = Some(value),
@@ -316,15 +363,13 @@ impl<'de> serde::Deserialize<'de> for Fields {
                         Key::RegionHint => f.region_hint = Some(value),
                         Key::Id => f.id = Some(value),
                         Key::Output => {}
-                        Key::Other(k) => {
-                            f.extra.insert(k.into_owned(), value);
-                        }
+                        Key::Other(k) => f.extra.insert(&k, &value),
                     }
                 }
                 Ok(f)
             }
         }
-        d.deserialize_map(FieldsVisitor)
+        d.deserialize_map(FieldsVisitor { raw: self.raw })
     }
 }
 
@@ -388,7 +433,7 @@ pub struct Enriched<'a> {
     pub classification: &'a Classification<'a>,
     pub classifier: ClassifierInfo<'a>,
     #[serde(flatten)]
-    pub extra: &'a Map<String, Value>,
+    pub extra: &'a Extra,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<&'a str>,
 }
@@ -523,11 +568,11 @@ impl<'a> Enriched<'a> {
         out.extend_from_slice(b",\"gazetteer\":");
         write_json_str(out, self.classifier.gazetteer);
         out.push(b'}');
-        for (key, value) in self.extra {
+        for (key, value) in self.extra.iter() {
             out.push(b',');
             write_json_str(out, key);
             out.push(b':');
-            serde_json::to_writer(&mut *out, value).expect("a Value always serializes");
+            out.extend_from_slice(value.as_bytes()); // compact JSON, as serde_json writes it
         }
     }
 }
@@ -643,12 +688,12 @@ mod tests {
             title: map.shift_remove("title"),
             region_hint: map.shift_remove("region_hint"),
             id: map.shift_remove("id"),
-            extra: Map::new(),
+            extra: Extra::new(),
         };
         for f in OUTPUT_FIELDS {
             map.shift_remove(f);
         }
-        fields.extra = map;
+        fields.extra = Extra::from(map);
         fields.into_article()
     }
 
@@ -675,6 +720,13 @@ mod tests {
             Just("\"  \"".to_owned()),
             Just("1e400".to_owned()),
             Just("[1, {\"a\": []}]".to_owned()),
+            Just("[ \"usa\" , [ -7, null ] ]".to_owned()),
+            Just("{\"a\": 1, \"a\": [2.50]}".to_owned()),
+            Just("\"\\ud800\"".to_owned()),
+            Just("-0".to_owned()),
+            Just("12345678901234567890123".to_owned()),
+            Just(format!("{}{}", "[".repeat(126), "]".repeat(126))),
+            Just(format!("{}{}", "[".repeat(127), "]".repeat(127))),
             any::<i64>().prop_map(|n| n.to_string()),
             any::<f64>().prop_map(|f| serde_json::to_string(&f).expect("serializable")),
             any::<String>().prop_map(|s| serde_json::to_string(&s).expect("serializable")),
@@ -728,6 +780,27 @@ mod tests {
         for k in InputError::KINDS {
             assert!(!k.is_empty());
         }
+    }
+
+    #[test]
+    fn pass_through_fields_follow_serde_json_rules() {
+        let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let with = |v: &str| json(&format!("{{\"body\":\"Kyiv\",\"k\":{v}}}"));
+        // serde_json's depth limit counts the record's own brace.
+        assert!(with(&nest(126)).is_ok());
+        assert_eq!(with(&nest(127)).unwrap_err().kind(), "invalid_json");
+        for bad in ["1e400", "\"\\ud800\"", "[1, 1e999]"] {
+            let e = with(bad).unwrap_err();
+            assert_eq!(
+                Err(e),
+                from_json_by_value(&format!("{{\"body\":\"Kyiv\",\"k\":{bad}}}"))
+            );
+        }
+        // Kept as compact JSON, as serde_json writes the parsed value.
+        let a = with("[ \"usa\" ,\n \"uk\" ]").unwrap();
+        assert_eq!(a.extra.get("k"), Some(r#"["usa","uk"]"#));
+        let a = with(r#"{"a": 1.50, "a": "\u0041"}"#).unwrap();
+        assert_eq!(a.extra.get("k"), Some(r#"{"a":"A"}"#));
     }
 
     #[test]
