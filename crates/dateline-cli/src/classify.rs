@@ -22,7 +22,8 @@ pub const SAMPLE: &str = include_str!("../../../samples/articles.jsonl");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `.jsonl`/`.json`/`.ndjson` files and input starting with `{` are JSON Lines; the rest text.
+    /// `.jsonl`/`.json`/`.ndjson` files and input starting with `{` are JSON Lines; the rest
+    /// text; input with nothing but whitespace is no articles.
     Auto,
     /// One JSON object per line.
     Jsonl,
@@ -65,6 +66,10 @@ pub struct ClassifyArgs {
     #[command(flatten)]
     pub data: DataArgs,
 }
+
+/// An input: its reader, its format, and the lines already read from it (the
+/// blank lines before the first record, read to decide the format).
+type Input = (Box<dyn BufRead + Send>, InputFormat, usize);
 
 /// One input record: where it came from and its bytes in its chunk's `data`.
 struct Record {
@@ -113,20 +118,20 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let mut names: Vec<String> = Vec::new();
-    let mut readers: Vec<(Box<dyn BufRead + Send>, InputFormat)> = Vec::new();
+    let mut readers: Vec<Input> = Vec::new();
     let use_sample = args.sample || (args.files.is_empty() && io::stdin().is_terminal());
     if use_sample {
         if !args.sample {
             eprintln!("dateline: no input given; classifying the bundled sample (see --help)");
         }
         names.push("sample".into());
-        readers.push((Box::new(SAMPLE.as_bytes()), InputFormat::Json));
+        readers.push((Box::new(SAMPLE.as_bytes()), InputFormat::Json, 0));
     } else if args.files.is_empty() || args.files.iter().all(|f| f.as_os_str() == "-") {
         names.push("<stdin>".into());
         let mut r: Box<dyn BufRead + Send> =
             Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
-        let format = resolve_format(args.format, None, &mut r)?;
-        readers.push((r, format));
+        let (format, lines) = resolve_format(args.format, None, &mut r)?;
+        readers.push((r, format, lines));
     } else {
         for path in &args.files {
             let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -135,10 +140,10 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             }
             let mut r: Box<dyn BufRead + Send> =
                 Box::new(BufReader::with_capacity(READ_BUFFER, file));
-            let format = resolve_format(args.format, Some(path), &mut r)
+            let (format, lines) = resolve_format(args.format, Some(path), &mut r)
                 .with_context(|| format!("reading {}", path.display()))?;
             names.push(path.display().to_string());
-            readers.push((r, format));
+            readers.push((r, format, lines));
         }
     }
 
@@ -261,7 +266,7 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
 /// Read every input into chunks of records and hand each to `send` with its
 /// sequence number; stops early when `stop` is set or `send` fails.
 fn read_chunks(
-    readers: Vec<(Box<dyn BufRead + Send>, InputFormat)>,
+    readers: Vec<Input>,
     max_record_bytes: usize,
     stop: &AtomicBool,
     mut send: impl FnMut(usize, Chunk) -> bool,
@@ -287,7 +292,7 @@ fn read_chunks(
     } else {
         max_record_bytes
     };
-    for (origin, (mut reader, format)) in readers.into_iter().enumerate() {
+    for (origin, (mut reader, format, lines_read)) in readers.into_iter().enumerate() {
         match format {
             InputFormat::Text => {
                 let start = chunk.data.len();
@@ -309,7 +314,7 @@ fn read_chunks(
                 });
             }
             InputFormat::Json => {
-                let mut line = 0;
+                let mut line = lines_read;
                 // Start of the line not yet complete in `chunk.data`.
                 let mut from = chunk.data.len();
                 // Bytes so far of a line over the limit, being skipped.
@@ -420,8 +425,9 @@ fn resolve_format(
     format: Format,
     path: Option<&Path>,
     reader: &mut Box<dyn BufRead + Send>,
-) -> io::Result<InputFormat> {
-    Ok(match format {
+) -> io::Result<(InputFormat, usize)> {
+    let mut lines = 0;
+    let format = match format {
         Format::Jsonl => InputFormat::Json,
         Format::Text => InputFormat::Text,
         Format::Auto => {
@@ -433,20 +439,43 @@ fn resolve_format(
                 "jsonl" | "json" | "ndjson" => InputFormat::Json,
                 "txt" | "text" | "md" => InputFormat::Text,
                 _ => {
-                    let head = reader.fill_buf()?;
                     // A UTF-8 byte order mark (some Windows tools write one) is not
                     // content; `Article::parse` skips it too.
-                    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-                    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
-                    if first == Some(b'{') {
-                        InputFormat::Json
-                    } else {
-                        InputFormat::Text
+                    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+                        reader.consume(3);
+                    }
+                    // Leading whitespace decides nothing and both formats skip it:
+                    // consumed until the first byte that decides, however the
+                    // input arrives (a pipe may give a lone newline first).
+                    let first = loop {
+                        let head = reader.fill_buf()?;
+                        if head.is_empty() {
+                            break None;
+                        }
+                        match head.iter().position(|b| !b.is_ascii_whitespace()) {
+                            Some(i) => {
+                                let first = head[i];
+                                lines += head[..i].iter().filter(|&&b| b == b'\n').count();
+                                reader.consume(i);
+                                break Some(first);
+                            }
+                            None => {
+                                let n = head.len();
+                                lines += head.iter().filter(|&&b| b == b'\n').count();
+                                reader.consume(n);
+                            }
+                        }
+                    };
+                    match first {
+                        // No content at all: no articles (not one empty article).
+                        None | Some(b'{') => InputFormat::Json,
+                        Some(_) => InputFormat::Text,
                     }
                 }
             }
         }
-    })
+    };
+    Ok((format, lines))
 }
 
 /// Classify one record and append its output record and a newline to `out`.

@@ -446,3 +446,50 @@ fn byte_order_mark_crlf_and_a_directory() {
         "{stderr}"
     );
 }
+
+/// Input with nothing in it is no articles (not one empty article): `classify`
+/// in a pipeline whose producer sent nothing exits 0. Blank lines before the
+/// first record decide nothing and count for line numbers, even when a lone
+/// newline arrives before the rest.
+#[test]
+fn empty_input_and_blank_lines_first() {
+    for input in ["", "\n", " \r\n\t\n", "\u{feff}\n"] {
+        let out = dateline(&["classify"], input.as_bytes());
+        assert!(
+            out.status.success(),
+            "{input:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{input:?}");
+    }
+    // `--format text` keeps its meaning: the input is one article, here empty.
+    let out = dateline(&["classify", "--format", "text"], b"\n");
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = dateline(&["classify"], b"\n\n\n{\"body\":\"Kyiv\"}\n\n{bad\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines(&out).len(), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:6: invalid_json"), "{err}");
+
+    let out = dateline(&["classify"], b"\n\n  Talks in Kyiv resume\n");
+    assert_eq!(
+        lines(&out)[0]["region"],
+        "EUROPE",
+        "plain text after blank lines"
+    );
+
+    let mut child = spawn(&["classify"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    stdin
+        .write_all(b"{\"id\":\"a\",\"body\":\"Kyiv\"}\n{\"id\":\"b\",\"body\":\"Paris\"}\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let ids: Vec<_> = lines(&out).iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(ids, ["a", "b"], "JSON Lines, not one text article");
+}
