@@ -102,7 +102,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
 KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop"]
-FLAG_ORDER = ["case", "ambiguous", "weak", "dateline"]
+FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
 # --------------------------------------------------------------------------
@@ -867,6 +867,63 @@ INSTITUTIONS = {
 }
 
 # --------------------------------------------------------------------------
+# Companies (kind `institution`, always `case`, `weak` and `fallback`): large
+# firms known by a name that means nothing else, under their home country. A firm
+# is where a story often is not, so they count only in a story that names no
+# place ("Sony to cut 10,000 jobs"), and at half weight.
+# Names that are also words, places or people (Apple, Shell, Total, Orange,
+# Amazon, Ford, Dell, Oracle, Tesla, BP) are left out, and so are names that
+# already name their country (Air France, Royal Bank of Canada).
+# --------------------------------------------------------------------------
+COMPANIES = {
+    "US": "Boeing; ExxonMobil; Exxon; Chevron; Texaco; Mobil; Halliburton; General Motors; General Electric; "
+          "Chrysler; IBM; Microsoft; Intel; Google; Facebook; Meta Platforms; Walmart; Wal-Mart; Goldman Sachs; "
+          "JPMorgan; JPMorgan Chase; Morgan Stanley; Citigroup; Citibank; Wells Fargo; "
+          "Merrill Lynch; Lehman Brothers; Berkshire Hathaway; BlackRock; Fannie Mae; Freddie Mac; "
+          "Lockheed Martin; Raytheon; Northrop Grumman; Pfizer; Johnson & Johnson; Procter & Gamble; "
+          "Coca-Cola; PepsiCo; McDonald's; Starbucks; Walt Disney; Time Warner; Comcast; Verizon; AT&T; "
+          "Hewlett-Packard; Cisco; Qualcomm; Nvidia; Microsoft Corp; SpaceX; Amazon.com; eBay; Yahoo; Netflix; "
+          "Uber; Airbnb; Caterpillar; Enron; WorldCom; Kraft Foods",
+    "JP": "Sony; Toyota; Honda Motor; Nissan; Mitsubishi; Toshiba; Panasonic; Hitachi; Nintendo; SoftBank; "
+          "Fujitsu; Mazda; Subaru; Nomura; Mitsui; Sumitomo; Matsushita; Suzuki Motor; Yamaha",
+    "KR": "Samsung; Hyundai; LG Electronics; SK Hynix; Kia Motors; Daewoo",
+    "CN": "Huawei; Alibaba; Tencent; Baidu; Xiaomi; ZTE; Lenovo; ByteDance; CNPC; Haier",
+    "TW": "TSMC; Foxconn; Acer; Asus",
+    "IN": "Tata Motors; Tata Steel; Tata Group; Infosys; Wipro; Reliance Industries; Mahindra; Bharti Airtel",
+    "DE": "Volkswagen; Siemens; BMW; Daimler; Mercedes-Benz; Bayer; BASF; Deutsche Bank; Commerzbank; Allianz; "
+          "Lufthansa; Deutsche Telekom; Porsche; Adidas; Thyssenkrupp; ThyssenKrupp; RWE; Bosch",
+    "FR": "Renault; Peugeot; Airbus; TotalEnergies; Elf Aquitaine; BNP Paribas; Societe Generale; "
+          "Société Générale; Credit Agricole; Crédit Agricole; LVMH; L'Oreal; L'Oréal; Danone; Carrefour; "
+          "Michelin; Alstom; Vivendi; Sanofi; Dassault; AXA",
+    "GB": "HSBC; Barclays; Lloyds Bank; Vodafone; "
+          "Rolls-Royce; BAE Systems; GlaxoSmithKline; AstraZeneca; Unilever; Tesco; Sainsbury's; "
+          "Marks & Spencer; Standard Chartered; Jaguar Land Rover",
+    "NL": "Philips; Heineken; ABN Amro; Ahold; KLM; ASML",
+    "CH": "Nestle; Nestlé; Novartis; UBS; Credit Suisse; Glencore; Swatch",
+    "SE": "Volvo; Ericsson; IKEA; Ikea; Saab; Electrolux; Spotify",
+    "FI": "Nokia",
+    "IT": "Fiat; Eni; Enel; Pirelli; UniCredit; Intesa Sanpaolo; Telecom Italia; Benetton; Olivetti",
+    "ES": "Telefonica; Telefónica; Repsol; Iberdrola; BBVA; Inditex",
+    "BR": "Embraer; Odebrecht",
+    "MX": "Cemex; Televisa; America Movil; América Móvil",
+    "CA": "Bombardier; BlackBerry; Research In Motion; Nortel; Shopify",
+    "AU": "BHP Billiton; Qantas; Telstra; Westpac",
+    "SA": "SABIC",
+    "AE": "Etisalat; Etihad; Emaar; DP World",
+    "QA": "Al Jazeera",
+    "IL": "Teva; El Al",
+    "ZA": "De Beers; Sasol; Naspers",
+    "NG": "Dangote; NNPC",
+    "HK": "Cathay Pacific; Jardine Matheson",
+    "SG": "Temasek",
+    "DK": "Maersk; Novo Nordisk; Carlsberg",
+    "NO": "Equinor; Statoil; Norsk Hydro; Telenor",
+    "BE": "AB InBev; Solvay",
+    "LU": "ArcelorMittal",
+    "IE": "Ryanair",
+}
+
+# --------------------------------------------------------------------------
 # People (kind `person`, always `case`): heads of state and government and a
 # few other figures whose name alone places a story, current (2024-2026) and
 # recent; plus some of 1987 (one development set is Reuters-21578).
@@ -1262,6 +1319,9 @@ def main() -> int:
     for code, spec in INSTITUTIONS.items():
         for n, fl in parse_list(spec):
             gz.add(code, "institution", n, fl)
+    for code, spec in COMPANIES.items():
+        for n, fl in parse_list(spec):
+            gz.add(code, "institution", n, fl | {"weak", "fallback"})
     for code, spec in PERSONS.items():
         for n, fl in parse_list(spec):
             gz.add(code, "person", n, fl)

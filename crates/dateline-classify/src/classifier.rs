@@ -907,11 +907,12 @@ impl Classifier {
                 }
             }
         }
+        let named = self.names_a_place(s);
         for pass in [false, true] {
             for &p in &s.place_touched {
                 let name = &self.places[p as usize];
                 let Some(c) = name.country else { continue };
-                if name.ambiguous != pass {
+                if name.ambiguous != pass || (name.fallback && named) {
                     continue;
                 }
                 let c = c as usize;
@@ -1081,6 +1082,15 @@ impl Classifier {
         }
     }
 
+    /// Whether the article names a place other than a `fallback` name (a firm):
+    /// if so, the fallback names do not count.
+    fn names_a_place(&self, s: &Scratch) -> bool {
+        s.place_touched.iter().any(|&p| {
+            let name = &self.places[p as usize];
+            name.country.is_some() && !name.fallback
+        })
+    }
+
     /// The weighted mentions of place name `p` that count. A weak or ambiguous
     /// name in the dateline loses its dateline part when the dateline names another
     /// country plainly: in `CAMBRIDGE, Mass.` or `BIRMINGHAM, Ala.` the state says
@@ -1171,6 +1181,7 @@ impl Classifier {
         dateline: Option<String>,
     ) -> Evidence<'c> {
         let ps = &self.settings.places;
+        let named = self.names_a_place(s);
         let places = kept
             .iter()
             .map(|&(c, raw)| {
@@ -1178,7 +1189,7 @@ impl Classifier {
                     .place_touched
                     .iter()
                     .map(|&p| (p as usize, &self.places[p as usize]))
-                    .filter(|(_, n)| n.country == Some(c as CountryId))
+                    .filter(|(_, n)| n.country == Some(c as CountryId) && !(n.fallback && named))
                     .map(|(p, n)| {
                         let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
                         if n.weak {

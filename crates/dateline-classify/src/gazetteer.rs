@@ -4,7 +4,8 @@
 //! has a kind (country name, demonym, capital, institution, …) whose default weight
 //! says how strongly it places a story, and flags for the classic traps: `case`
 //! (Turkey, not turkey), `ambiguous` (Georgia, Jordan: count fully only when the
-//! same country has other evidence) and `weak`.
+//! same country has other evidence), `weak`, and `fallback` (a firm: counts only
+//! when the article names no place).
 
 use crate::error::DataIssue;
 use crate::region::{tsv_rows, CountryId, Geography};
@@ -80,6 +81,9 @@ pub struct PlaceName {
     pub case_sensitive: bool,
     pub ambiguous: bool,
     pub weak: bool,
+    /// Counts only when the article names no other (non-fallback) place: a firm
+    /// under its home country places a story that names no place, never one that does.
+    pub fallback: bool,
     /// Counts only inside a dateline (`ROCHESTER, N.Y., Feb 26 -`): postal and AP
     /// abbreviations such as `Ind.` or `Pa.` are words elsewhere.
     pub dateline_only: bool,
@@ -130,8 +134,8 @@ pub fn parse(
             issue(format!("name `{name}` has no words"));
             continue;
         }
-        let (mut case_sensitive, mut ambiguous, mut weak, mut dateline_only) =
-            (false, false, false, false);
+        let (mut case_sensitive, mut ambiguous, mut weak, mut fallback, mut dateline_only) =
+            (false, false, false, false, false);
         let mut bad_flag = false;
         for flag in f
             .get(3)
@@ -145,10 +149,11 @@ pub fn parse(
                 "case" => case_sensitive = true,
                 "ambiguous" => ambiguous = true,
                 "weak" => weak = true,
+                "fallback" => fallback = true,
                 "dateline" => dateline_only = true,
                 other => {
                     issue(format!(
-                        "unknown flag `{other}` (expected case, ambiguous, weak, dateline)"
+                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline)"
                     ));
                     bad_flag = true;
                 }
@@ -175,6 +180,7 @@ pub fn parse(
             case_sensitive,
             ambiguous,
             weak,
+            fallback,
             dateline_only,
         });
     }

@@ -33,6 +33,7 @@ TD\tcountry\tChad\tcase
 AQ\tcountry\tAntarctica
 -\tstop\tLatin American
 US\tdemonym\tAmerican\tweak
+FR\tinstitution\tRenault\tcase,weak,fallback
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -155,6 +156,30 @@ fn equal_scores_go_to_the_country_named_first() {
         assert_eq!(regions[0], region, "{text}");
         assert_eq!(r.regions[0].score, r.regions[1].score, "{text}");
     }
+}
+
+#[test]
+fn a_firm_places_only_a_story_that_names_no_place() {
+    let c = fixture();
+    let r = c.classify(&body("Renault will cut 5,000 jobs, Renault said."), true);
+    assert_eq!(codes(&r), ["FR"]);
+    assert_eq!(r.region, Some("EUROPE"));
+    let evidence = r.evidence.as_ref().unwrap();
+    assert_eq!(evidence.places[0].terms[0].term, "Renault");
+
+    let r = c.classify(
+        &body("Renault opens a plant in Mexico, Renault said."),
+        true,
+    );
+    assert_eq!(codes(&r), ["MX"]);
+    assert_eq!(r.region, Some("LATIN_AMERICA"));
+    assert_eq!(r.regions.len(), 1, "no EUROPE from the firm");
+    let terms: Vec<_> = r.evidence.as_ref().unwrap().places[0]
+        .terms
+        .iter()
+        .map(|t| t.term)
+        .collect();
+    assert_eq!(terms, ["Mexico"]);
 }
 
 #[test]
