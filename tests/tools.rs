@@ -245,6 +245,17 @@ async fn lag_reports_committed_end_and_lag_per_partition() {
         format!("total lag of group {group}: {}", ends[&0] - 2),
         "{table}"
     );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A group that never committed (or a typo) says so, rather than only "lag 0".
+    let out = dateline(&["lag", "--group", &unique("lag-none"), "--brokers", &b]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has committed no offsets"), "{err}");
 
     delete_topic(&b, &topic).await;
     delete_topic(&b, &other).await;

@@ -76,6 +76,14 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
         .create()
         .context("creating the Kafka consumer")?;
     let report = lag(&consumer, &args.group, &args.topics)?;
+    if report.partitions.is_empty() {
+        // Not "lag 0": a group that never committed has no topics to look up, and
+        // a typo in its name looks the same.
+        eprintln!(
+            "dateline lag: group {} has committed no offsets; name its input topics with --topic to see its lag",
+            args.group
+        );
+    }
 
     let mut out = std::io::stdout().lock();
     if args.json {
