@@ -1057,7 +1057,7 @@ impl Classifier {
             (None, None) => "unclassified".to_owned(),
         };
 
-        let evidence = explain.then(|| self.evidence(s, kept, &listed, dateline));
+        let evidence = explain.then(|| self.evidence(s, named, kept, &listed, dateline));
         s.ranked = ranked;
         s.listed = listed;
         s.reset();
@@ -1176,12 +1176,12 @@ impl Classifier {
     fn evidence<'c>(
         &'c self,
         s: &Scratch,
+        named: bool,
         kept: &[(u32, f32)],
         listed: &[u32],
         dateline: Option<String>,
     ) -> Evidence<'c> {
         let ps = &self.settings.places;
-        let named = self.names_a_place(s);
         let places = kept
             .iter()
             .map(|&(c, raw)| {

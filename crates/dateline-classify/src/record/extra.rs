@@ -93,14 +93,8 @@ impl Extra {
     /// Set `key` to `value`.
     pub fn insert(&mut self, key: &str, value: &Value) {
         let start = self.text.len();
-        let json = serde_json::to_string(value).expect("a Value always serializes");
-        self.text.push_str(&json);
+        push_value(&mut self.text, value);
         self.set(key, start);
-    }
-
-    /// All fields as a map of `Value`s.
-    pub fn to_map(&self) -> Map<String, Value> {
-        self.iter().map(|(k, v)| (k.to_owned(), parse(v))).collect()
     }
 
     /// Set `key` to the JSON text `raw`, one value that serde_json has checked
@@ -114,22 +108,15 @@ impl Extra {
             self.fields.reserve(8);
         }
         let start = self.text.len();
-        if !append_compact(&mut self.text, raw) {
-            if depth(raw) > MAX_DEPTH {
-                return Err(WholeRecord);
-            }
-            let value: Value = serde_json::from_str(raw).map_err(|_| WholeRecord)?;
-            self.insert(key, &value);
-        } else {
-            self.set(key, start);
-        }
+        push_compact(&mut self.text, raw)?;
+        self.set(key, start);
         Ok(())
     }
 
     /// Whether `raw` (as for [`Extra::insert_raw`]) is a value a `Value` parse
     /// accepts, for a field that is dropped.
     pub(crate) fn check_raw(raw: &str) -> Result<(), WholeRecord> {
-        Extra::new().insert_raw("", raw)
+        push_compact(&mut String::new(), raw)
     }
 
     /// Point `key` at the value written to `text[start..]`.
@@ -165,8 +152,23 @@ impl Extra {
     }
 }
 
-fn parse(json: &str) -> Value {
-    serde_json::from_str(json).expect("an Extra holds valid JSON")
+fn push_value(out: &mut String, value: &Value) {
+    out.push_str(&serde_json::to_string(value).expect("a Value always serializes"));
+}
+
+/// Append `raw` (as for [`Extra::insert_raw`]) to `out` as the compact JSON
+/// serde_json writes for it once parsed: copied when [`append_compact`] can,
+/// else through a `Value`.
+fn push_compact(out: &mut String, raw: &str) -> Result<(), WholeRecord> {
+    if append_compact(out, raw) {
+        return Ok(());
+    }
+    if depth(raw) > MAX_DEPTH {
+        return Err(WholeRecord);
+    }
+    let value: Value = serde_json::from_str(raw).map_err(|_| WholeRecord)?;
+    push_value(out, &value);
+    Ok(())
 }
 
 /// Append `raw` (one syntactically valid JSON value) to `out` less its
@@ -212,8 +214,12 @@ fn append_compact(out: &mut String, raw: &str) -> bool {
                 }
                 i += 1;
             }
+            b']' => {
+                depth -= 1;
+                i += 1;
+            }
             b'{' => break,
-            _ => i += 1, // `]`, `,`, and the letters of true, false and null
+            _ => i += 1, // `,` and the letters of true, false and null
         }
     }
     if i < b.len() {
@@ -294,7 +300,7 @@ mod tests {
 
     /// What the field's text must be: serde_json's compact writing of the parsed value.
     fn by_value(raw: &str) -> String {
-        serde_json::to_string(&parse(raw)).unwrap()
+        serde_json::to_string(&serde_json::from_str::<Value>(raw).unwrap()).unwrap()
     }
 
     #[test]
@@ -312,6 +318,16 @@ mod tests {
             assert!(append_compact(&mut out, raw), "{raw}");
             assert_eq!(&out[1..], by_value(raw), "{raw}");
         }
+    }
+
+    #[test]
+    fn depth_is_nesting_not_the_count_of_arrays() {
+        let siblings = format!("[{}]", vec!["[1]"; 150].join(","));
+        let mut out = String::new();
+        assert!(append_compact(&mut out, &siblings));
+        assert_eq!(out, siblings);
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(!append_compact(&mut out, &deep));
     }
 
     #[test]
