@@ -122,10 +122,20 @@ async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
     kafka_local("start").await;
     guard.stopped = false;
     let back = Instant::now();
-    eventually(Duration::from_secs(90), "/readyz ready again", || {
-        matches!(http_get(w.addr, "/readyz"), Some((200, _))).then_some(())
-    })
-    .await;
+    // Not `eventually`: when it never comes back, the answer and the worker's
+    // log say why (broker probe or assignment).
+    loop {
+        let last = http_get(w.addr, "/readyz");
+        if matches!(last, Some((200, _))) {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(90),
+            "/readyz not ready 90 s after the broker came back; last answer {last:?}\n{}",
+            w.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let ready_after = back.elapsed();
 
     let positions: Vec<Position> = feeder.finish().await;
