@@ -239,6 +239,24 @@ struct PlaceTally {
     dateline_w: f32,
 }
 
+/// A topic's place in the tree (see [`Classifier::nodes`]).
+#[derive(Debug, Clone, Copy)]
+struct TopicNode {
+    /// Index of the parent; [`NO_PARENT`] for a subject.
+    parent: u32,
+    depth: u16,
+    storyline: bool,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+impl TopicNode {
+    #[inline]
+    fn parent(self) -> Option<usize> {
+        (self.parent != NO_PARENT).then_some(self.parent as usize)
+    }
+}
+
 /// A storyline require group, flattened.
 #[derive(Debug, Clone)]
 struct Group {
@@ -329,6 +347,10 @@ pub struct Classifier {
     topic_countries: Vec<Vec<CountryId>>,
     /// Per topic: indexes of its children.
     children: Vec<Vec<u32>>,
+    /// Per topic, what scoring reads of its place in the tree, packed: the
+    /// [`Topic`]s are ~200 bytes each, and the per-article walks over all of
+    /// them missed the L1 once or twice per topic.
+    nodes: Vec<TopicNode>,
     lexicon: Lexicon,
     /// Which compiled copy of the tokenising and matching loops runs: the best
     /// the CPU has (see [`Paths`]). Same results at every level.
@@ -524,7 +546,17 @@ impl Classifier {
                 }
             })
             .collect();
+        let nodes = taxonomy
+            .topics
+            .iter()
+            .map(|t| TopicNode {
+                parent: t.parent.map_or(NO_PARENT, |p| p as u32),
+                depth: t.depth.min(u16::MAX as usize) as u16,
+                storyline: t.storyline,
+            })
+            .collect();
         Ok(Classifier {
+            nodes,
             term_hot,
             term_group_ids,
             taxonomy_hash: short_hash(&[src.taxonomy.1]),
@@ -1004,16 +1036,18 @@ impl Classifier {
         let topics = &self.taxonomy.topics;
         let n_topics = topics.len();
         // Gate storylines, parents first (topics are ordered parents-before-children).
-        for i in 0..n_topics {
-            let t = &topics[i];
-            let parent_ok = t.parent.is_none_or(|p| !topics[p].storyline || s.active[p]);
+        let nodes = &self.nodes[..n_topics];
+        for (i, t) in nodes.iter().enumerate() {
+            let parent_ok = t
+                .parent()
+                .is_none_or(|p| !nodes[p].storyline || s.active[p]);
             s.active[i] = parent_ok && (!t.storyline || self.storyline_holds(s, i));
         }
         for i in 0..n_topics {
             s.subtree[i] = if s.active[i] { s.own[i].max(0.0) } else { 0.0 };
         }
         for i in (0..n_topics).rev() {
-            if let Some(p) = topics[i].parent {
+            if let Some(p) = nodes[i].parent() {
                 let v = s.subtree[i];
                 s.subtree[p] += v;
             }
@@ -1028,7 +1062,7 @@ impl Classifier {
         let order = |&a: &u32, &b: &u32| {
             s.subtree[b as usize]
                 .total_cmp(&s.subtree[a as usize])
-                .then(topics[a as usize].depth.cmp(&topics[b as usize].depth))
+                .then(nodes[a as usize].depth.cmp(&nodes[b as usize].depth))
                 .then(a.cmp(&b))
         };
         // Only the best eight are listed: select them, then sort just those.
@@ -1138,13 +1172,14 @@ impl Classifier {
     /// storyline descendants; otherwise the best subject, descending into a subtopic
     /// while it holds at least `subtopic_share` of its parent's score.
     fn label_topic(&self, s: &Scratch, listed: &[u32]) -> Option<usize> {
-        let topics = &self.taxonomy.topics;
         let best_child = |i: usize, storylines_only: bool| -> Option<usize> {
             self.children[i]
                 .iter()
                 .map(|&c| c as usize)
                 .filter(|&c| {
-                    s.active[c] && s.subtree[c] > 0.0 && (!storylines_only || topics[c].storyline)
+                    s.active[c]
+                        && s.subtree[c] > 0.0
+                        && (!storylines_only || self.nodes[c].storyline)
                 })
                 .max_by(|&a, &b| s.subtree[a].total_cmp(&s.subtree[b]).then(b.cmp(&a)))
         };
@@ -1152,7 +1187,7 @@ impl Classifier {
         let story = listed
             .iter()
             .map(|&i| i as usize)
-            .filter(|&i| topics[i].storyline && s.subtree[i] >= min)
+            .filter(|&i| self.nodes[i].storyline && s.subtree[i] >= min)
             .max_by(|&a, &b| s.subtree[a].total_cmp(&s.subtree[b]).then(b.cmp(&a)));
         if let Some(mut cur) = story {
             while let Some(c) = best_child(cur, true) {
