@@ -11,7 +11,8 @@
 #   scripts/bench-worker.sh --articles 50000 --rounds 5 --rate 3000 --seconds 20
 #
 # Flags go to the bench (tests/examples/bench_worker.rs): --articles N,
-# --article-bytes B, --rounds R, --rate R (latency phase, articles/s), --seconds S,
+# --article-bytes B, --rounds R, --warmup W (unmeasured drains per mode before the
+# rounds; default 1), --rate R (latency phase, articles/s), --seconds S,
 # --partitions P, --exactly-once (adds `dateline run --exactly-once`, compared
 # with at-least-once `classify`), --corpus FILE (JSON Lines articles; default:
 # 20,000 articles from bench/gen-articles.py, written once under $TMPDIR, whose

@@ -6,8 +6,9 @@
 //! settings, records copied unchanged: the ceiling) and `classify`.
 //!
 //! 1. **Throughput, sustained overload.** N articles of ~5 KB are loaded once.
-//!    Then, per round and mode, a fresh worker (its own group, its own output
-//!    topic) drains that whole backlog; articles/s and MB/s are measured between
+//!    After one unmeasured drain per mode (`--warmup`: the broker's JIT
+//!    compiles its hot paths then), per round and mode, a fresh worker (its own
+//!    group, its own output topic) drains that whole backlog; articles/s and MB/s are measured between
 //!    the first and the last output record's broker append time (LogAppendTime),
 //!    so start-up and group join do not count. The output is read back only
 //!    after the worker has stopped: a reader running alongside would take CPU
@@ -26,7 +27,7 @@
 //! With `--exactly-once`, a third mode, `exactly-once` (`dateline run
 //! --exactly-once`, read back with `read_committed`), compared with `classify`.
 //!
-//! Usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] [--rate R]
+//! Usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] [--warmup W] [--rate R]
 //!        [--seconds S] [--partitions P] [--dateline PATH] [--exactly-once]
 //!        [--corpus FILE]
 //! `--corpus FILE` loads that JSON Lines file's articles (cycled to N) instead of
@@ -62,6 +63,8 @@ struct Args {
     corpus: Option<PathBuf>,
     /// Drains of the backlog per mode.
     rounds: usize,
+    /// Unmeasured drains per mode before the rounds.
+    warmup: usize,
 }
 
 fn args() -> Args {
@@ -75,6 +78,7 @@ fn args() -> Args {
         exactly_once: false,
         corpus: None,
         rounds: 3,
+        warmup: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -92,6 +96,7 @@ fn args() -> Args {
             "--dateline" => a.dateline = PathBuf::from(v),
             "--corpus" => a.corpus = Some(PathBuf::from(v)),
             "--rounds" => a.rounds = v.parse::<usize>().expect("--rounds N").max(1),
+            "--warmup" => a.warmup = v.parse().expect("--warmup N"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -540,6 +545,20 @@ async fn main() {
     load(&brokers, &input, &backlog, None).await;
     drop(backlog);
 
+    // Warm-up drains, not measured: a fresh broker's JVM compiles its fetch and
+    // produce paths during the first drains (perf, session 10: the C2 compiler
+    // threads took 15 % of the machine), which billed round 1 of every run
+    // (its passthrough 14,000-17,000/s against 20,000-32,000/s after).
+    for w in 0..a.warmup {
+        for &mode in modes {
+            let d = drain(&a, &brokers, &input, input_bytes, mode).await;
+            eprintln!(
+                "[{mode} warm-up {}] {:.0} articles/s (not counted)",
+                w + 1,
+                d.articles_per_s
+            );
+        }
+    }
     // Rounds alternate the modes' order, so a slow period of this shared machine
     // does not land on one mode only.
     let mut drains: Vec<Drain> = Vec::new();
