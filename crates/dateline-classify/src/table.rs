@@ -362,7 +362,7 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
 
     #[inline(always)]
     fn home(&self, k: K) -> usize {
-        (k.fold().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        home_of(k.fold(), self.shift)
     }
 
     // Called for every word of every article: inlined so the probe is a few
@@ -405,6 +405,13 @@ impl<K: Key, V: Copy> BucketTable<K, V> {
             .count();
         in_buckets + self.overflow.len()
     }
+}
+
+/// The home bucket (or line) of a folded key in a table of `2^(64 - shift)`:
+/// the one hash both tables use.
+#[inline(always)]
+fn home_of(folded: u64, shift: u32) -> usize {
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
 }
 
 /// One line of an [`InlineTable`]: four keys and their values.
@@ -471,7 +478,7 @@ impl<V: Copy> InlineTable<V> {
 
     #[inline(always)]
     fn home(&self, k: u64) -> usize {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        home_of(k, self.shift)
     }
 
     #[inline(always)]
