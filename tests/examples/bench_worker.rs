@@ -67,6 +67,23 @@ struct Args {
     warmup: usize,
 }
 
+const USAGE: &str = "usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] \
+[--warmup W] [--rate R] [--seconds S] [--partitions P] [--dateline PATH] [--exactly-once] \
+[--corpus FILE]
+(see the top of tests/examples/bench_worker.rs, or scripts/bench-worker.sh)";
+
+/// A usage error: say what is wrong and how to call, exit 2.
+fn usage_error(what: &str) -> ! {
+    eprintln!("bench_worker: {what}\n{USAGE}");
+    std::process::exit(2)
+}
+
+/// `flag`'s value, parsed.
+fn value<T: std::str::FromStr>(flag: &str, v: &str) -> T {
+    v.parse()
+        .unwrap_or_else(|_| usage_error(&format!("{flag}: not a valid value: {v:?}")))
+}
+
 fn args() -> Args {
     let mut a = Args {
         articles: 100_000,
@@ -82,22 +99,31 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        if flag == "--exactly-once" {
-            a.exactly_once = true;
-            continue;
-        }
-        let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
-            "--articles" => a.articles = v.parse().expect("--articles N"),
-            "--article-bytes" => a.article_bytes = v.parse().expect("--article-bytes B"),
-            "--rate" => a.rate = v.parse().expect("--rate R"),
-            "--seconds" => a.seconds = v.parse().expect("--seconds S"),
-            "--partitions" => a.partitions = v.parse().expect("--partitions P"),
+            "--exactly-once" => {
+                a.exactly_once = true;
+                continue;
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            _ => {}
+        }
+        let v = it
+            .next()
+            .unwrap_or_else(|| usage_error(&format!("{flag} needs a value")));
+        match flag.as_str() {
+            "--articles" => a.articles = value(&flag, &v),
+            "--article-bytes" => a.article_bytes = value(&flag, &v),
+            "--rate" => a.rate = value(&flag, &v),
+            "--seconds" => a.seconds = value(&flag, &v),
+            "--partitions" => a.partitions = value(&flag, &v),
             "--dateline" => a.dateline = PathBuf::from(v),
             "--corpus" => a.corpus = Some(PathBuf::from(v)),
-            "--rounds" => a.rounds = v.parse::<usize>().expect("--rounds N").max(1),
-            "--warmup" => a.warmup = v.parse().expect("--warmup N"),
-            other => panic!("unknown flag {other}"),
+            "--rounds" => a.rounds = value::<usize>(&flag, &v).max(1),
+            "--warmup" => a.warmup = value(&flag, &v),
+            other => usage_error(&format!("unknown flag {other}")),
         }
     }
     a

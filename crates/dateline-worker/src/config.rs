@@ -422,11 +422,13 @@ fn default_transaction_max_ms() -> u64 {
     200
 }
 
-/// 2,000: enough to keep the producer's batches full at the worker's measured
-/// ~20k articles/s with a ~50 ms produce round trip (acks=all), i.e. 1,000 in
-/// flight, doubled for slack. It also bounds the duplicates after a `kill -9`.
+/// 5,000: a record stays in flight for the producer's `linger.ms` (20 ms by
+/// default) plus the produce round trip (acks=all, tens of ms), so at the
+/// passthrough's ~45,000 articles/s on the bench machine some 2,000-3,000 are
+/// in flight; 2,000 (the default until session 11) then capped the throughput.
+/// It also bounds the duplicates after a `kill -9` (with one commit interval).
 fn default_max_in_flight_messages() -> usize {
-    2_000
+    5_000
 }
 
 /// 64 MiB: 2,000 articles of 32 KB, a generous article size. With the consumer

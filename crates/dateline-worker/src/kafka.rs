@@ -71,12 +71,21 @@ fn consumer_defaults() -> [(&'static str, &'static str); 5] {
 }
 
 /// Producer defaults; overridable.
-fn producer_defaults() -> [(&'static str, &'static str); 1] {
+fn producer_defaults() -> [(&'static str, &'static str); 2] {
     [
         // librdkafka's producer default is true: a metadata request for a missing
         // topic (say the output topic was deleted) could create it with broker
         // defaults. dateline's topics are created deliberately.
         ("allow.auto.create.topics", "false"),
+        // librdkafka's default is 5 ms. Classified records leave the pool a
+        // chunk at a time, slower than a passthrough, and at 5 ms they went out
+        // in small produce requests whose per-request cost doubled the broker's
+        // CPU per article (27-37 µs against 15-17 µs). 20 ms: the broker's share
+        // fell to 21-31 µs and classify throughput rose 4-13 % on the 2-core
+        // bench machine (scripts/bench-worker.sh, session 11), for ~7 ms more
+        // latency at p50. Needs the in-flight cap to cover the wait (see
+        // `pipeline.max_in_flight_messages`).
+        ("linger.ms", "20"),
     ]
 }
 
