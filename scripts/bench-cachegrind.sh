@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Classification cost per article counted by cachegrind (valgrind) instead of
 # timed: instructions, L1 data read misses, last-level read misses (the LL sized
-# as one core's L2, where the classifier's tables live) and, with --branches,
+# as one core's L2, where the classifier's tables live) and, with BRANCHES=1,
 # mispredicted branches of cachegrind's simple predictor model. On a shared or
 # virtual machine the clock moves by ±20 % from one run to the next (BENCHMARKS.md,
 # sessions 10-11); these counts do not move at all, so they can judge a change of
@@ -28,10 +28,7 @@ command -v valgrind >/dev/null || { echo "bench-cachegrind: needs valgrind" >&2;
 
 cargo build --release --locked -p dateline-classify --example throughput >&2
 bin="${CARGO_TARGET_DIR:-target}/release/examples/throughput"
-corpus="${TMPDIR:-/tmp}/dateline-bench-shuffled-20000.jsonl"
-if [[ ! -s "$corpus" ]]; then
-  python3 bench/gen-articles.py 20000 > "$corpus.tmp" && mv "$corpus.tmp" "$corpus"
-fi
+corpus="$(scripts/bench-corpus.sh 20000)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 head -n "$n" "$corpus" > "$work/n.jsonl"

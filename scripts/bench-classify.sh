@@ -13,13 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 articles="${1:-100000}"
 rounds="${2:-5}"
-# "shuffled": the corpus since session 5 (bench/gen-articles.py); a file cached by
-# an older version of this script held the repeating corpus, so the name changed.
-file="${BENCH_FILE:-${TMPDIR:-/tmp}/dateline-bench-shuffled-$articles.jsonl}"
-if [[ ! -s "$file" ]]; then
-  echo "bench-classify: writing $articles articles to $file" >&2
-  python3 bench/gen-articles.py "$articles" > "$file.tmp" && mv "$file.tmp" "$file"
-fi
+file="${BENCH_FILE:-$(scripts/bench-corpus.sh "$articles")}"
 cargo build --release --locked -q -p dateline-cli --bin dateline
 bin="${CARGO_TARGET_DIR:-target}/release/dateline"
 

@@ -36,10 +36,6 @@ cargo build --release --locked -p dateline-tests --example bench_worker
 target_dir="${CARGO_TARGET_DIR:-target}"
 corpus=()
 if [[ " $* " != *" --corpus "* ]]; then
-  file="${TMPDIR:-/tmp}/dateline-bench-shuffled-20000.jsonl"
-  if [[ ! -s "$file" ]]; then
-    python3 bench/gen-articles.py 20000 > "$file.tmp" && mv "$file.tmp" "$file"
-  fi
-  corpus=(--corpus "$file")
+  corpus=(--corpus "$(scripts/bench-corpus.sh 20000)")
 fi
 "$target_dir/release/examples/bench_worker" --dateline "$target_dir/release/dateline" "${corpus[@]}" "$@"

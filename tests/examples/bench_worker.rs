@@ -8,9 +8,9 @@
 //! 1. **Throughput, sustained overload.** N articles of ~5 KB are loaded once.
 //!    After one unmeasured drain per mode (`--warmup`: the broker's JIT
 //!    compiles its hot paths then), per round and mode, a fresh worker (its own
-//!    group, its own output topic) drains that whole backlog; articles/s and MB/s are measured between
-//!    the first and the last output record's broker append time (LogAppendTime),
-//!    so start-up and group join do not count. The output is read back only
+//!    group, its own output topic) drains that whole backlog; articles/s and
+//!    MB/s are measured between the first and the last output record's broker
+//!    append time (LogAppendTime), so start-up and group join do not count. The output is read back only
 //!    after the worker has stopped: a reader running alongside would take CPU
 //!    from the run it measures (before session 6 one did, and it made classify
 //!    look twice as close to the passthrough as it is). Rounds alternate the
@@ -27,12 +27,10 @@
 //! With `--exactly-once`, a third mode, `exactly-once` (`dateline run
 //! --exactly-once`, read back with `read_committed`), compared with `classify`.
 //!
-//! Usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] [--warmup W] [--rate R]
-//!        [--seconds S] [--partitions P] [--dateline PATH] [--exactly-once]
-//!        [--corpus FILE]
-//! `--corpus FILE` loads that JSON Lines file's articles (cycled to N) instead of
-//! the test fixtures, whose filler is ten template sentences: a CPU learns those
-//! and classifies them faster than real news. `scripts/bench-worker.sh` passes
+//! Flags: `bench_worker --help` (`USAGE` below). `--corpus FILE` loads that JSON
+//! Lines file's articles (cycled to N) instead of the test fixtures, whose filler
+//! is ten template sentences: a CPU learns those and classifies them faster than
+//! real news. `scripts/bench-worker.sh` passes
 //! the `bench/gen-articles.py` corpus.
 //! `BENCH_WORKER_TOML` is appended to the worker's configuration (to try settings).
 
