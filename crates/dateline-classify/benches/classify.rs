@@ -81,6 +81,30 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // The phases before any phrase is matched, over the same articles: the split
+    // into words alone, and the split plus one vocabulary lookup per word (what
+    // every word-at-a-time design pays). Their difference to "one pass" is the
+    // phrase matching and the scoring.
+    g.bench_function("split into words only", |b| {
+        let mut words = Vec::new();
+        b.iter(|| {
+            for a in &articles {
+                words.clear();
+                if let Some(t) = &a.title {
+                    dateline_classify::text::split_into(black_box(t), &mut words);
+                }
+                dateline_classify::text::split_into(black_box(&a.body), &mut words);
+                black_box(words.len());
+            }
+        })
+    });
+    g.bench_function("split and look up every word", |b| {
+        b.iter(|| {
+            for a in &articles {
+                black_box(classifier.tokenize_only(black_box(&a.document())));
+            }
+        })
+    });
     g.finish();
     let raw = SAMPLE.lines().next().unwrap().as_bytes();
     c.bench_function("parse+classify+serialize one record", |b| {

@@ -634,6 +634,19 @@ impl Classifier {
         }
     }
 
+    /// Only the first phase of [`Classifier::classify`]: split the document into
+    /// words and look every word up in the vocabulary; returns the number of tokens
+    /// kept. For the criterion bench's per-phase costs (what any design that looks
+    /// up every word pays before matching a single phrase); not part of the API.
+    #[doc(hidden)]
+    pub fn tokenize_only(&self, doc: &Document<'_>) -> usize {
+        SCRATCH.with(|cell| {
+            let mut s = cell.borrow_mut();
+            self.tokenize(&mut s, doc);
+            s.tokens.len()
+        })
+    }
+
     /// Classify one document. Pure and deterministic; never panics on any input.
     pub fn classify(&self, doc: &Document<'_>, explain: bool) -> Classification<'_> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {

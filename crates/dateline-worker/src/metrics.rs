@@ -2,7 +2,7 @@
 //!
 //! Why a module of its own: dashboards and alerts depend on these names, so they
 //! are written once, here, with their help text and label sets; the rest of the
-//! worker moves them through the typed events of [`crate::events`]. The worker has
+//! worker moves them through the typed events of `crate::events`. The worker has
 //! its own [`Registry`] (not the process-global one) so tests can run several
 //! workers in one process and read each one's numbers.
 //!
