@@ -15,6 +15,15 @@
 #   tool CLASS [args...]       run any Kafka CLI class on the broker classpath,
 #                              e.g. org.apache.kafka.tools.ConsoleProducer
 #   classpath                  print the resolved broker classpath
+#   secure-env                 print the secured listeners' addresses, the test
+#                              user and the TLS files (KEY=value lines)
+#
+# Besides the PLAINTEXT listener the broker has three secured ones on
+# 127.0.0.1, for the security tests (tests/security.rs): SASL_PLAINTEXT and
+# SASL_SSL (mechanisms PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, one test user) and
+# SSL with client certificates required (mutual TLS). The TLS files (a private
+# CA, the broker's and a client's certificate) are generated with openssl into
+# the state dir on first start; `secure-env` says where.
 #
 # Environment (all optional):
 #   KAFKA_VERSION          org.apache.kafka:kafka_2.13 version (default below)
@@ -22,6 +31,9 @@
 #   KAFKA_LOCAL_CACHE      resolved-classpath cache (default ~/.cache/dateline/kafka-<ver>)
 #   KAFKA_PORT             client listener port (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
+#   KAFKA_SASL_PORT        SASL_PLAINTEXT listener port (default 9094)
+#   KAFKA_SASL_SSL_PORT    SASL_SSL listener port (default 9095)
+#   KAFKA_SSL_PORT         SSL (mutual TLS) listener port (default 9096)
 #   KAFKA_AUTO_CREATE      auto.create.topics.enable (default false)
 #   KAFKA_EXTRA_CONFIG     extra server.properties lines, appended verbatim
 #   KAFKA_HEAP_OPTS        broker heap (default -Xmx512m -Xms256m)
@@ -49,6 +61,9 @@ CACHE_DIR="${KAFKA_LOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dateline/kafka-$
 
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9095}"
+SSL_PORT="${KAFKA_SSL_PORT:-9096}"
 HOST="127.0.0.1"
 BOOTSTRAP="$HOST:$PORT"
 AUTO_CREATE="${KAFKA_AUTO_CREATE:-false}"
@@ -65,6 +80,14 @@ LOG_DIR="$STATE_DIR/logs"
 PID_FILE="$STATE_DIR/kafka.pid"
 SERVER_PROPS="$STATE_DIR/server.properties"
 BROKER_LOG4J="$STATE_DIR/log4j2.properties"
+TLS_DIR="$STATE_DIR/tls"
+SECURE_ENV="$STATE_DIR/secure.env"
+# The secured listeners' one user. Test-only credentials for a broker bound to
+# 127.0.0.1, printed by `secure-env`; nothing else uses them.
+TEST_USER="dateline-test"
+TEST_PASSWORD="dateline-test-secret"
+# Protects only the broker's PKCS#12 keystore, a file in the state dir.
+KEYSTORE_PASSWORD="dateline-local-keystore"
 CLASSPATH_FILE="$CACHE_DIR/classpath.txt"
 TOOLS_LOG4J="$CACHE_DIR/tools-log4j2.properties"
 PROBE_CONFIG="$CACHE_DIR/probe-admin.properties"
@@ -216,12 +239,28 @@ write_broker_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT,SASL_PLAINTEXT://$HOST:$SASL_PORT,SASL_SSL://$HOST:$SASL_SSL_PORT,SSL://$HOST:$SSL_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT,SASL_PLAINTEXT://$HOST:$SASL_PORT,SASL_SSL://$HOST:$SASL_SSL_PORT,SSL://$HOST:$SSL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 log.dirs=$DATA_DIR
+
+# The secured listeners (for tests/security.rs). PLAIN users live in the JAAS
+# line; SCRAM credentials in the metadata log (added when storage is formatted).
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$TEST_USER="$TEST_PASSWORD";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$TEST_USER="$TEST_PASSWORD";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/broker.p12
+ssl.keystore.password=$KEYSTORE_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.pem
+listener.name.ssl.ssl.client.auth=required
 
 # One node, so every internal topic must accept a single replica.
 offsets.topic.replication.factor=1
@@ -267,6 +306,65 @@ appender.file.strategy.max = 3
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = FILE
 EOF
+}
+
+# The secured listeners' TLS files, made once per state dir: a private CA, the
+# broker's certificate (for 127.0.0.1 and localhost, so clients verify the host
+# name) in a PKCS#12 keystore, and a client certificate and key in PEM for the
+# mutual-TLS listener. openssl, not keytool: one process per step instead of a JVM.
+write_tls_files() {
+  [[ -s "$TLS_DIR/broker.p12" && -s "$TLS_DIR/client.key" ]] && return 0
+  command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+  rm -rf "$TLS_DIR"
+  mkdir -p "$TLS_DIR"
+  (
+    cd "$TLS_DIR"
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=dateline local test CA" \
+      -keyout ca.key -out ca.pem
+    for who in broker client; do
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=dateline-local-$who" -keyout "$who.key" -out "$who.csr"
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$who.ext"
+      openssl x509 -req -days 3650 -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+        -extfile "$who.ext" -out "$who.pem"
+    done
+    openssl pkcs12 -export -name broker -in broker.pem -inkey broker.key -certfile ca.pem \
+      -passout "pass:$KEYSTORE_PASSWORD" -out broker.p12
+    rm -f ./*.csr ./*.ext ca.srl
+  ) >"$LOG_DIR/tls.log" 2>&1 || { cat "$LOG_DIR/tls.log" >&2; die "generating the TLS files failed"; }
+}
+
+write_secure_env() {
+  cat > "$SECURE_ENV" <<EOF
+# Written by scripts/kafka-local.sh: the broker's secured listeners (test only).
+KAFKA_LOCAL_SASL_PLAINTEXT=$HOST:$SASL_PORT
+KAFKA_LOCAL_SASL_SSL=$HOST:$SASL_SSL_PORT
+KAFKA_LOCAL_SSL=$HOST:$SSL_PORT
+KAFKA_LOCAL_USER=$TEST_USER
+KAFKA_LOCAL_PASSWORD=$TEST_PASSWORD
+KAFKA_LOCAL_CA=$TLS_DIR/ca.pem
+KAFKA_LOCAL_CLIENT_CERT=$TLS_DIR/client.pem
+KAFKA_LOCAL_CLIENT_KEY=$TLS_DIR/client.key
+EOF
+}
+
+# SCRAM credentials live in the metadata log. A fresh storage gets them when it is
+# formatted; storage formatted by an older version of this script gets them
+# through the admin API once the broker answers.
+SCRAM_MARKER_NAME=".dateline-scram-users"
+
+ensure_scram_users() {
+  [[ -f "$DATA_DIR/$SCRAM_MARKER_NAME" ]] && return 0
+  log "adding the SCRAM test user to existing storage"
+  local m
+  # One mechanism per request: the broker refuses two for one user at once.
+  for m in SCRAM-SHA-256 SCRAM-SHA-512; do
+    TOOL_TIMEOUT=60 run_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$BOOTSTRAP" \
+      --alter --entity-type users --entity-name "$TEST_USER" \
+      --add-config "$m=[password=$TEST_PASSWORD]" \
+      >"$LOG_DIR/scram.log" 2>&1 || { cat "$LOG_DIR/scram.log" >&2; die "adding $m credentials failed"; }
+  done
+  touch "$DATA_DIR/$SCRAM_MARKER_NAME"
 }
 
 # ---------------------------------------------------------------------------
@@ -358,6 +456,7 @@ cmd_start() {
   if pid="$(broker_pid)"; then
     # Already ours and running (perhaps still starting): just wait for it.
     wait_ready "$pid"
+    ensure_scram_users
     log "already running (pid $pid)"
     echo "$BOOTSTRAP"
     return 0
@@ -365,18 +464,23 @@ cmd_start() {
   rm -f "$PID_FILE"
   check_java
   local p
-  for p in "$PORT" "$CONTROLLER_PORT"; do
+  for p in "$PORT" "$CONTROLLER_PORT" "$SASL_PORT" "$SASL_SSL_PORT" "$SSL_PORT"; do
     port_open "$p" && die "port $p on $HOST is already in use by another process"
   done
   write_broker_config
+  write_tls_files
+  write_secure_env
 
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
     local cluster_id
     cluster_id="$(run_tool kafka.tools.StorageTool random-uuid)"
     log "formatting fresh KRaft storage in $DATA_DIR (cluster id $cluster_id)"
     run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" \
+      --add-scram "SCRAM-SHA-256=[name=$TEST_USER,password=$TEST_PASSWORD]" \
+      --add-scram "SCRAM-SHA-512=[name=$TEST_USER,password=$TEST_PASSWORD]" \
       >"$LOG_DIR/format.log" 2>&1 \
       || { cat "$LOG_DIR/format.log" >&2; die "formatting storage failed"; }
+    touch "$DATA_DIR/$SCRAM_MARKER_NAME"
   fi
 
   log "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (logs: $LOG_DIR/server.log)"
@@ -396,6 +500,7 @@ cmd_start() {
 
   local t0="${EPOCHREALTIME/[.,]/}"
   wait_ready "$pid"
+  ensure_scram_users
   local ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
   log "ready after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $pid)"
   echo "$BOOTSTRAP"
@@ -465,6 +570,11 @@ cmd_create_topic() {
   log "topic $name ready ($partitions partitions)"
 }
 
+cmd_secure_env() {
+  [[ -f "$SECURE_ENV" ]] || die "no $SECURE_ENV yet (scripts/kafka-local.sh start writes it)"
+  grep -v '^#' "$SECURE_ENV"
+}
+
 cmd_tool() {
   [[ $# -ge 1 ]] || die "usage: tool MAIN_CLASS [args...]"
   resolve_classpath
@@ -472,7 +582,7 @@ cmd_tool() {
   run_tool "$@"
 }
 
-usage() { sed -n '6,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; }
+usage() { sed -n '6,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; }
 
 main() {
   local cmd="${1:-}"
@@ -486,6 +596,7 @@ main() {
     create-topic|topics-create) cmd_create_topic "$@" ;;
     tool) cmd_tool "$@" ;;
     classpath) resolve_classpath; classpath; echo ;;
+    secure-env) cmd_secure_env ;;
     -h|--help|help) usage ;;
     *) usage; exit 2 ;;
   esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything about deploy/ that needs no running server:
-#   - hadolint on the Dockerfile, shellcheck on the deploy scripts;
+#   - hadolint on the Dockerfile, shellcheck on every shell script (deploy,
+#     scripts/, .ci/run);
 #   - docker-compose.yml through compose-go (what `docker compose config`
 #     runs), plus its agreement with kafka-local.sh, deploy/dateline.toml and
 #     deploy/prometheus (deploy/test/composecheck);
@@ -23,7 +24,7 @@ cd "$REPO_ROOT"
 venv="$(ensure_venv)"
 
 check "hadolint Dockerfile" "$venv/hadolint" Dockerfile
-check "shellcheck deploy scripts" "$venv/shellcheck" -x deploy/test/*.sh deploy/k8s/sync.sh
+check "shellcheck scripts" "$venv/shellcheck" -x deploy/test/*.sh deploy/k8s/sync.sh scripts/*.sh .ci/run
 
 # Sub-tools print their own ok/not ok lines; count them, keep their summaries out.
 run_tool() {

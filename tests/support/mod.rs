@@ -5,6 +5,7 @@
 //!   everything back, committed offsets).
 //! - [`worker`]: running the worker in-process or as a `dateline run` subprocess,
 //!   scraping `/metrics` and `/readyz`.
+//! - [`secure`]: the local broker's SASL and TLS listeners.
 //!
 //! Broker address: `DATELINE_TEST_BROKERS` (default `127.0.0.1:9092`). A broker that
 //! does not answer fails the test with instructions; `DATELINE_SKIP_KAFKA_TESTS=1`
@@ -12,6 +13,7 @@
 
 pub mod fixtures;
 pub mod kafka;
+pub mod secure;
 pub mod worker;
 
 use std::fs::File;

@@ -186,6 +186,16 @@ impl Subprocess {
 
     /// `dateline run --config FILE ARGS...`.
     pub fn start_with_args(name: &str, toml: &str, args: &[&str]) -> Subprocess {
+        Self::start_with_env(name, toml, args, &[])
+    }
+
+    /// [`Subprocess::start_with_args`] with more environment variables.
+    pub fn start_with_env(
+        name: &str,
+        toml: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Subprocess {
         let dir = tempfile::tempdir().expect("temp dir");
         let config_path = dir.path().join("dateline.toml");
         std::fs::write(&config_path, toml).expect("write config");
@@ -196,6 +206,7 @@ impl Subprocess {
             .arg(&config_path)
             .args(args)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log file"))

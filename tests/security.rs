@@ -1,0 +1,240 @@
+//! The worker through the broker's secured listeners: SASL (PLAIN, SCRAM-SHA-256,
+//! SCRAM-SHA-512) in the clear and over TLS, and mutual TLS with a client
+//! certificate; secrets from a file or the environment; a wrong password leaves
+//! the worker running but unready, and is never logged. (Issue 3, security.)
+//!
+//! Topics are created and read back on the PLAINTEXT listener; only the worker
+//! uses the secured one, so whatever reaches the output went through it.
+
+use dateline_tests::kafka::{produce, Collector, Position, Topics};
+use dateline_tests::secure::{secure_listeners, Secure};
+use dateline_tests::worker::{config_toml, free_addr, http_get, InProcess, Subprocess};
+use dateline_tests::{broker_test, eventually, fixtures, unique, BrokerLock};
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+const N: usize = 60;
+
+/// The broker lock, the PLAINTEXT address and the secured listeners; `None` when
+/// the broker or the security tests are skipped.
+fn secure_test() -> Option<(BrokerLock, String, Secure)> {
+    let secure = secure_listeners()?;
+    let (lock, brokers) = broker_test()?;
+    Some((lock, brokers, secure))
+}
+
+/// A `[kafka.security]` table.
+fn security_toml(lines: &[(&str, String)]) -> String {
+    let mut t = String::from("[kafka.security]\n");
+    for (k, v) in lines {
+        t.push_str(&format!("{k} = \"{v}\"\n"));
+    }
+    t
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// `N` articles in on PLAINTEXT, the worker on `listener` with `security`, and
+/// every article out exactly once.
+async fn round_trip(brokers: &str, listener: &str, security: &str, name: &str) {
+    let topics = Topics::create(brokers, name, 2, 1).await;
+    let positions = produce(brokers, &topics.input, &fixtures::articles(7, N, 1_500)).await;
+    let group = unique(&format!("{name}-group"));
+    let worker = InProcess::start(&config_toml(
+        listener,
+        &topics,
+        &group,
+        free_addr(),
+        security,
+    ));
+    let out = Collector::start(brokers, &topics.output);
+    eventually(
+        Duration::from_secs(90),
+        &format!("{N} records through {listener}"),
+        || (out.len() >= N).then_some(()),
+    )
+    .await;
+    let summary = worker.stop().await;
+    assert_eq!(summary.produced, N as u64, "{summary:?}");
+    let got = out.snapshot();
+    let sources: HashSet<Position> = got.iter().map(|r| r.source()).collect();
+    let expected: HashSet<Position> = positions.into_iter().collect();
+    assert_eq!(got.len(), N);
+    assert_eq!(sources, expected, "every article exactly once");
+    for r in &got {
+        let v: serde_json::Value = serde_json::from_slice(&r.value).expect("enriched JSON");
+        assert!(
+            v.get("region").is_some() && v.get("topics").is_some(),
+            "{v}"
+        );
+    }
+    drop(out);
+    topics.delete(brokers).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sasl_scram_sha_256_with_the_password_from_a_file() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("password");
+    // A trailing newline, as editors and `echo` leave one: ignored.
+    std::fs::write(&file, format!("{}\n", s.password)).unwrap();
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "SCRAM-SHA-256".into()),
+        ("username", s.user.clone()),
+        ("password_file", path(&file)),
+    ]);
+    round_trip(&brokers, &s.sasl_plaintext, &security, "sec-scram256").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sasl_scram_sha_512_over_tls_verifying_the_broker() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("password");
+    std::fs::write(&file, &s.password).unwrap();
+    // Host name verification stays on (the default): the broker's certificate
+    // names 127.0.0.1.
+    let security = security_toml(&[
+        ("protocol", "sasl_ssl".into()),
+        ("sasl_mechanism", "SCRAM-SHA-512".into()),
+        ("username", s.user.clone()),
+        ("password_file", path(&file)),
+        ("ssl_ca_location", path(&s.ca)),
+    ]);
+    round_trip(&brokers, &s.sasl_ssl, &security, "sec-scram512").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_with_a_client_certificate() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let security = security_toml(&[
+        ("protocol", "ssl".into()),
+        ("ssl_ca_location", path(&s.ca)),
+        ("ssl_certificate_location", path(&s.client_cert)),
+        ("ssl_key_location", path(&s.client_key)),
+    ]);
+    round_trip(&brokers, &s.ssl, &security, "sec-mtls").await;
+}
+
+/// `dateline run` as operators run it: SASL PLAIN with the password in an
+/// environment variable; SIGTERM drains and exits 0; the password is in no log line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sasl_plain_with_the_password_from_the_environment() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "sec-plain", 2, 1).await;
+    let positions = produce(&brokers, &topics.input, &fixtures::articles(8, N, 1_500)).await;
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "PLAIN".into()),
+        ("username", s.user.clone()),
+        ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
+    ]);
+    let toml = config_toml(
+        &s.sasl_plaintext,
+        &topics,
+        &unique("sec-plain-group"),
+        free_addr(),
+        &security,
+    );
+    let mut w = Subprocess::start_with_env(
+        "sasl-plain",
+        &toml,
+        &[],
+        &[("DATELINE_TEST_SASL_PASSWORD", &s.password)],
+    );
+    let out = Collector::start(&brokers, &topics.output);
+    eventually(
+        Duration::from_secs(90),
+        "records through SASL PLAIN",
+        || (out.len() >= N).then_some(()),
+    )
+    .await;
+    w.signal("TERM");
+    let status = w.wait(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status:?}\n{}", w.log_tail());
+    let summary = w.exit_summary().expect("exit summary");
+    assert!(
+        summary.drained && summary.produced == N as u64,
+        "{summary:?}"
+    );
+    let sources: HashSet<Position> = out.snapshot().iter().map(|r| r.source()).collect();
+    assert_eq!(sources, positions.into_iter().collect::<HashSet<_>>());
+    assert!(
+        !w.log_text().contains(&s.password),
+        "the password appears in the log"
+    );
+    drop(out);
+    topics.delete(&brokers).await;
+}
+
+/// A wrong password is no crash and no loss: the worker keeps retrying, `/readyz`
+/// says it cannot reach the cluster, the log names the authentication failure but
+/// never the password, and SIGTERM still exits 0 without committing anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_reported_unready_and_never_shown() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "sec-bad", 1, 1).await;
+    produce(&brokers, &topics.input, &fixtures::articles(9, 5, 1_000)).await;
+    let wrong = "not-the-password-4f9c2e";
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "SCRAM-SHA-256".into()),
+        ("username", s.user.clone()),
+        ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
+    ]);
+    let addr = free_addr();
+    let toml = config_toml(
+        &s.sasl_plaintext,
+        &topics,
+        &unique("sec-bad-group"),
+        addr,
+        &security,
+    );
+    let mut w = Subprocess::start_with_env(
+        "sasl-wrong-password",
+        &toml,
+        &[],
+        &[("DATELINE_TEST_SASL_PASSWORD", wrong)],
+    );
+    eventually(
+        Duration::from_secs(30),
+        "the authentication failure in the log",
+        || w.log_text().contains("Authentication failed").then_some(()),
+    )
+    .await;
+    let ready = http_get(addr, "/readyz");
+    assert!(
+        matches!(&ready, Some((503, body)) if body.contains("unreachable")),
+        "{ready:?}"
+    );
+    assert!(
+        w.is_running(),
+        "the worker must keep retrying\n{}",
+        w.log_tail()
+    );
+    w.signal("TERM");
+    let status = w.wait(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status:?}\n{}", w.log_tail());
+    let log = w.log_text();
+    assert!(
+        !log.contains(wrong),
+        "the password appears in the log:\n{log}"
+    );
+    assert_eq!(w.exit_summary().map(|e| e.consumed), Some(0), "{log}");
+    topics.delete(&brokers).await;
+}
