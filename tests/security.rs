@@ -181,7 +181,7 @@ async fn sasl_plain_with_the_password_from_the_environment() {
 }
 
 /// A wrong password is no crash and no loss: the worker keeps retrying, `/readyz`
-/// says it cannot reach the cluster, the log names the authentication failure but
+/// says the broker refused it, the log names the authentication failure but
 /// never the password, and SIGTERM still exits 0 without committing anything.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_reported_unready_and_never_shown() {
@@ -219,7 +219,7 @@ async fn a_wrong_password_is_reported_unready_and_never_shown() {
     .await;
     let ready = http_get(addr, "/readyz");
     assert!(
-        matches!(&ready, Some((503, body)) if body.contains("unreachable")),
+        matches!(&ready, Some((503, body)) if body.contains("authentication or TLS handshake failed")),
         "{ready:?}"
     );
     assert!(
@@ -236,5 +236,48 @@ async fn a_wrong_password_is_reported_unready_and_never_shown() {
         "the password appears in the log:\n{log}"
     );
     assert_eq!(w.exit_summary().map(|e| e.consumed), Some(0), "{log}");
+    topics.delete(&brokers).await;
+}
+
+/// A broker whose certificate the worker cannot verify (its CA is not in the
+/// system store, and none is configured) is refused like a wrong password:
+/// unready with the reason, retrying, and a clean exit on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverifiable_broker_certificate_is_refused() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "sec-ca", 1, 1).await;
+    let security = security_toml(&[
+        ("protocol", "ssl".into()),
+        ("ssl_certificate_location", path(&s.client_cert)),
+        ("ssl_key_location", path(&s.client_key)),
+    ]);
+    let addr = free_addr();
+    let toml = config_toml(&s.ssl, &topics, &unique("sec-ca-group"), addr, &security);
+    let mut w = Subprocess::start("tls-unknown-ca", &toml);
+    let ready = eventually(
+        Duration::from_secs(30),
+        "/readyz to name the refusal",
+        || match http_get(addr, "/readyz") {
+            Some((503, body)) if body.contains("TLS handshake failed") => Some(body),
+            _ => None,
+        },
+    )
+    .await;
+    assert!(ready.contains("not ready"), "{ready}");
+    assert!(
+        w.log_text().contains("certificate verify failed"),
+        "{}",
+        w.log_tail()
+    );
+    assert!(
+        w.is_running(),
+        "the worker must keep retrying\n{}",
+        w.log_tail()
+    );
+    w.signal("TERM");
+    let status = w.wait(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status:?}\n{}", w.log_tail());
     topics.delete(&brokers).await;
 }

@@ -8,7 +8,9 @@
 //! - `/healthz` is 200 while the process serves HTTP. A broker outage is *not* a
 //!   reason to restart the worker (it recovers by itself), so it does not fail.
 //! - `/readyz` is 200 only when partitions are assigned, the broker answered the
-//!   last probe and the worker is not shutting down; 503 with the reason otherwise.
+//!   last probe and the worker is not shutting down; 503 with the reason otherwise
+//!   (a broker that refused the worker's credentials or TLS handshake is told apart
+//!   from one that does not answer: one is fixed by a person, the other by time).
 
 use crate::Shared;
 use axum::extract::State;
@@ -24,6 +26,9 @@ use tokio_util::sync::CancellationToken;
 #[derive(Default)]
 pub(crate) struct Health {
     broker_up: AtomicBool,
+    /// The last connection attempt failed authentication (SASL) or the TLS
+    /// handshake; cleared when the broker answers.
+    refused: AtomicBool,
     assigned: AtomicUsize,
     stopping: AtomicBool,
 }
@@ -31,7 +36,15 @@ pub(crate) struct Health {
 impl Health {
     /// Returns whether the value changed.
     pub fn set_broker_up(&self, up: bool) -> bool {
+        if up {
+            self.refused.store(false, Ordering::SeqCst);
+        }
         self.broker_up.swap(up, Ordering::SeqCst) != up
+    }
+
+    /// The broker refused the credentials or the TLS handshake.
+    pub fn set_refused(&self) {
+        self.refused.store(true, Ordering::SeqCst);
     }
 
     pub fn set_assigned(&self, n: usize) {
@@ -47,7 +60,11 @@ impl Health {
         if self.stopping.load(Ordering::SeqCst) {
             Err("shutting down")
         } else if !self.broker_up.load(Ordering::SeqCst) {
-            Err("Kafka cluster unreachable")
+            if self.refused.load(Ordering::SeqCst) {
+                Err("Kafka cluster unreachable: authentication or TLS handshake failed (see the log)")
+            } else {
+                Err("Kafka cluster unreachable")
+            }
         } else if self.assigned.load(Ordering::SeqCst) == 0 {
             Err("no partitions assigned")
         } else {
@@ -114,5 +131,18 @@ mod tests {
         assert_eq!(h.ready(), Ok(()));
         h.set_stopping();
         assert_eq!(h.ready(), Err("shutting down"));
+    }
+
+    #[test]
+    fn refused_credentials_are_told_apart_until_the_broker_answers() {
+        let h = Health::default();
+        h.set_refused();
+        assert_eq!(
+            h.ready(),
+            Err("Kafka cluster unreachable: authentication or TLS handshake failed (see the log)")
+        );
+        h.set_broker_up(true);
+        h.set_broker_up(false);
+        assert_eq!(h.ready(), Err("Kafka cluster unreachable"));
     }
 }

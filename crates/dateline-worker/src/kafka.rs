@@ -264,10 +264,16 @@ pub(crate) fn log_line(
 }
 
 /// A global client error: logged (rate limited); "all brokers down" flips the
-/// health at once; a fatal error stops the worker.
+/// health at once, and a refused login or TLS handshake is kept for `/readyz`'s
+/// reason; a fatal error stops the worker.
 pub(crate) fn client_error(shared: &Shared, client: &'static str, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => shared.set_broker_up(false, reason),
+        Some(
+            RDKafkaErrorCode::Authentication
+            | RDKafkaErrorCode::SaslAuthenticationFailed
+            | RDKafkaErrorCode::SSL,
+        ) => shared.health.set_refused(),
         Some(RDKafkaErrorCode::Fatal) => {
             FatalError { client, reason }.emit();
             shared.fail(WorkerError::Fatal {
