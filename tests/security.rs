@@ -180,48 +180,38 @@ async fn sasl_plain_with_the_password_from_the_environment() {
     topics.delete(&brokers).await;
 }
 
-/// A wrong password is no crash and no loss: the worker keeps retrying, `/readyz`
-/// says the broker refused it, the log names the authentication failure but
-/// never the password, and SIGTERM still exits 0 without committing anything.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_is_reported_unready_and_never_shown() {
-    let Some((_lock, brokers, s)) = secure_test() else {
-        return;
-    };
-    let topics = Topics::create(&brokers, "sec-bad", 1, 1).await;
-    produce(&brokers, &topics.input, &fixtures::articles(9, 5, 1_000)).await;
-    let wrong = "not-the-password-4f9c2e";
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "SCRAM-SHA-256".into()),
-        ("username", s.user.clone()),
-        ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
-    ]);
+/// Runs `dateline run` on `listener` with `security` (and `env`) where the broker
+/// will refuse it, and checks what must hold then: `/readyz` answers 503 naming the
+/// refusal, the log shows `in_log`, the worker keeps retrying, and SIGTERM still
+/// exits 0 having consumed nothing. Returns the log.
+async fn refused(
+    brokers: &str,
+    name: &str,
+    listener: &str,
+    security: &str,
+    env: &[(&str, &str)],
+    in_log: &str,
+) -> String {
+    let topics = Topics::create(brokers, name, 1, 1).await;
+    produce(brokers, &topics.input, &fixtures::articles(9, 5, 1_000)).await;
     let addr = free_addr();
-    let toml = config_toml(
-        &s.sasl_plaintext,
-        &topics,
-        &unique("sec-bad-group"),
-        addr,
-        &security,
-    );
-    let mut w = Subprocess::start_with_env(
-        "sasl-wrong-password",
-        &toml,
-        &[],
-        &[("DATELINE_TEST_SASL_PASSWORD", wrong)],
-    );
+    let toml = config_toml(listener, &topics, &unique(name), addr, security);
+    let mut w = Subprocess::start_with_env(name, &toml, &[], env);
     eventually(
         Duration::from_secs(30),
-        "the authentication failure in the log",
-        || w.log_text().contains("Authentication failed").then_some(()),
+        "/readyz to name the refusal",
+        || match http_get(addr, "/readyz") {
+            Some((503, body)) if body.contains("authentication or TLS handshake failed") => {
+                Some(())
+            }
+            _ => None,
+        },
     )
     .await;
-    let ready = http_get(addr, "/readyz");
-    assert!(
-        matches!(&ready, Some((503, body)) if body.contains("authentication or TLS handshake failed")),
-        "{ready:?}"
-    );
+    eventually(Duration::from_secs(10), in_log, || {
+        w.log_text().contains(in_log).then_some(())
+    })
+    .await;
     assert!(
         w.is_running(),
         "the worker must keep retrying\n{}",
@@ -231,53 +221,60 @@ async fn a_wrong_password_is_reported_unready_and_never_shown() {
     let status = w.wait(Duration::from_secs(60)).await;
     assert!(status.success(), "{status:?}\n{}", w.log_tail());
     let log = w.log_text();
+    assert_eq!(w.exit_summary().map(|e| e.consumed), Some(0), "{log}");
+    topics.delete(brokers).await;
+    log
+}
+
+/// A wrong password is no crash and no loss: the worker keeps retrying, `/readyz`
+/// says the broker refused it, the log names the authentication failure but
+/// never the password, and SIGTERM still exits 0 without consuming anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_reported_unready_and_never_shown() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let wrong = "not-the-password-4f9c2e";
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "SCRAM-SHA-256".into()),
+        ("username", s.user.clone()),
+        ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
+    ]);
+    let log = refused(
+        &brokers,
+        "sec-bad-password",
+        &s.sasl_plaintext,
+        &security,
+        &[("DATELINE_TEST_SASL_PASSWORD", wrong)],
+        "Authentication failed",
+    )
+    .await;
     assert!(
         !log.contains(wrong),
         "the password appears in the log:\n{log}"
     );
-    assert_eq!(w.exit_summary().map(|e| e.consumed), Some(0), "{log}");
-    topics.delete(&brokers).await;
 }
 
 /// A broker whose certificate the worker cannot verify (its CA is not in the
-/// system store, and none is configured) is refused like a wrong password:
-/// unready with the reason, retrying, and a clean exit on SIGTERM.
+/// system store, and none is configured) is refused like a wrong password.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unverifiable_broker_certificate_is_refused() {
     let Some((_lock, brokers, s)) = secure_test() else {
         return;
     };
-    let topics = Topics::create(&brokers, "sec-ca", 1, 1).await;
     let security = security_toml(&[
         ("protocol", "ssl".into()),
         ("ssl_certificate_location", path(&s.client_cert)),
         ("ssl_key_location", path(&s.client_key)),
     ]);
-    let addr = free_addr();
-    let toml = config_toml(&s.ssl, &topics, &unique("sec-ca-group"), addr, &security);
-    let mut w = Subprocess::start("tls-unknown-ca", &toml);
-    let ready = eventually(
-        Duration::from_secs(30),
-        "/readyz to name the refusal",
-        || match http_get(addr, "/readyz") {
-            Some((503, body)) if body.contains("TLS handshake failed") => Some(body),
-            _ => None,
-        },
+    refused(
+        &brokers,
+        "sec-unknown-ca",
+        &s.ssl,
+        &security,
+        &[],
+        "certificate verify failed",
     )
     .await;
-    assert!(ready.contains("not ready"), "{ready}");
-    assert!(
-        w.log_text().contains("certificate verify failed"),
-        "{}",
-        w.log_tail()
-    );
-    assert!(
-        w.is_running(),
-        "the worker must keep retrying\n{}",
-        w.log_tail()
-    );
-    w.signal("TERM");
-    let status = w.wait(Duration::from_secs(60)).await;
-    assert!(status.success(), "{status:?}\n{}", w.log_tail());
-    topics.delete(&brokers).await;
 }
