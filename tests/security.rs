@@ -8,7 +8,9 @@
 
 use dateline_tests::kafka::{produce, Collector, Position, Topics};
 use dateline_tests::secure::{secure_listeners, Secure};
-use dateline_tests::worker::{config_toml, free_addr, http_get, InProcess, Subprocess};
+use dateline_tests::worker::{
+    config_toml, dateline_bin, free_addr, http_get, InProcess, Subprocess,
+};
 use dateline_tests::{broker_test, eventually, fixtures, unique, BrokerLock};
 use std::collections::HashSet;
 use std::path::Path;
@@ -277,4 +279,62 @@ async fn an_unverifiable_broker_certificate_is_refused() {
         "certificate verify failed",
     )
     .await;
+}
+
+/// `dateline produce` and `dateline lag` with a wrong password fail (exit 2) and
+/// say that the broker refused them and why, where librdkafka's own error is only
+/// "broker transport failure"; the password is not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tools_say_why_the_broker_refused_them() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "sec-tools", 1, 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = "not-the-password-81d7a0";
+    let file = dir.path().join("password");
+    std::fs::write(&file, wrong).unwrap();
+    let config = dir.path().join("tools.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[kafka]\nbrokers = \"{}\"\n{}",
+            s.sasl_plaintext,
+            security_toml(&[
+                ("protocol", "sasl_plaintext".into()),
+                ("sasl_mechanism", "SCRAM-SHA-512".into()),
+                ("username", s.user.clone()),
+                ("password_file", path(&file)),
+            ])
+        ),
+    )
+    .unwrap();
+    let tool = |args: &[&str]| {
+        std::process::Command::new(dateline_bin())
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    // Both at once: each waits out its metadata timeout.
+    let (produce, lag) = std::thread::scope(|sc| {
+        let p = sc.spawn(|| tool(&["produce", "--sample", "--topic", &topics.input]));
+        let l = sc.spawn(|| tool(&["lag", "--group", "g", "--topic", &topics.input]));
+        (p.join().unwrap().unwrap(), l.join().unwrap().unwrap())
+    });
+    for (name, out) in [("produce", produce), ("lag", lag)] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("the broker refused the connection")
+                && stderr.contains("Authentication failed"),
+            "{name}: {stderr}"
+        );
+        assert!(
+            !stderr.contains(wrong),
+            "{name} shows the password: {stderr}"
+        );
+    }
+    topics.delete(&brokers).await;
 }

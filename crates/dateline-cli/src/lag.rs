@@ -10,6 +10,7 @@
 use crate::connect::ConnectArgs;
 use anyhow::Context;
 use clap::Args;
+use dateline_worker::ToolContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 use serde::Serialize;
@@ -71,11 +72,19 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // Read-only: this client never joins the group, and must never commit.
-    consumer_config.set("enable.auto.commit", "false");
-    let consumer: BaseConsumer = consumer_config
-        .create()
+    // Nothing here reads librdkafka's statistics.
+    consumer_config
+        .set("enable.auto.commit", "false")
+        .set("statistics.interval.ms", "0");
+    let tool = ToolContext::default();
+    let consumer: BaseConsumer<ToolContext> = consumer_config
+        .create_with_context(tool.clone())
         .context("creating the Kafka consumer")?;
-    let report = lag(&consumer, &args.group, &args.topics)?;
+    let report = lag(&consumer, &args.group, &args.topics).with_context(|| {
+        // A consumer's error callbacks run only when it is polled.
+        let _ = consumer.poll(Duration::from_millis(100));
+        tool.explain("reading the group's lag")
+    })?;
     if report.partitions.is_empty() {
         // Not "lag 0": a group that never committed has no topics to look up, and
         // a typo in its name looks the same.
@@ -121,7 +130,11 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lag(consumer: &BaseConsumer, group: &str, topics: &[String]) -> anyhow::Result<Report> {
+fn lag(
+    consumer: &BaseConsumer<ToolContext>,
+    group: &str,
+    topics: &[String],
+) -> anyhow::Result<Report> {
     let md = consumer
         .fetch_metadata(None, TIMEOUT)
         .context("reading the cluster metadata")?;

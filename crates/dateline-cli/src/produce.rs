@@ -15,9 +15,13 @@ use crate::connect::ConnectArgs;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use dateline_classify::{Article, InputFormat};
+use dateline_worker::ToolContext;
 use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::KafkaError;
 use rdkafka::message::DeliveryResult;
 use rdkafka::producer::{BaseRecord, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::statistics::Statistics;
 use rdkafka::types::RDKafkaErrorCode;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -77,9 +81,20 @@ struct Counts {
     failed: AtomicU64,
 }
 
-struct Ctx(Arc<Counts>);
+struct Ctx(Arc<Counts>, ToolContext);
 
-impl ClientContext for Ctx {}
+/// Keeps why the broker refused the connection (see [`ToolContext`]).
+impl ClientContext for Ctx {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        self.1.log(level, fac, log_message)
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.1.error(error, reason)
+    }
+
+    fn stats(&self, _: Statistics) {}
+}
 
 impl ProducerContext for Ctx {
     type DeliveryOpaque = ();
@@ -121,10 +136,11 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let counts = Arc::new(Counts::default());
+    let tool = ToolContext::default();
     let producer: ThreadedProducer<Ctx> = producer_config
-        .create_with_context(Ctx(counts.clone()))
+        .create_with_context(Ctx(counts.clone(), tool.clone()))
         .context("creating the Kafka producer")?;
-    check_topic(&producer, &args.topic)?;
+    check_topic(&producer, &args.topic).with_context(|| tool.explain("checking the topic"))?;
 
     let stop = CancellationToken::new();
     crate::signals::watch_in_thread(stop.clone(), "waiting for the records already sent");

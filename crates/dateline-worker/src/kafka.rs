@@ -263,17 +263,67 @@ pub(crate) fn log_line(
     }
 }
 
+/// Whether librdkafka's global error means the broker refused this client: a
+/// failed SASL login or TLS handshake. librdkafka keeps retrying such a
+/// connection; the request that then times out reports only a transport failure.
+fn is_refusal(error: &KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            RDKafkaErrorCode::Authentication
+                | RDKafkaErrorCode::SaslAuthenticationFailed
+                | RDKafkaErrorCode::SSL
+        )
+    )
+}
+
+/// The client context of the one-shot tools (`dateline produce`, `lag`):
+/// librdkafka's warnings and errors go to `tracing` (to nothing when the tool has
+/// no subscriber), statistics nowhere, and the reason of the last refused login
+/// or TLS handshake is kept, so that the tool's error can say why the broker
+/// "could not be reached" ([`ToolContext::explain`]).
+#[derive(Clone, Default)]
+pub struct ToolContext {
+    refused: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl ToolContext {
+    /// `what`, and why the broker refused this client if it did.
+    pub fn explain(&self, what: &str) -> String {
+        let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        match refused.as_deref() {
+            Some(reason) => format!("{what} (the broker refused the connection: {reason})"),
+            None => what.to_owned(),
+        }
+    }
+}
+
+impl ClientContext for ToolContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        if (level as i32) <= RDKafkaLogLevel::Warning as i32 {
+            warn!(target: "librdkafka", facility = fac, "{log_message}");
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        if is_refusal(&error) {
+            *self.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.to_owned());
+        }
+        warn!(error = %error, reason, "Kafka client error");
+    }
+
+    fn stats(&self, _: Statistics) {}
+}
+
+impl ConsumerContext for ToolContext {}
+
 /// A global client error: logged (rate limited); "all brokers down" flips the
 /// health at once, and a refused login or TLS handshake is kept for `/readyz`'s
 /// reason; a fatal error stops the worker.
 pub(crate) fn client_error(shared: &Shared, client: &'static str, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => shared.set_broker_up(false, reason),
-        Some(
-            RDKafkaErrorCode::Authentication
-            | RDKafkaErrorCode::SaslAuthenticationFailed
-            | RDKafkaErrorCode::SSL,
-        ) => shared.health.set_refused(),
+        _ if is_refusal(&error) => shared.health.set_refused(),
         Some(RDKafkaErrorCode::Fatal) => {
             FatalError { client, reason }.emit();
             shared.fail(WorkerError::Fatal {

@@ -448,11 +448,13 @@ pub fn replay(
             "replay id `{replay_id}`: with --exactly-once only ASCII letters, digits, '.', '_' and '-' (it names the transactional id)"
         )));
     }
-    // Never the live group; no commit outside a transaction.
+    // Never the live group; no commit outside a transaction. No statistics:
+    // nothing reads them here, and the default context would log each one.
     consumer_cfg
         .set("group.id", group_id(&replay_id))
         .set("enable.auto.commit", "false")
-        .set("enable.partition.eof", "true");
+        .set("enable.partition.eof", "true")
+        .set("statistics.interval.ms", "0");
     if opts.exactly_once {
         // As for `run --exactly-once`: only committed input counts.
         consumer_cfg.set("isolation.level", "read_committed");
