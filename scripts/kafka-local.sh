@@ -88,6 +88,8 @@ TEST_USER="dateline-test"
 TEST_PASSWORD="dateline-test-secret"
 # Protects only the broker's PKCS#12 keystore, a file in the state dir.
 KEYSTORE_PASSWORD="dateline-local-keystore"
+# Encrypts a second copy of the client's key (for ssl_key_password_*).
+CLIENT_KEY_PASSWORD="dateline-local-client-key"
 CLASSPATH_FILE="$CACHE_DIR/classpath.txt"
 TOOLS_LOG4J="$CACHE_DIR/tools-log4j2.properties"
 PROBE_CONFIG="$CACHE_DIR/probe-admin.properties"
@@ -311,9 +313,10 @@ EOF
 # The secured listeners' TLS files, made once per state dir: a private CA, the
 # broker's certificate (for 127.0.0.1 and localhost, so clients verify the host
 # name) in a PKCS#12 keystore, and a client certificate and key in PEM for the
-# mutual-TLS listener. openssl, not keytool: one process per step instead of a JVM.
+# mutual-TLS listener (the key also encrypted, in client-encrypted.key). openssl,
+# not keytool: one process per step instead of a JVM.
 write_tls_files() {
-  [[ -s "$TLS_DIR/broker.p12" && -s "$TLS_DIR/client.key" ]] && return 0
+  [[ -s "$TLS_DIR/broker.p12" && -s "$TLS_DIR/client-encrypted.key" ]] && return 0
   command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
   rm -rf "$TLS_DIR"
   mkdir -p "$TLS_DIR"
@@ -330,6 +333,7 @@ write_tls_files() {
     done
     openssl pkcs12 -export -name broker -in broker.pem -inkey broker.key -certfile ca.pem \
       -passout "pass:$KEYSTORE_PASSWORD" -out broker.p12
+    openssl pkey -in client.key -aes256 -passout "pass:$CLIENT_KEY_PASSWORD" -out client-encrypted.key
     rm -f ./*.csr ./*.ext ca.srl
   ) >"$LOG_DIR/tls.log" 2>&1 || { cat "$LOG_DIR/tls.log" >&2; die "generating the TLS files failed"; }
 }
@@ -345,6 +349,8 @@ KAFKA_LOCAL_PASSWORD=$TEST_PASSWORD
 KAFKA_LOCAL_CA=$TLS_DIR/ca.pem
 KAFKA_LOCAL_CLIENT_CERT=$TLS_DIR/client.pem
 KAFKA_LOCAL_CLIENT_KEY=$TLS_DIR/client.key
+KAFKA_LOCAL_CLIENT_KEY_ENCRYPTED=$TLS_DIR/client-encrypted.key
+KAFKA_LOCAL_CLIENT_KEY_PASSWORD=$CLIENT_KEY_PASSWORD
 EOF
 }
 

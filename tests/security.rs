@@ -1,6 +1,6 @@
 //! The worker through the broker's secured listeners: SASL (PLAIN, SCRAM-SHA-256,
 //! SCRAM-SHA-512) in the clear and over TLS, and mutual TLS with a client
-//! certificate; secrets from a file or the environment; a wrong password leaves
+//! certificate (its key plain or encrypted); secrets from a file or the environment; a wrong password leaves
 //! the worker running but unready, and is never logged. (Issue 3, security.)
 //!
 //! Topics are created and read back on the PLAINTEXT listener; only the worker
@@ -127,6 +127,25 @@ async fn mutual_tls_with_a_client_certificate() {
         ("ssl_key_location", path(&s.client_key)),
     ]);
     round_trip(&brokers, &s.ssl, &security, "sec-mtls").await;
+}
+
+/// The client key encrypted, its password from a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_with_an_encrypted_client_key() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("key-password");
+    std::fs::write(&file, &s.client_key_password).unwrap();
+    let security = security_toml(&[
+        ("protocol", "ssl".into()),
+        ("ssl_ca_location", path(&s.ca)),
+        ("ssl_certificate_location", path(&s.client_cert)),
+        ("ssl_key_location", path(&s.client_key_encrypted)),
+        ("ssl_key_password_file", path(&file)),
+    ]);
+    round_trip(&brokers, &s.ssl, &security, "sec-mtls-enc").await;
 }
 
 /// `dateline run` as operators run it: SASL PLAIN with the password in an

@@ -21,6 +21,9 @@ pub struct Secure {
     pub ca: PathBuf,
     pub client_cert: PathBuf,
     pub client_key: PathBuf,
+    /// The same key, encrypted with `client_key_password`.
+    pub client_key_encrypted: PathBuf,
+    pub client_key_password: String,
 }
 
 /// `None` when the security tests are skipped; fails the test with instructions
@@ -62,5 +65,7 @@ pub fn secure_listeners() -> Option<Secure> {
         ca: get("KAFKA_LOCAL_CA").into(),
         client_cert: get("KAFKA_LOCAL_CLIENT_CERT").into(),
         client_key: get("KAFKA_LOCAL_CLIENT_KEY").into(),
+        client_key_encrypted: get("KAFKA_LOCAL_CLIENT_KEY_ENCRYPTED").into(),
+        client_key_password: get("KAFKA_LOCAL_CLIENT_KEY_PASSWORD"),
     })
 }
