@@ -23,7 +23,8 @@
 # SASL_SSL (mechanisms PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, one test user) and
 # SSL with client certificates required (mutual TLS). The TLS files (a private
 # CA, the broker's and a client's certificate) are generated with openssl into
-# the state dir on first start; `secure-env` says where.
+# the state dir on first start; `secure-env` says where. ACLs are enforced where
+# a test sets some (for a second, limited SCRAM user); everything else is open.
 #
 # Environment (all optional):
 #   KAFKA_VERSION          org.apache.kafka:kafka_2.13 version (default below)
@@ -82,10 +83,13 @@ SERVER_PROPS="$STATE_DIR/server.properties"
 BROKER_LOG4J="$STATE_DIR/log4j2.properties"
 TLS_DIR="$STATE_DIR/tls"
 SECURE_ENV="$STATE_DIR/secure.env"
-# The secured listeners' one user. Test-only credentials for a broker bound to
-# 127.0.0.1, printed by `secure-env`; nothing else uses them.
+# The secured listeners' users. Test-only credentials for a broker bound to
+# 127.0.0.1, printed by `secure-env`; nothing else uses them. The first may do
+# anything; the second only what ACLs allow it (SCRAM only).
 TEST_USER="dateline-test"
 TEST_PASSWORD="dateline-test-secret"
+LIMITED_USER="dateline-limited"
+LIMITED_PASSWORD="dateline-limited-secret"
 # Protects only the broker's PKCS#12 keystore, a file in the state dir.
 KEYSTORE_PASSWORD="dateline-local-keystore"
 # Encrypts a second copy of the client's key (for ssl_key_password_*).
@@ -264,6 +268,13 @@ ssl.truststore.type=PEM
 ssl.truststore.location=$TLS_DIR/ca.pem
 listener.name.ssl.ssl.client.auth=required
 
+# ACLs are enforced, but only where some exist: a resource without any is open to
+# everyone, and the PLAINTEXT/CONTROLLER principal (ANONYMOUS) and the first test
+# user may do anything. Only a test that sets ACLs (for the limited user) sees them.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=true
+super.users=User:ANONYMOUS;User:$TEST_USER
+
 # One node, so every internal topic must accept a single replica.
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
@@ -346,6 +357,8 @@ KAFKA_LOCAL_SASL_SSL=$HOST:$SASL_SSL_PORT
 KAFKA_LOCAL_SSL=$HOST:$SSL_PORT
 KAFKA_LOCAL_USER=$TEST_USER
 KAFKA_LOCAL_PASSWORD=$TEST_PASSWORD
+KAFKA_LOCAL_LIMITED_USER=$LIMITED_USER
+KAFKA_LOCAL_LIMITED_PASSWORD=$LIMITED_PASSWORD
 KAFKA_LOCAL_CA=$TLS_DIR/ca.pem
 KAFKA_LOCAL_CLIENT_CERT=$TLS_DIR/client.pem
 KAFKA_LOCAL_CLIENT_KEY=$TLS_DIR/client.key
@@ -357,19 +370,27 @@ EOF
 # SCRAM credentials live in the metadata log. A fresh storage gets them when it is
 # formatted; storage formatted by an older version of this script gets them
 # through the admin API once the broker answers.
-SCRAM_MARKER_NAME=".dateline-scram-users"
+# Named for the set of users it stands for: a new user means a new marker.
+SCRAM_MARKER_NAME=".dateline-scram-users-2"
+
+# "user password" lines, one per SCRAM user.
+scram_users() {
+  printf '%s %s\n' "$TEST_USER" "$TEST_PASSWORD" "$LIMITED_USER" "$LIMITED_PASSWORD"
+}
 
 ensure_scram_users() {
   [[ -f "$DATA_DIR/$SCRAM_MARKER_NAME" ]] && return 0
-  log "adding the SCRAM test user to existing storage"
-  local m
-  # One mechanism per request: the broker refuses two for one user at once.
-  for m in SCRAM-SHA-256 SCRAM-SHA-512; do
-    TOOL_TIMEOUT=60 run_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$BOOTSTRAP" \
-      --alter --entity-type users --entity-name "$TEST_USER" \
-      --add-config "$m=[password=$TEST_PASSWORD]" \
-      >"$LOG_DIR/scram.log" 2>&1 || { cat "$LOG_DIR/scram.log" >&2; die "adding $m credentials failed"; }
-  done
+  log "adding the SCRAM test users to existing storage"
+  local user password m
+  while read -r user password; do
+    # One mechanism per request: the broker refuses two for one user at once.
+    for m in SCRAM-SHA-256 SCRAM-SHA-512; do
+      TOOL_TIMEOUT=60 run_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$BOOTSTRAP" \
+        --alter --entity-type users --entity-name "$user" \
+        --add-config "$m=[password=$password]" \
+        >"$LOG_DIR/scram.log" 2>&1 || { cat "$LOG_DIR/scram.log" >&2; die "adding $m credentials failed"; }
+    done
+  done < <(scram_users)
   touch "$DATA_DIR/$SCRAM_MARKER_NAME"
 }
 
@@ -481,9 +502,13 @@ cmd_start() {
     local cluster_id
     cluster_id="$(run_tool kafka.tools.StorageTool random-uuid)"
     log "formatting fresh KRaft storage in $DATA_DIR (cluster id $cluster_id)"
-    run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" \
-      --add-scram "SCRAM-SHA-256=[name=$TEST_USER,password=$TEST_PASSWORD]" \
-      --add-scram "SCRAM-SHA-512=[name=$TEST_USER,password=$TEST_PASSWORD]" \
+    local -a scram=()
+    local user password
+    while read -r user password; do
+      scram+=(--add-scram "SCRAM-SHA-256=[name=$user,password=$password]"
+              --add-scram "SCRAM-SHA-512=[name=$user,password=$password]")
+    done < <(scram_users)
+    run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" "${scram[@]}" \
       >"$LOG_DIR/format.log" 2>&1 \
       || { cat "$LOG_DIR/format.log" >&2; die "formatting storage failed"; }
     touch "$DATA_DIR/$SCRAM_MARKER_NAME"

@@ -6,10 +6,11 @@
 //! Topics are created and read back on the PLAINTEXT listener; only the worker
 //! uses the secured one, so whatever reaches the output went through it.
 
+use dateline_tests::kafka::committed;
 use dateline_tests::kafka::{produce, Collector, Position, Topics};
-use dateline_tests::secure::{secure_listeners, Secure};
+use dateline_tests::secure::{acl_allow, secure_listeners, Secure};
 use dateline_tests::worker::{
-    config_toml, dateline_bin, free_addr, http_get, InProcess, Subprocess,
+    config_toml, dateline_bin, free_addr, http_get, InProcess, Scrape, Subprocess,
 };
 use dateline_tests::{broker_test, eventually, fixtures, unique, BrokerLock};
 use std::collections::HashSet;
@@ -355,5 +356,105 @@ async fn the_tools_say_why_the_broker_refused_them() {
             "{name} shows the password: {stderr}"
         );
     }
+    topics.delete(&brokers).await;
+}
+
+/// The worker's user may read the input but not yet write the output topic (a
+/// missing ACL): nothing reaches the output, the refusals are counted as
+/// `authorization` produce errors, no offset is committed, and the worker keeps
+/// re-sending. Once the ACL is granted, every article comes out exactly once and
+/// the offsets reach the end: a misconfigured ACL delays articles, never loses them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_write_acl_holds_the_records_until_it_is_granted() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    const M: usize = 40;
+    let topics = Topics::create(&brokers, "sec-acl", 1, 1).await;
+    let positions = produce(&brokers, &topics.input, &fixtures::articles(10, M, 1_500)).await;
+    let group = unique("sec-acl-group");
+    let user = s.limited_user.as_str();
+    acl_allow(
+        &brokers,
+        user,
+        &["Read", "Describe"],
+        &["--topic", &topics.input, "--group", &group],
+    );
+    acl_allow(&brokers, user, &["Describe"], &["--topic", &topics.output]);
+    // Write on some topic also lets the idempotent producer get its producer id.
+    acl_allow(
+        &brokers,
+        user,
+        &["Describe", "Write"],
+        &["--topic", &topics.dlq],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("password");
+    std::fs::write(&file, &s.limited_password).unwrap();
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "SCRAM-SHA-256".into()),
+        ("username", s.limited_user.clone()),
+        ("password_file", path(&file)),
+    ]);
+    let addr = free_addr();
+    let worker = InProcess::start(&config_toml(
+        &s.sasl_plaintext,
+        &topics,
+        &group,
+        addr,
+        &security,
+    ));
+    let out = Collector::start(&brokers, &topics.output);
+    let refused = r#"dateline_produce_errors_total{kind="authorization"}"#;
+    eventually(
+        Duration::from_secs(60),
+        "authorization produce errors",
+        || {
+            Scrape::get(addr)
+                .filter(|m| m.value(refused) >= 3.0)
+                .map(|_| ())
+        },
+    )
+    .await;
+    // Some re-sends later: still nothing out, nothing committed.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        out.len(),
+        0,
+        "records reached a topic the worker may not write"
+    );
+    assert!(
+        committed(&brokers, &group, &topics.input, 1).is_empty(),
+        "an offset was committed before its record was written"
+    );
+    let m = Scrape::get(addr).expect("metrics");
+    assert_eq!(m.sum("dateline_messages_produced_total"), 0.0);
+
+    acl_allow(&brokers, user, &["Write"], &["--topic", &topics.output]);
+    eventually(
+        Duration::from_secs(90),
+        "every record once the ACL is granted",
+        || (out.len() >= M).then_some(()),
+    )
+    .await;
+    eventually(
+        Duration::from_secs(30),
+        "the committed offset at the end",
+        || {
+            (committed(&brokers, &group, &topics.input, 1).get(&0) == Some(&(M as i64)))
+                .then_some(())
+        },
+    )
+    .await;
+    let summary = worker.stop().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let got = out.snapshot();
+    assert_eq!(got.len(), M, "exactly once: {summary:?}");
+    let sources: HashSet<Position> = got.iter().map(|r| r.source()).collect();
+    assert_eq!(sources, positions.into_iter().collect::<HashSet<_>>());
+    assert!(summary.produce_retries > 0, "{summary:?}");
+    drop(out);
     topics.delete(&brokers).await;
 }

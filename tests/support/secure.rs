@@ -16,8 +16,12 @@ pub struct Secure {
     pub sasl_plaintext: String,
     pub sasl_ssl: String,
     pub ssl: String,
+    /// May do anything (a super user).
     pub user: String,
     pub password: String,
+    /// May do only what ACLs allow (SCRAM only); see [`acl_allow`].
+    pub limited_user: String,
+    pub limited_password: String,
     pub ca: PathBuf,
     pub client_cert: PathBuf,
     pub client_key: PathBuf,
@@ -62,10 +66,38 @@ pub fn secure_listeners() -> Option<Secure> {
         ssl: get("KAFKA_LOCAL_SSL"),
         user: get("KAFKA_LOCAL_USER"),
         password: get("KAFKA_LOCAL_PASSWORD"),
+        limited_user: get("KAFKA_LOCAL_LIMITED_USER"),
+        limited_password: get("KAFKA_LOCAL_LIMITED_PASSWORD"),
         ca: get("KAFKA_LOCAL_CA").into(),
         client_cert: get("KAFKA_LOCAL_CLIENT_CERT").into(),
         client_key: get("KAFKA_LOCAL_CLIENT_KEY").into(),
         client_key_encrypted: get("KAFKA_LOCAL_CLIENT_KEY_ENCRYPTED").into(),
         client_key_password: get("KAFKA_LOCAL_CLIENT_KEY_PASSWORD"),
     })
+}
+
+/// Allows `principal` the `operations` on `resources` (`["--topic", name]`,
+/// `["--group", name]`, ...), through Kafka's own `AclCommand` on the broker at
+/// `brokers` (librdkafka has no ACL API). Each call starts a JVM (~1.5 s).
+pub fn acl_allow(brokers: &str, principal: &str, operations: &[&str], resources: &[&str]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/kafka-local.sh");
+    let mut cmd = std::process::Command::new(script);
+    cmd.args([
+        "tool",
+        "org.apache.kafka.tools.AclCommand",
+        "--bootstrap-server",
+        brokers,
+    ])
+    .args(["--add", "--allow-principal", &format!("User:{principal}")]);
+    for op in operations {
+        cmd.args(["--operation", op]);
+    }
+    cmd.args(resources);
+    let out = cmd.output().expect("run AclCommand");
+    assert!(
+        out.status.success(),
+        "AclCommand failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
