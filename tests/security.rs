@@ -458,3 +458,61 @@ async fn a_missing_write_acl_holds_the_records_until_it_is_granted() {
     drop(out);
     topics.delete(&brokers).await;
 }
+
+/// A topic the worker's principal may not describe is left out of the cluster's
+/// metadata, like a missing one; the worker tells the two apart at start-up and
+/// fails naming each (an ACL to grant, a topic to create).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_behind_an_acl_is_told_apart_from_a_missing_one() {
+    let Some((_lock, brokers, s)) = secure_test() else {
+        return;
+    };
+    let mut topics = Topics::create(&brokers, "sec-acl-start", 1, 1).await;
+    let group = unique("sec-acl-start-group");
+    let user = s.limited_user.as_str();
+    acl_allow(
+        &brokers,
+        user,
+        &["Read", "Describe"],
+        &["--topic", &topics.input, "--group", &group],
+    );
+    // An ACL for someone else: the topic is no longer open to everyone.
+    acl_allow(
+        &brokers,
+        "someone-else",
+        &["Describe"],
+        &["--topic", &topics.output],
+    );
+    let created_dlq = std::mem::replace(&mut topics.dlq, unique("sec-acl-start-nonexistent"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("password");
+    std::fs::write(&file, &s.limited_password).unwrap();
+    let security = security_toml(&[
+        ("protocol", "sasl_plaintext".into()),
+        ("sasl_mechanism", "SCRAM-SHA-512".into()),
+        ("username", s.limited_user.clone()),
+        ("password_file", path(&file)),
+    ]);
+    let worker = InProcess::start(&config_toml(
+        &s.sasl_plaintext,
+        &topics,
+        &group,
+        free_addr(),
+        &security,
+    ));
+    let err = worker
+        .finished(Duration::from_secs(60))
+        .await
+        .expect_err("the worker must not start");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("not authorized to use topics {} (", topics.output))
+            && msg.ends_with(&format!(
+                "; topics missing on the Kafka cluster: {}",
+                topics.dlq
+            )),
+        "{msg}"
+    );
+    topics.dlq = created_dlq;
+    topics.delete(&brokers).await;
+}

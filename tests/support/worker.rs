@@ -102,6 +102,14 @@ impl InProcess {
         }
     }
 
+    /// Waits up to `timeout` for the worker to end by itself (a start-up error).
+    pub async fn finished(self, timeout: Duration) -> Result<RunSummary, WorkerError> {
+        tokio::time::timeout(timeout, self.handle)
+            .await
+            .unwrap_or_else(|_| panic!("the worker still runs after {timeout:?}"))
+            .expect("worker task")
+    }
+
     pub async fn stop(self) -> RunSummary {
         self.token.cancel();
         self.handle.await.expect("worker task").expect("worker run")

@@ -652,6 +652,43 @@ pub(crate) fn check_topics(cfg: &Config, existing: &[String]) -> Result<(), Work
     }
 }
 
+/// Cluster metadata lists only the topics this client may describe, so a topic
+/// behind an ACL looks missing. Asks for each topic [`check_topics`] found
+/// missing by name: those the broker answers with `TOPIC_AUTHORIZATION_FAILED`
+/// are reported as not authorized instead (an ACL to fix, not a topic to create).
+/// Topic metadata never creates a topic here (`allow.auto.create.topics=false`).
+pub(crate) fn explain_missing<C: ClientContext>(
+    client: &rdkafka::client::Client<C>,
+    error: WorkerError,
+) -> WorkerError {
+    let WorkerError::MissingTopics(absent) = error else {
+        return error;
+    };
+    let (mut missing, mut unauthorized) = (Vec::new(), Vec::new());
+    for topic in absent {
+        let denied = client
+            .fetch_metadata(Some(&topic), Duration::from_secs(5))
+            .ok()
+            .and_then(|md| md.topics().first().and_then(|t| t.error()))
+            .is_some_and(|e| {
+                RDKafkaErrorCode::from(e) == RDKafkaErrorCode::TopicAuthorizationFailed
+            });
+        if denied {
+            unauthorized.push(topic);
+        } else {
+            missing.push(topic);
+        }
+    }
+    if unauthorized.is_empty() {
+        WorkerError::MissingTopics(missing)
+    } else {
+        WorkerError::TopicsNotAuthorized {
+            unauthorized,
+            missing,
+        }
+    }
+}
+
 /// Waits until the cluster answers, then checks that every topic the worker needs
 /// exists ([`check_topics`]). Retries with backoff while the cluster is
 /// unreachable; returns `Ok(false)` if stopped meanwhile.
@@ -664,13 +701,21 @@ pub(crate) async fn wait_for_topics(
     let mut backoff = Duration::from_millis(200);
     loop {
         let p = producer.clone();
-        let md = tokio::task::spawn_blocking(move || topics_with_partitions(p.client()))
+        let checked = {
+            let cfg = cfg.clone();
+            tokio::task::spawn_blocking(move || {
+                topics_with_partitions(p.client()).map(|existing| {
+                    check_topics(&cfg, &existing).map_err(|e| explain_missing(p.client(), e))
+                })
+            })
+        };
+        let md = checked
             .await
             .map_err(|e| WorkerError::Internal(format!("metadata task: {e}")))?;
         match md {
-            Ok(existing) => {
+            Ok(checked) => {
                 shared.set_broker_up(true, "");
-                return check_topics(cfg, &existing).map(|()| true);
+                return checked.map(|()| true);
             }
             Err(e) => {
                 shared.set_broker_up(false, &e.to_string());

@@ -93,6 +93,18 @@ pub enum WorkerError {
     /// (operator's fault; create them, then restart).
     #[error("topics missing on the Kafka cluster: {}", .0.join(", "))]
     MissingTopics(Vec<String>),
+    /// The broker refuses to describe topics the worker needs: an ACL is missing
+    /// (operator's fault; grant it, then restart). `missing` names any topics that
+    /// do not exist at all.
+    #[error(
+        "not authorized to use topics {} (the worker's principal needs Describe on them, and Read on the input or Write on the output and dead-letter topics){}",
+        unauthorized.join(", "),
+        if missing.is_empty() { String::new() } else { format!("; topics missing on the Kafka cluster: {}", missing.join(", ")) }
+    )]
+    TopicsNotAuthorized {
+        unauthorized: Vec<String>,
+        missing: Vec<String>,
+    },
     /// Subscribing to the input topics failed (external; restarting may help).
     #[error("cannot subscribe to the input topics: {0}")]
     Subscribe(#[source] rdkafka::error::KafkaError),

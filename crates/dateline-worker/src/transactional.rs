@@ -35,8 +35,8 @@ use crate::config::Config;
 use crate::events::{DeadLetterDelivered, MessageReceived, OutputDelivered, Rebalanced};
 use crate::inflight::Budget;
 use crate::kafka::{
-    check_topics, client_error, describe, log_line, partitions_of, send_waiting, since_timestamp,
-    topics_with_partitions,
+    check_topics, client_error, describe, explain_missing, log_line, partitions_of, send_waiting,
+    since_timestamp, topics_with_partitions,
 };
 use crate::offsets::{Origin, TopicPartition};
 use crate::pool::{Outcome, Pool, Processed, Received};
@@ -325,7 +325,9 @@ impl Loop {
             match topics_with_partitions(self.tx.client()) {
                 Ok(existing) => {
                     self.shared.set_broker_up(true, "");
-                    return check_topics(config, &existing).map(|()| true);
+                    return check_topics(config, &existing)
+                        .map(|()| true)
+                        .map_err(|e| explain_missing(self.tx.client(), e));
                 }
                 Err(e) => {
                     self.shared.set_broker_up(false, &e.to_string());
