@@ -40,6 +40,32 @@ fn path(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// `[kafka.security]` of a SASL login: the password from `password`
+/// (`("password_file", PATH)` or `("password_env", NAME)`), then `more` keys.
+fn sasl_toml(
+    protocol: &str,
+    mechanism: &str,
+    user: &str,
+    password: (&str, String),
+    more: &[(&str, String)],
+) -> String {
+    let mut lines = vec![
+        ("protocol", protocol.to_owned()),
+        ("sasl_mechanism", mechanism.to_owned()),
+        ("username", user.to_owned()),
+        password,
+    ];
+    lines.extend(more.iter().cloned());
+    security_toml(&lines)
+}
+
+/// `value` in the file `name` of `dir`, as the `*_file` keys read secrets: its path.
+fn secret_file(dir: &Path, name: &str, value: &str) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, value).unwrap();
+    path(&file)
+}
+
 /// `N` articles in on PLAINTEXT, the worker on `listener` with `security`, and
 /// every article out exactly once.
 async fn round_trip(brokers: &str, listener: &str, security: &str, name: &str) {
@@ -84,15 +110,15 @@ async fn sasl_scram_sha_256_with_the_password_from_a_file() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("password");
     // A trailing newline, as editors and `echo` leave one: ignored.
-    std::fs::write(&file, format!("{}\n", s.password)).unwrap();
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "SCRAM-SHA-256".into()),
-        ("username", s.user.clone()),
-        ("password_file", path(&file)),
-    ]);
+    let file = secret_file(dir.path(), "password", &format!("{}\n", s.password));
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "SCRAM-SHA-256",
+        &s.user,
+        ("password_file", file),
+        &[],
+    );
     round_trip(&brokers, &s.sasl_plaintext, &security, "sec-scram256").await;
 }
 
@@ -102,17 +128,18 @@ async fn sasl_scram_sha_512_over_tls_verifying_the_broker() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("password");
-    std::fs::write(&file, &s.password).unwrap();
     // Host name verification stays on (the default): the broker's certificate
     // names 127.0.0.1.
-    let security = security_toml(&[
-        ("protocol", "sasl_ssl".into()),
-        ("sasl_mechanism", "SCRAM-SHA-512".into()),
-        ("username", s.user.clone()),
-        ("password_file", path(&file)),
-        ("ssl_ca_location", path(&s.ca)),
-    ]);
+    let security = sasl_toml(
+        "sasl_ssl",
+        "SCRAM-SHA-512",
+        &s.user,
+        (
+            "password_file",
+            secret_file(dir.path(), "password", &s.password),
+        ),
+        &[("ssl_ca_location", path(&s.ca))],
+    );
     round_trip(&brokers, &s.sasl_ssl, &security, "sec-scram512").await;
 }
 
@@ -137,14 +164,13 @@ async fn mutual_tls_with_an_encrypted_client_key() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("key-password");
-    std::fs::write(&file, &s.client_key_password).unwrap();
+    let file = secret_file(dir.path(), "key-password", &s.client_key_password);
     let security = security_toml(&[
         ("protocol", "ssl".into()),
         ("ssl_ca_location", path(&s.ca)),
         ("ssl_certificate_location", path(&s.client_cert)),
         ("ssl_key_location", path(&s.client_key_encrypted)),
-        ("ssl_key_password_file", path(&file)),
+        ("ssl_key_password_file", file),
     ]);
     round_trip(&brokers, &s.ssl, &security, "sec-mtls-enc").await;
 }
@@ -158,12 +184,13 @@ async fn sasl_plain_with_the_password_from_the_environment() {
     };
     let topics = Topics::create(&brokers, "sec-plain", 2, 1).await;
     let positions = produce(&brokers, &topics.input, &fixtures::articles(8, N, 1_500)).await;
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "PLAIN".into()),
-        ("username", s.user.clone()),
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "PLAIN",
+        &s.user,
         ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
-    ]);
+        &[],
+    );
     let toml = config_toml(
         &s.sasl_plaintext,
         &topics,
@@ -257,12 +284,13 @@ async fn a_wrong_password_is_reported_unready_and_never_shown() {
         return;
     };
     let wrong = "not-the-password-4f9c2e";
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "SCRAM-SHA-256".into()),
-        ("username", s.user.clone()),
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "SCRAM-SHA-256",
+        &s.user,
         ("password_env", "DATELINE_TEST_SASL_PASSWORD".into()),
-    ]);
+        &[],
+    );
     let log = refused(
         &brokers,
         "sec-bad-password",
@@ -312,23 +340,16 @@ async fn the_tools_say_why_the_broker_refused_them() {
     let topics = Topics::create(&brokers, "sec-tools", 1, 1).await;
     let dir = tempfile::tempdir().unwrap();
     let wrong = "not-the-password-81d7a0";
-    let file = dir.path().join("password");
-    std::fs::write(&file, wrong).unwrap();
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "SCRAM-SHA-512",
+        &s.user,
+        ("password_file", secret_file(dir.path(), "password", wrong)),
+        &[],
+    );
     let config = dir.path().join("tools.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[kafka]\nbrokers = \"{}\"\n{}",
-            s.sasl_plaintext,
-            security_toml(&[
-                ("protocol", "sasl_plaintext".into()),
-                ("sasl_mechanism", "SCRAM-SHA-512".into()),
-                ("username", s.user.clone()),
-                ("password_file", path(&file)),
-            ])
-        ),
-    )
-    .unwrap();
+    let toml = format!("[kafka]\nbrokers = \"{}\"\n{security}", s.sasl_plaintext);
+    std::fs::write(&config, toml).unwrap();
     let tool = |args: &[&str]| {
         std::process::Command::new(dateline_bin())
             .args(args)
@@ -390,14 +411,14 @@ async fn a_missing_write_acl_holds_the_records_until_it_is_granted() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("password");
-    std::fs::write(&file, &s.limited_password).unwrap();
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "SCRAM-SHA-256".into()),
-        ("username", s.limited_user.clone()),
-        ("password_file", path(&file)),
-    ]);
+    let password = secret_file(dir.path(), "password", &s.limited_password);
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "SCRAM-SHA-256",
+        &s.limited_user,
+        ("password_file", password),
+        &[],
+    );
     let addr = free_addr();
     let worker = InProcess::start(&config_toml(
         &s.sasl_plaintext,
@@ -485,14 +506,14 @@ async fn a_topic_behind_an_acl_is_told_apart_from_a_missing_one() {
     );
     let created_dlq = std::mem::replace(&mut topics.dlq, unique("sec-acl-start-nonexistent"));
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("password");
-    std::fs::write(&file, &s.limited_password).unwrap();
-    let security = security_toml(&[
-        ("protocol", "sasl_plaintext".into()),
-        ("sasl_mechanism", "SCRAM-SHA-512".into()),
-        ("username", s.limited_user.clone()),
-        ("password_file", path(&file)),
-    ]);
+    let password = secret_file(dir.path(), "password", &s.limited_password);
+    let security = sasl_toml(
+        "sasl_plaintext",
+        "SCRAM-SHA-512",
+        &s.limited_user,
+        ("password_file", password),
+        &[],
+    );
     let worker = InProcess::start(&config_toml(
         &s.sasl_plaintext,
         &topics,
