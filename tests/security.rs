@@ -59,6 +59,18 @@ fn sasl_toml(
     security_toml(&lines)
 }
 
+/// `[kafka.security]` of mutual TLS with the client key `key`, then `more` keys.
+fn mtls_toml(s: &Secure, key: &Path, more: &[(&str, String)]) -> String {
+    let mut lines = vec![
+        ("protocol", "ssl".to_owned()),
+        ("ssl_ca_location", path(&s.ca)),
+        ("ssl_certificate_location", path(&s.client_cert)),
+        ("ssl_key_location", path(key)),
+    ];
+    lines.extend(more.iter().cloned());
+    security_toml(&lines)
+}
+
 /// `value` in the file `name` of `dir`, as the `*_file` keys read secrets: its path.
 fn secret_file(dir: &Path, name: &str, value: &str) -> String {
     let file = dir.join(name);
@@ -148,12 +160,7 @@ async fn mutual_tls_with_a_client_certificate() {
     let Some((_lock, brokers, s)) = secure_test() else {
         return;
     };
-    let security = security_toml(&[
-        ("protocol", "ssl".into()),
-        ("ssl_ca_location", path(&s.ca)),
-        ("ssl_certificate_location", path(&s.client_cert)),
-        ("ssl_key_location", path(&s.client_key)),
-    ]);
+    let security = mtls_toml(&s, &s.client_key, &[]);
     round_trip(&brokers, &s.ssl, &security, "sec-mtls").await;
 }
 
@@ -165,13 +172,11 @@ async fn mutual_tls_with_an_encrypted_client_key() {
     };
     let dir = tempfile::tempdir().unwrap();
     let file = secret_file(dir.path(), "key-password", &s.client_key_password);
-    let security = security_toml(&[
-        ("protocol", "ssl".into()),
-        ("ssl_ca_location", path(&s.ca)),
-        ("ssl_certificate_location", path(&s.client_cert)),
-        ("ssl_key_location", path(&s.client_key_encrypted)),
-        ("ssl_key_password_file", file),
-    ]);
+    let security = mtls_toml(
+        &s,
+        &s.client_key_encrypted,
+        &[("ssl_key_password_file", file)],
+    );
     round_trip(&brokers, &s.ssl, &security, "sec-mtls-enc").await;
 }
 

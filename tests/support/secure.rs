@@ -93,11 +93,5 @@ pub fn acl_allow(brokers: &str, principal: &str, operations: &[&str], resources:
         cmd.args(["--operation", op]);
     }
     cmd.args(resources);
-    let out = cmd.output().expect("run AclCommand");
-    assert!(
-        out.status.success(),
-        "AclCommand failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::worker::run_ok(&mut cmd);
 }
