@@ -461,7 +461,7 @@ impl<'a> Enriched<'a> {
     ///
     /// The body, when included, is most of the record (the worker includes it by
     /// default): it is written by [`write_json_str`], which copies runs that need no
-    /// escaping eight bytes at a time, instead of serde_json's byte-by-byte escaper
+    /// escaping sixteen bytes at a time, instead of serde_json's byte-by-byte escaper
     /// (~5 % of the worker's CPU in `perf`).
     pub fn to_json(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.body.map_or(0, str::len) + 2048);
@@ -611,58 +611,101 @@ fn write_score(out: &mut Vec<u8>, v: f32) {
 /// Append `s` as a JSON string literal, escaped exactly as serde_json escapes it:
 /// `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control characters as `\u00xx`,
 /// everything else (DEL and non-ASCII included) as is.
+///
+/// Sixteen bytes are checked at a time for the three kinds of byte that need an
+/// escape, with an exact mask (SSE2, which every x86-64 CPU has), and runs of
+/// plain bytes are copied whole: half the instructions of the SWAR check, eight
+/// bytes at a time, that it replaced (cachegrind, 5 KB bodies).
 pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of `x` is a control character, `"` or `\`. Borrows can
-    // flag a byte wrongly, never miss one: a flagged chunk is rechecked byte by byte.
-    let special = |x: u64| {
-        let control = x.wrapping_sub(ONES * 0x20) & !x;
-        let q = x ^ (ONES * b'"' as u64);
-        let quote = q.wrapping_sub(ONES) & !q;
-        let b = x ^ (ONES * b'\\' as u64);
-        let backslash = b.wrapping_sub(ONES) & !b;
-        (control | quote | backslash) & HIGHS != 0
-    };
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut copied = 0;
-    let escape_from = |out: &mut Vec<u8>, copied: &mut usize, from: usize, to: usize| {
-        for (j, &c) in bytes[from..to].iter().enumerate() {
-            let short: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x00..=0x1f => b"",
-                _ => continue,
-            };
-            out.extend_from_slice(&bytes[*copied..from + j]);
-            if short.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(c >> 4) as usize]);
-                out.push(HEX[(c & 0xf) as usize]);
-            } else {
-                out.extend_from_slice(short);
-            }
-            *copied = from + j + 1;
-        }
-    };
     let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        if special(u64::from_le_bytes(chunk.try_into().expect("8 bytes"))) {
-            escape_from(out, &mut copied, i, i + 8);
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let mut mask = escapes16(chunk.try_into().expect("16 bytes"));
+        while mask != 0 {
+            escape_at(out, bytes, &mut copied, i + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
         }
-        i += 8;
+        i += 16;
     }
-    escape_from(out, &mut copied, i, bytes.len());
+    for j in i..bytes.len() {
+        if ESCAPE[bytes[j] as usize] != 0 {
+            escape_at(out, bytes, &mut copied, j);
+        }
+    }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
+}
+
+/// Per byte of a JSON string, the letter of its escape (`b'u'` for `\u00xx`), or 0
+/// for a byte written as is.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = b'u';
+        c += 1;
+    }
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Copy the plain bytes before `j`, then byte `j` escaped.
+#[inline]
+fn escape_at(out: &mut Vec<u8>, bytes: &[u8], copied: &mut usize, j: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(&bytes[*copied..j]);
+    let c = bytes[j];
+    match ESCAPE[c as usize] {
+        b'u' => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(c >> 4) as usize],
+            HEX[(c & 0xf) as usize],
+        ]),
+        e => out.extend_from_slice(&[b'\\', e]),
+    }
+    *copied = j + 1;
+}
+
+/// Bit `k` set when byte `k` of `chunk` needs an escape: a control character,
+/// `"` or `\`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn escapes16(chunk: &[u8; 16]) -> u32 {
+    use core::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; the load reads the 16 bytes
+    // of `chunk` (unaligned load).
+    unsafe {
+        let x = _mm_loadu_si128(chunk.as_ptr().cast());
+        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+        // Unsigned x <= 0x1f exactly when max(x, 0x1f) is 0x1f.
+        let limit = _mm_set1_epi8(0x1f);
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(x, limit), limit);
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+    }
+}
+
+/// [`escapes16`] for other CPUs.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn escapes16(chunk: &[u8; 16]) -> u32 {
+    let mut mask = 0;
+    for (k, &c) in chunk.iter().enumerate() {
+        mask |= u32::from(ESCAPE[c as usize] != 0) << k;
+    }
+    mask
 }
 
 #[cfg(test)]
