@@ -27,6 +27,18 @@
 //! With `--exactly-once`, a third mode, `exactly-once` (`dateline run
 //! --exactly-once`, read back with `read_committed`), compared with `classify`.
 //!
+//! With `--kafka-streams CLASSPATH` (Kafka Streams' jars; `scripts/bench-worker.sh
+//! --kafka-streams` resolves them with Maven), two more modes run the same drains
+//! with `bench/kafka-streams/StreamsBench.java`, the same job written for Kafka
+//! Streams (at-least-once, a stream thread per core, the same commit interval and
+//! producer linger): `streams-passthrough`, records copied unchanged, and
+//! `streams-json`, each record parsed with Jackson, one field added and written
+//! back (the least an enrichment costs there, with no classifier). With
+//! `--quix-streams PYTHON` (an interpreter with `quixstreams` installed; the
+//! script's `--quix-streams` makes one), `quix-passthrough` and `quix-json` do the
+//! same with `bench/quix-streams/quix_bench.py`. These drains end when the output
+//! topic holds every record; they have no latency phase.
+//!
 //! Flags: `bench_worker --help` (`USAGE` below). `--corpus FILE` loads that JSON
 //! Lines file's articles (cycled to N) instead of the test fixtures, whose filler
 //! is ten template sentences: a CPU learns those and classifies them faster than
@@ -63,11 +75,15 @@ struct Args {
     rounds: usize,
     /// Unmeasured drains per mode before the rounds.
     warmup: usize,
+    /// Kafka Streams' classpath: adds the `streams-*` modes.
+    kafka_streams: Option<String>,
+    /// A Python with Quix Streams: adds the `quix-*` modes.
+    quix_streams: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: bench_worker [--articles N] [--article-bytes B] [--rounds R] \
 [--warmup W] [--rate R] [--seconds S] [--partitions P] [--dateline PATH] [--exactly-once] \
-[--corpus FILE]
+[--corpus FILE] [--kafka-streams CLASSPATH] [--quix-streams PYTHON]
 (see the top of tests/examples/bench_worker.rs, or scripts/bench-worker.sh)";
 
 /// A usage error: say what is wrong and how to call, exit 2.
@@ -94,6 +110,8 @@ fn args() -> Args {
         corpus: None,
         rounds: 3,
         warmup: 1,
+        kafka_streams: None,
+        quix_streams: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -121,6 +139,8 @@ fn args() -> Args {
             "--corpus" => a.corpus = Some(PathBuf::from(v)),
             "--rounds" => a.rounds = value::<usize>(&flag, &v).max(1),
             "--warmup" => a.warmup = value(&flag, &v),
+            "--kafka-streams" => a.kafka_streams = Some(v),
+            "--quix-streams" => a.quix_streams = Some(PathBuf::from(v)),
             other => usage_error(&format!("unknown flag {other}")),
         }
     }
@@ -358,6 +378,25 @@ fn append_span(brokers: &str, topic: &str, read_committed: bool) -> (i64, i64) {
     (first, last)
 }
 
+/// A mode run by another tool (Kafka Streams, Quix Streams), not `dateline run`.
+fn other_tool(mode: &str) -> bool {
+    mode.starts_with("streams-") || mode.starts_with("quix-")
+}
+
+/// Records in `topic` (the sum of its partitions' high watermarks), for a worker
+/// that has no metrics to ask (Kafka Streams; no transactions there, so every
+/// offset is a record).
+fn records_in(consumer: &BaseConsumer, topic: &str, partitions: &[i32]) -> usize {
+    partitions
+        .iter()
+        .map(|&p| {
+            consumer
+                .fetch_watermarks(topic, p, Duration::from_secs(10))
+                .map_or(0, |(_, hi)| hi.max(0) as usize)
+        })
+        .sum()
+}
+
 /// One drain of the backlog by one worker.
 struct Drain {
     mode: &'static str,
@@ -384,6 +423,38 @@ fn start_worker(
 ) -> (std::net::SocketAddr, tempfile::TempDir, Child) {
     let addr = free_addr();
     let dir = tempfile::tempdir().unwrap();
+    if let Some(job) = mode.strip_prefix("streams-") {
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../bench/kafka-streams/StreamsBench.java");
+        let child = Command::new("java")
+            .arg("-cp")
+            .arg(
+                a.kafka_streams
+                    .as_deref()
+                    .expect("streams modes need the classpath"),
+            )
+            .arg(source)
+            .args([brokers, input, output, &unique("bench-streams"), job])
+            .env("TMPDIR", dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start java (Java 17+)");
+        return (addr, dir, child);
+    }
+    if let Some(job) = mode.strip_prefix("quix-") {
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench/quix-streams/quix_bench.py");
+        let child = Command::new(a.quix_streams.as_ref().expect("quix modes need Python"))
+            .arg(script)
+            .args([brokers, input, output, &unique("bench-quix"), job])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Python with quixstreams");
+        return (addr, dir, child);
+    }
     let cfg = dir.path().join("bench.toml");
     std::fs::write(
         &cfg,
@@ -434,6 +505,15 @@ async fn drain(
     let dlq = unique(&format!("bench-{mode}-dlq"));
     admin_topics(brokers, &[(&output, a.partitions, true), (&dlq, 1, false)]).await;
     let broker = broker_pid();
+    // Kafka Streams and Quix Streams have no metrics to ask: one client, made
+    // before the run, counts their output.
+    let counter = other_tool(mode).then(|| {
+        let c: BaseConsumer = reader_config(brokers, "bench-count", false)
+            .create()
+            .expect("create a reader");
+        let parts = partition_ids(&c, &output);
+        (c, parts)
+    });
     let (addr, _dir, child) = start_worker(a, brokers, mode, input, &output, &dlq);
     let pid = child.id();
     let t0 = Instant::now();
@@ -442,9 +522,13 @@ async fn drain(
     let at_start = Sample::now(pid, broker);
     let mut begin: Option<(usize, Sample)> = None;
     let end = loop {
-        let done = Scrape::get(addr)
-            .map(|s| s.sum("dateline_messages_produced_total") as usize)
-            .unwrap_or(0);
+        let done = if let Some((c, parts)) = &counter {
+            records_in(c, &output, parts)
+        } else {
+            Scrape::get(addr)
+                .map(|s| s.sum("dateline_messages_produced_total") as usize)
+                .unwrap_or(0)
+        };
         if done >= a.articles {
             break Sample::now(pid, broker);
         }
@@ -551,11 +635,16 @@ async fn main() {
         "{} not found: cargo build --release -p dateline-cli",
         a.dateline.display()
     );
-    let modes: &[&'static str] = if a.exactly_once {
-        &["passthrough", "classify", "exactly-once"]
-    } else {
-        &["passthrough", "classify"]
-    };
+    let mut modes: Vec<&'static str> = vec!["passthrough", "classify"];
+    if a.exactly_once {
+        modes.push("exactly-once");
+    }
+    if a.kafka_streams.is_some() {
+        modes.extend(["streams-passthrough", "streams-json"]);
+    }
+    if a.quix_streams.is_some() {
+        modes.extend(["quix-passthrough", "quix-json"]);
+    }
 
     // The backlog, loaded once; every drain reads all of it with a group of its own.
     let input = unique("bench-in");
@@ -574,7 +663,7 @@ async fn main() {
     // threads took 15 % of the machine), which billed round 1 of every run
     // (its passthrough 14,000-17,000/s against 20,000-32,000/s after).
     for w in 0..a.warmup {
-        for &mode in modes {
+        for &mode in &modes {
             let d = drain(&a, &brokers, &input, input_bytes, mode).await;
             eprintln!(
                 "[{mode} warm-up {}] {:.0} articles/s (not counted)",
@@ -609,8 +698,13 @@ async fn main() {
     }
     delete_topics(&brokers, &[&input]).await;
     let mut lat = Vec::new();
-    for &mode in modes {
-        lat.push(latency(&a, &brokers, mode).await);
+    for &mode in &modes {
+        // The other tools' apps tell no "ready" (partitions assigned) to wait for.
+        lat.push(if other_tool(mode) {
+            None
+        } else {
+            Some(latency(&a, &brokers, mode).await)
+        });
     }
 
     println!(
@@ -647,14 +741,18 @@ async fn main() {
     let of = |mode: &str, f: fn(&Drain) -> f64| -> f64 {
         median(drains.iter().filter(|d| d.mode == mode).map(f).collect())
     };
-    for (&mode, (p50, p99)) in modes.iter().zip(&lat) {
+    for (&mode, lat) in modes.iter().zip(&lat) {
+        let (p50, p99) = match lat {
+            Some((p50, p99)) => (format!("{p50} ms"), format!("{p99} ms")),
+            None => ("—".into(), "—".into()),
+        };
         let rss = drains
             .iter()
             .filter(|d| d.mode == mode)
             .map(|d| d.peak_rss_mb)
             .fold(0.0, f64::max);
         println!(
-            "| {mode} | {:.0} | {:.1} | {:.0} us | {:.0} us | {p50} ms | {p99} ms | {rss:.0} MB |",
+            "| {mode} | {:.0} | {:.1} | {:.0} us | {:.0} us | {p50} | {p99} | {rss:.0} MB |",
             of(mode, |d| d.articles_per_s),
             of(mode, |d| d.mb_per_s),
             of(mode, |d| d.worker_us),
@@ -683,5 +781,20 @@ async fn main() {
             "exactly-once / classify (at-least-once) throughput: {:.0} %",
             of("exactly-once", |d| d.articles_per_s) / of("classify", |d| d.articles_per_s) * 100.0
         );
+    }
+    // Worker CPU per article is the fair comparison on a machine the broker
+    // shares: throughput also depends on how much CPU each leaves the broker.
+    let cpu = |m: &str| of(m, |d| d.worker_us);
+    for (tool, prefix) in [("Kafka Streams", "streams"), ("Quix Streams", "quix")] {
+        if modes.contains(&format!("{prefix}-json").as_str()) {
+            println!(
+                "worker CPU per article, dateline passthrough / {tool} passthrough: {:.0} / {:.0} us; \
+                 dateline classify / {tool} json: {:.0} / {:.0} us",
+                cpu("passthrough"),
+                cpu(&format!("{prefix}-passthrough")),
+                cpu("classify"),
+                cpu(&format!("{prefix}-json"))
+            );
+        }
     }
 }
