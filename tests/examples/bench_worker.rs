@@ -426,7 +426,10 @@ fn start_worker(
     if let Some(job) = mode.strip_prefix("streams-") {
         let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../bench/kafka-streams/StreamsBench.java");
+        // Kafka Streams keeps a state directory even for a stateless job: under
+        // the drain's temporary directory, removed with it.
         let child = Command::new("java")
+            .arg(format!("-Djava.io.tmpdir={}", dir.path().display()))
             .arg("-cp")
             .arg(
                 a.kafka_streams
@@ -435,7 +438,6 @@ fn start_worker(
             )
             .arg(source)
             .args([brokers, input, output, &unique("bench-streams"), job])
-            .env("TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()
@@ -448,6 +450,7 @@ fn start_worker(
         let child = Command::new(a.quix_streams.as_ref().expect("quix modes need Python"))
             .arg(script)
             .args([brokers, input, output, &unique("bench-quix"), job])
+            .env("TMPDIR", dir.path()) // its state directory
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
