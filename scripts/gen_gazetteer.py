@@ -740,7 +740,7 @@ CITIES_EXTRA = {
     "TW": "Kaohsiung; Taichung; Tainan; Hsinchu",
     "UA": "Donetsk; Luhansk; Kharkiv; Odesa; Mariupol; Sevastopol; Lviv; Dnipro; Zaporizhzhia; Zaporizhia; Kherson; Mykolaiv; Sumy; Chernihiv; Bakhmut; Avdiivka; Pokrovsk; Kramatorsk; Sloviansk; Bucha; Irpin; Kremenchuk; Vinnytsia; Poltava; Melitopol; Berdiansk; Chernobyl; Chornobyl",
     "CO": "Cali|weak",
-    "US": "Orlando|weak; Raleigh|weak; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
+    "US": "Orlando|weak; Raleigh|weak; Augusta; Paris, Texas; Paris, Tennessee; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
     "VE": "Maracaibo; Valencia|weak",
     "VN": "Ho Chi Minh City; Da Nang; Danang; Haiphong; Hue|weak; Huế|weak",
     "SO": "Hargeisa; Hargeysa; Kismayo; Baidoa",
@@ -922,6 +922,696 @@ COMPANIES = {
     "LU": "ArcelorMittal",
     "IE": "Ryanair",
 }
+
+# --------------------------------------------------------------------------
+# More names a story is placed by without its country (session 14): national
+# institutions, sport (teams, leagues, venues, events), more companies,
+# currencies, first-level divisions and natural features, and more stop
+# phrases.  Kinds: INSTITUTIONS_EXTRA and SPORT are `institution`;
+# COMPANIES_EXTRA are companies as above (`weak`, `fallback`); CURRENCIES are
+# one-country currency words, emitted as `demonym` (an adjective-strength cue,
+# matched in any case) and `weak`; SUBDIVISIONS_EXTRA and FEATURES are
+# `subdivision`; STOPS_EXTRA joins STOPS.  A name listed under several codes is
+# `weak` or `ambiguous` under each (the collision check below enforces it).
+# ---------------------------------------------------------------------------
+# 1. National institutions whose name alone places a story
+# ---------------------------------------------------------------------------
+INSTITUTIONS_EXTRA = {
+    # --- Oceania
+    "AU": "ASX; ASX 200; S&P/ASX 200; Australian Securities Exchange; CSIRO; ANSTO; "
+          "Bureau of Meteorology|weak; ASIO; ACCC; APRA; ASIC|weak; Centrelink; Kirribilli; RAAF; "
+          "Fair Work Commission; Monash University; Charles Darwin University",
+    "NZ": "RBNZ; NZX; NIWA; GNS Science; GeoNet; MetService; Beehive|weak; Waitangi Tribunal; "
+          "Treaty of Waitangi; Te Pāti Māori",
+    # --- Europe
+    "GB": "Met Office; Ofcom; Ofgem; Ofwat; Ofsted; Ofqual; HMRC; DVLA; GCHQ; Met Police; "
+          "Metropolitan Police|weak; PSNI; Sandhurst; RAF|weak; Royal Navy|weak; Royal Marines|weak; "
+          "Lib Dems; SNP; Plaid Cymru; DUP; Senedd; FCDO; Home Office|weak; Foreign Office|weak; "
+          "Chequers|weak; Office for National Statistics|weak; ONS|weak; Crown Prosecution Service; "
+          "Imperial College; RNLI; Network Rail; Environment Agency|weak; Serious Fraud Office|weak; "
+          "Financial Conduct Authority; Sinn Féin|ambiguous",
+    "IE": "Garda; Gardaí; Garda Síochána; Fianna Fáil; Fine Gael; Seanad; Tánaiste; "
+          "Áras an Uachtaráin; ISEQ; Sinn Féin|ambiguous",
+    "DE": "CDU; CSU; SPD; AfD; FDP|weak; Die Linke; BSW|weak; Bundespolizei; BND; Bundeskriminalamt; "
+          "Bundesverfassungsgericht; Verfassungsschutz; BaFin; Bundeskartellamt; Destatis; KfW; "
+          "Max Planck Institute|weak; Max Planck Society; Fraunhofer; Ifo Institute; ZEW; "
+          "Robert Koch Institute; Charité",
+    "FR": "CNRS; CNES; Inserm; Institut Pasteur; Pasteur Institute|weak; Rassemblement National; "
+          "National Rally|weak; Les Républicains; La France Insoumise; LFI; Front National; "
+          "Gendarmerie nationale; Gendarmerie|weak; DGSE; DGSI; INSEE; Conseil d'État; "
+          "Conseil constitutionnel; Académie française; Sorbonne; Sciences Po; Hôtel Matignon; "
+          "Bercy|weak; Arcom",
+    "IT": "Carabinieri; Guardia di Finanza; Polizia di Stato; Banca d'Italia; FTSE MIB; "
+          "Borsa Italiana; Montecitorio; Palazzo Madama|weak; Fratelli d'Italia; Lega|weak; "
+          "Northern League|weak; Partito Democratico; Five Star Movement; Movimento 5 Stelle; "
+          "Forza Italia; INAF; Istat; CNR|weak; Protezione Civile; Farnesina; Viminale; Consob; "
+          "Bocconi",
+    "VA": "Roman Curia; Curia|weak; Apostolic Palace; Sistine Chapel; "
+          "St Peter's Basilica; St Peter's Square",
+    "ES": "Guardia Civil; Civil Guard|weak; Congreso de los Diputados; PSOE; Partido Popular|weak; "
+          "Vox|weak; Podemos; Sumar|weak; Ibex 35; CNMV; Mossos d'Esquadra; Mossos; Ertzaintza; "
+          "Generalitat|weak; Zarzuela Palace; Junts; PNV; EH Bildu; Bildu; ETA|weak; CSIC",
+    "PT": "Chega; São Bento Palace; Belém Palace|weak; PSI 20",
+    "NL": "Tweede Kamer; Binnenhof; AEX; VVD; PVV; D66; KNMI; RIVM; Koninklijke Marechaussee; "
+          "De Nederlandsche Bank; DNB|weak",
+    "BE": "Vlaams Belang; N-VA; BEL 20; Bel20; Rue de la Loi; Wetstraat",
+    "CH": "FINMA; EPFL; SMI|weak; SVP|weak; Bundeshaus|weak",
+    "AT": "ÖVP; FPÖ; Nationalrat|weak; ATX|weak; Ballhausplatz; Bundesheer; OeNB",
+    "SE": "Säpo; Karolinska Institute; Karolinska Institutet; Karolinska; Rosenbad",
+    "DK": "Folketinget; Christiansborg; Amalienborg; Danmarks Nationalbank",
+    "FI": "Eduskunta",
+    "IS": "Althingi",
+    "NO": "Stortinget",
+    "PL": "PiS; Law and Justice|weak; Civic Platform|weak; Platforma Obywatelska; "
+          "Prawo i Sprawiedliwość; Solidarność; WIG20; NBP|weak",
+    "CZ": "ANO|weak; ODS|weak",
+    "HU": "Fidesz; Jobbik; Tisza|weak; MNB|weak; BUX|weak",
+    "SK": "Smer",
+    "RO": "Securitate; Cotroceni; PSD|weak",
+    "BG": "GERB",
+    "GR": "Syriza; Pasok; New Democracy|weak; Golden Dawn|weak; KKE; Vouli; Maximos Mansion",
+    "HR": "HDZ|weak; Sabor|weak",
+    "RU": "Rosgvardia; Roskomnadzor; Rosstat; Lubyanka; Federation Council|weak; "
+          "Wagner Group|weak; SVR|weak; MOEX",
+    "UA": "SBU; Ukrenergo; Energoatom; Ukrzaliznytsia; Servant of the People|weak; Bankova; "
+          "NABU|weak; Azov Brigade; Azov Regiment",
+    "GE": "Georgian Dream",
+    "AZ": "Milli Majlis",
+    "UZ": "Oliy Majlis",
+    "KG": "Jogorku Kenesh",
+    "KZ": "Mazhilis; Akorda",
+    "MN": "State Great Khural; Great Khural",
+    # --- Middle East and North Africa
+    "TR": "AKP; AK Party; CHP|weak; MHP|weak; HDP; DEM Party|weak; TBMM; Diyanet; BIST 100; Jandarma",
+    "IL": "Weizmann Institute; Technion; Hebrew University; TASE; TA-35; TA-125; Yesh Atid; Shas|weak; "
+          "Magen David Adom; Iron Dome|weak; Shabak; Unit 8200; Golani Brigade; Sayeret Matkal",
+    "PS": "Qassam Brigades; al-Qassam Brigades; Al-Aqsa Martyrs' Brigades",
+    "LB": "Banque du Liban; Amal Movement; UNIFIL",
+    "SY": "Hayat Tahrir al-Sham; HTS|weak; SDF|weak; YPG; White Helmets|weak",
+    "IQ": "Popular Mobilization Forces; PMF|weak; Hashd al-Shaabi; Kataib Hezbollah; Peshmerga|weak",
+    "IR": "Quds Force; Basij; Assembly of Experts; Expediency Council; Evin Prison; AEOI",
+    "SA": "Tadawul; TASI; KAUST; Neom; PIF|weak; SAMA|weak",
+    "QA": "QIA",
+    "EG": "EGX 30; EGX30; Al-Azhar|weak; Ittihadiya Palace",
+    "MA": "Bank Al-Maghrib; Makhzen",
+    "EH": "Polisario; Polisario Front; MINURSO",
+    "TN": "Ennahda; UGTT",
+    "LY": "LNA|weak",
+    "CY": "UNFICYP",
+    # --- Sub-Saharan Africa
+    "ZA": "SARB; JSE; JSE Top 40; ANC; EFF|weak; Economic Freedom Fighters; Democratic Alliance|weak; "
+          "MK Party; uMkhonto weSizwe; Inkatha; IFP; Union Buildings; Tuynhuys; SAPS; SANDF; "
+          "Eskom; Transnet; Cosatu; SABC; Stats SA",
+    "NG": "CBN|weak; INEC|weak; EFCC; NDLEA; Aso Rock; Aso Villa; PDP|weak; DSS|weak; NGX|weak",
+    "KE": "KDF|weak; ODM|weak; Azimio; KEMRI",
+    "ET": "TPLF; Fano|weak; Prosperity Party|weak; ENDF",
+    "SD": "Rapid Support Forces; RSF|weak; Janjaweed",
+    "SS": "SPLM|weak; UNMISS",
+    "SO": "AMISOM; ATMIS; AUSSOM",
+    "CD": "FARDC; MONUSCO; M23|weak",
+    "ML": "MINUSMA",
+    "CF": "MINUSCA",
+    "TZ": "Chama Cha Mapinduzi; Chadema",
+    "UG": "UPDF",
+    "ZW": "Zanu-PF",
+    "SN": "PASTEF",
+    # --- South Asia
+    "IN": "Nifty|weak; Nifty 50; NSE|weak; BSE|weak; ISRO; DRDO; IISc; AIIMS; ICMR; Sebi; UIDAI; "
+          "Aadhaar; NIA|weak; IMD|weak; NDMA|weak; CRPF; BSF|weak; ITBP; Doordarshan; "
+          "Aam Aadmi Party; AAP|weak; Trinamool Congress; Trinamool; Shiv Sena; DMK|weak; AIADMK; "
+          "Samajwadi Party; Janata Dal; Rashtriya Swayamsevak Sangh; NITI Aayog; "
+          "Rashtrapati Bhavan; Vidhan Sabha",
+    "PK": "PTI|weak,ambiguous; Tehreek-e-Insaf; PML-N; ISI|weak; Inter-Services Intelligence; ISPR; "
+          "KSE-100; PSX; SBP|weak; TTP|weak; Tehrik-i-Taliban; MQM; SUPARCO; NDMA|weak",
+    "BD": "Awami League; BNP|weak; Jatiya Sangsad; Jatiya Party; Bangabhaban; DSEX",
+    "LK": "SLPP; JVP; LTTE; Tamil Tigers; Temple Trees",
+    "NP": "CPN-UML; Singha Durbar",
+    # --- East and Southeast Asia
+    "MM": "Tatmadaw; Arakan Army",
+    "TH": "Bhumjaithai; Palang Pracharath; Move Forward|weak; SET Index",
+    "MY": "Dewan Rakyat; Dewan Negara; Bank Negara Malaysia; Bank Negara; Umno; Pakatan Harapan; "
+          "Perikatan Nasional; Barisan Nasional; KLCI; FBM KLCI; MACC|weak; 1MDB; Seri Perdana",
+    "SG": "People's Action Party; PAP|weak; Straits Times Index; CPIB; GIC|weak; Istana|weak",
+    "ID": "Gerindra; Golkar; PDI-P; Polri; BMKG; BNPB; BRIN; Istana Merdeka; Danantara; TNI|weak; KPU|weak",
+    "PH": "Bangko Sentral ng Pilipinas; BSP|weak; Malacañang; Malacañang Palace; PAGASA; Phivolcs; "
+          "Comelec; PNP|weak; New People's Army; Abu Sayyaf; Moro Islamic Liberation Front; MILF|weak; "
+          "PSEi; NDRRMC",
+    "JP": "JAXA; Riken; National Diet; Kantei; Kasumigaseki; Nagatacho; Komeito; Nippon Ishin; Sanseito; "
+          "Topix; Nikkei 225; JMA|weak; Imperial Household Agency; JPX; Keio University; Waseda University; "
+          "Waseda; Yamaguchi-gumi; Chrysanthemum Throne; Shinkansen",
+    "KR": "Kosdaq; Yongsan|weak; Cheong Wa Dae; KAIST; People Power Party",
+    "KP": "KCNA; Rodong Sinmun; Korean People's Army; KPA|weak; Juche|weak",
+    "CN": "CNSA; Tsinghua University; Tsinghua; Fudan University; Fudan; CSRC; NDRC; CSI 300; "
+          "STAR Market|weak; Central Military Commission|weak; CPPCC; State Council|weak; "
+          "Tiangong|weak; Shenzhou|weak; Chang'e|weak",
+    "TW": "DPP|weak; Taiex; Academia Sinica; Mainland Affairs Council",
+    "HK": "LegCo; HKMA; HKEX",
+    # --- Americas
+    "US": "S&P 500; Dow Jones Industrial Average; NYSE; Russell 2000; SEC|weak; Mar-a-Lago; "
+          "Department of Homeland Security; DHS|weak; ICE|weak; FEMA; CDC|weak; FDA|weak; NOAA; "
+          "National Hurricane Center; EPA|weak; IRS; NIH; Smithsonian; West Point|weak; "
+          "Secret Service|weak; Justice Department|weak; NYPD; LAPD; DNC; RNC; "
+          "Harvard University|weak; Stanford University|weak; Caltech|weak",
+    "CA": "TSX; S&P/TSX; Toronto Stock Exchange; RCMP; Mounties; Rideau Hall; Bloc Québécois; NDP|weak; "
+          "CSIS|weak; StatCan; Hydro-Québec",
+    "MX": "Morena; PRI|weak; Palacio Nacional|weak; BMV; Sedena; CJNG; Los Zetas; UNAM; INE|weak; "
+          "Guardia Nacional|weak",
+    "VE": "PSUV; SEBIN; Tren de Aragua; Chavismo; Chavista|weak; Chavistas|weak",
+    "CO": "ELN; Casa de Nariño; Clan del Golfo; Gulf Clan; Pacto Histórico; COLCAP",
+    "BR": "Ibovespa; Bovespa; Copom; BNDES; Ibama; INPE; Embrapa; Fiocruz; Funai; Selic; "
+          "Palácio do Planalto; Palácio da Alvorada; Alvorada Palace; Comando Vermelho; "
+          "Primeiro Comando da Capital; Partido dos Trabalhadores; STF|weak",
+    "AR": "Peronists; Peronist; Peronism; Justicialist Party; Kirchnerism; La Libertad Avanza; Merval; "
+          "BCRA; INDEC; UCR|weak",
+    "CL": "Carabineros; La Moneda; IPSA|weak",
+    "PE": "Sendero Luminoso; BCRP",
+    "NI": "Sandinistas; Sandinista; FSLN",
+    "SV": "Nuevas Ideas",
+    "UY": "Tupamaros",
+}
+
+# ---------------------------------------------------------------------------
+# 2. Companies (the script adds case,weak,fallback)
+# ---------------------------------------------------------------------------
+COMPANIES_EXTRA = {
+    "ZA": "Shoprite; MTN Group; Vodacom; Standard Bank; FirstRand; Sibanye-Stillwater",
+    "NG": "Oando; Flutterwave",
+    "KE": "Safaricom; M-Pesa",
+    "EG": "EgyptAir; Orascom",
+    "MA": "OCP Group",
+    "DZ": "Sonatrach",
+    "AO": "Sonangol",
+    "SA": "Ma'aden; Al Rajhi Bank; ACWA Power",
+    "AE": "ADNOC; Mubadala; Emirates NBD; Masdar",
+    "QA": "QatarEnergy; Ooredoo",
+    "IL": "Elbit Systems; Mobileye; NSO Group",
+    "TR": "Koç Holding; Turkcell; Tüpraş; Baykar; Aselsan",
+    "IR": "NIOC",
+    "IN": "HDFC Bank; ICICI Bank; Adani Group; Adani; Tata Consultancy Services; HCLTech; Maruti Suzuki; "
+          "Zomato; Paytm; Flipkart; Byju's; ONGC; Vedanta Resources; Bharat Biotech; IndiGo; Reliance Jio",
+    "PK": "Engro",
+    "BD": "Grameenphone; Grameen Bank; BRAC",
+    "ID": "Pertamina; Gojek; Tokopedia; Lion Air; Bank Mandiri",
+    "MY": "Petronas; Maybank; CIMB; Genting; AirAsia",
+    "SG": "DBS Group; DBS Bank; OCBC; UOB; Singtel; Wilmar",
+    "TH": "PTT; Charoen Pokphand",
+    "VN": "Vingroup; VinFast; Vietjet; Viettel",
+    "PH": "Jollibee; Ayala Corporation; San Miguel Corporation; PLDT; Meralco",
+    "JP": "Rakuten; Fast Retailing; Uniqlo; Keyence; Daikin; Denso; Mitsubishi UFJ; MUFG; Mizuho; "
+          "Nippon Steel; NTT; Takeda Pharmaceutical; Bridgestone; Tepco",
+    "KR": "POSCO; Naver; Kakao; Coupang; SK Telecom; LG Energy Solution; LG Chem; Hanwha; Kia",
+    "CN": "CATL; BYD; Pinduoduo; Temu; JD.com; Meituan; NetEase; Geely; SMIC; Hikvision; ICBC; "
+          "Evergrande; Cosco; CNOOC; Kweichow Moutai; WeChat; DeepSeek",
+    "HK": "CK Hutchison; Swire; AIA Group",
+    "TW": "MediaTek; Hon Hai; Pegatron; Formosa Plastics; Evergreen Marine; China Airlines",
+    "AU": "BHP; Fortescue; Woodside Energy; Wesfarmers; Macquarie Group; Macquarie; ANZ; Commonwealth Bank",
+    "NZ": "Fonterra; Xero; Zespri",
+    "CA": "Enbridge; TC Energy; TransCanada; Suncor; Nutrien; Barrick Gold; Magna International; "
+          "Couche-Tard; Scotiabank",
+    "US": "OpenAI; Anthropic; Salesforce; Broadcom; UnitedHealth; ConocoPhillips; Palantir",
+    "GB": "NatWest; Centrica; BT Group; Diageo; GSK; Burberry; Thames Water; easyJet",
+    "IE": "CRH; Aer Lingus",
+    "FR": "Engie; EDF; Veolia; Saint-Gobain; Safran; Thales; Kering; Schneider Electric; SNCF",
+    "DE": "SAP; Infineon; Henkel; E.ON; Uniper; Rheinmetall; Deutsche Post; DHL; Deutsche Bahn; Audi; "
+          "Wirecard",
+    "IT": "Generali; Mediobanca; Prysmian; Saipem; Monte dei Paschi",
+    "ES": "Banco Santander; CaixaBank; Ferrovial; Endesa",
+    "PT": "Galp",
+    "NL": "ING Group; ING; Rabobank; Prosus",
+    "BE": "KBC; Umicore; Anheuser-Busch InBev",
+    "CH": "Roche; Holcim; Syngenta; Richemont",
+    "AT": "OMV; Erste Group; Voestalpine",
+    "SE": "Hennes & Mauritz; Atlas Copco; Northvolt; Klarna",
+    "NO": "Yara International; Aker BP; Kongsberg Gruppen",
+    "DK": "Ørsted; Vestas; Danske Bank",
+    "FI": "Neste; Stora Enso; Wärtsilä; Nordea",
+    "PL": "PKN Orlen; Orlen; KGHM; CD Projekt",
+    "CZ": "ČEZ; Škoda Auto",
+    "HU": "MOL Group; OTP Bank; Wizz Air",
+    "RO": "Dacia",
+    "RU": "Sberbank; VTB; Novatek; Rostec; Yandex; Nornickel; Norilsk Nickel; Rusal; Transneft",
+    "UA": "PrivatBank; Motor Sich; DTEK",
+    "KZ": "KazMunayGas; Kazatomprom",
+    "AZ": "SOCAR",
+    "BR": "Itaú Unibanco; Bradesco; Ambev; Gerdau; Eletrobras",
+    "AR": "YPF; Mercado Libre; MercadoLibre; Techint",
+    "MX": "Grupo Bimbo; Femsa; Oxxo; Banorte; Telmex",
+    "CL": "Codelco; SQM; Falabella",
+    "CO": "Ecopetrol; Avianca",
+    "PE": "Petroperú",
+}
+
+# ---------------------------------------------------------------------------
+# 3. Sport: national teams, leagues and bodies, venues, clubs, events
+# ---------------------------------------------------------------------------
+SPORT = {
+    "NZ": "All Blacks; Black Ferns; Black Caps; BlackCaps; Silver Ferns; Tall Blacks; Black Sticks; "
+          "Football Ferns; All Whites|weak; Eden Park; Basin Reserve; Hagley Oval; Forsyth Barr Stadium; "
+          "Ranfurly Shield; Crusaders|weak; Bledisloe Cup|weak",
+    "AU": "Wallabies; Wallaroos; Socceroos; Matildas; Kangaroos|weak; Hockeyroos; AFL; AFLW; NRL; NRLW; "
+          "A-League; A-Leagues; A-League Men; Sheffield Shield; Big Bash; Big Bash League; "
+          "State of Origin|weak; Brownlow Medal; MCG; SCG; Gabba; WACA; Optus Stadium; Marvel Stadium; "
+          "Accor Stadium; Suncorp Stadium; AAMI Park; Rod Laver Arena; Albert Park|weak; "
+          "Collingwood|weak; Essendon; Rabbitohs; Bledisloe Cup|weak",
+    "ZA": "Springboks; Boks; Proteas; Bafana Bafana; Banyana Banyana; Blitzboks; Sharks|weak,ambiguous; "
+          "Stormers; Kaizer Chiefs; Orlando Pirates; Mamelodi Sundowns; Sundowns; Ellis Park; "
+          "Loftus Versfeld; FNB Stadium; Newlands|weak; Kingsmead|weak; SuperSport Park; Wanderers Stadium; "
+          "Betway Premiership; PSL|weak; Currie Cup; Comrades Marathon; SA20",
+    "NG": "Super Eagles; Super Falcons; D'Tigers; NPFL",
+    "GH": "Black Stars; Black Queens; Asante Kotoko; Hearts of Oak|weak",
+    "CM": "Indomitable Lions",
+    "SN": "Lions of Teranga",
+    "EG": "Pharaohs|weak; Al Ahly; Zamalek",
+    "MA": "Atlas Lions; Wydad; Botola",
+    "DZ": "Fennecs",
+    "TN": "Carthage Eagles",
+    "KE": "Harambee Stars; Gor Mahia; Safari Rally|weak",
+    "ZM": "Chipolopolo",
+    "CD": "TP Mazembe; Mazembe",
+    "TZ": "Taifa Stars; Simba SC; Yanga",
+    "IN": "IPL; BCCI; Ranji Trophy; Duleep Trophy; Vijay Hazare Trophy; Syed Mushtaq Ali Trophy; "
+          "Durand Cup; Wankhede; Wankhede Stadium; Eden Gardens; Chepauk; Chinnaswamy; "
+          "Chinnaswamy Stadium; Feroz Shah Kotla; Arun Jaitley Stadium; Narendra Modi Stadium; Motera; "
+          "ISL|weak; Pro Kabaddi League; Pro Kabaddi; I-League; Mohun Bagan",
+    "PK": "PCB|weak; PSL|weak; Gaddafi Stadium; Quaid-e-Azam Trophy",
+    "BD": "BPL|weak; Sher-e-Bangla National Stadium",
+    "LK": "Premadasa Stadium; R. Premadasa Stadium; Lanka Premier League",
+    "JP": "Samurai Blue; Brave Blossoms; Nadeshiko; J.League; J1 League; J2 League; "
+          "Nippon Professional Baseball; NPB; Koshien; Kokugikan; Ryogoku Kokugikan; Yomiuri Giants; "
+          "Hanshin Tigers; Urawa Reds; Kashima Antlers; Hakone Ekiden; Suzuka Circuit",
+    "KR": "K League; K League 1; KBO; KBO League; Taeguk Warriors",
+    "TW": "Chinese Taipei",
+    "US": "NFL; MLB; NBA|weak; NHL|weak; MLS; WNBA; NCAA; NASCAR; Super Bowl; World Series|weak; "
+          "Stanley Cup|weak; March Madness; Indy 500; Daytona 500; Belmont Stakes; Preakness; "
+          "Preakness Stakes; Augusta National; Flushing Meadows; Arthur Ashe Stadium; Indian Wells; "
+          "Yankee Stadium; Fenway Park; Wrigley Field; Madison Square Garden; Dodger Stadium; "
+          "Lambeau Field; Rose Bowl|weak; Pebble Beach; Yankees; Red Sox; Dodgers; Lakers; Celtics; "
+          "Knicks; 49ers; Steelers; USMNT; USWNT",
+    "CA": "CFL; Grey Cup; Maple Leafs; Canadiens; Habs; Canucks; Blue Jays|weak; Rogers Centre; "
+          "Scotiabank Arena",
+    "GB": "Twickenham; Wembley|weak; Wembley Stadium; Lord's|weak; Old Trafford; Anfield; "
+          "Emirates Stadium; Stamford Bridge|weak; Etihad Stadium|weak; Murrayfield; Hampden Park; "
+          "Celtic Park; Ibrox; Principality Stadium; Millennium Stadium|weak; Wimbledon; Silverstone; "
+          "Aintree; Cheltenham Festival; Royal Ascot; Ascot|weak; Epsom Derby; Grand National|weak; "
+          "Henley Royal Regatta; Headingley; Edgbaston; Trent Bridge; St Andrews|weak; Carnoustie; "
+          "Royal Birkdale; FA Cup; Carabao Cup; EFL|weak; County Championship; Calcutta Cup; "
+          "Lionesses|weak; Three Lions|weak; Arsenal|weak; Tottenham Hotspur; Everton; Aston Villa",
+    "IE": "Croke Park; Aviva Stadium; Lansdowne Road; Thomond Park; GAA; Liam MacCarthy Cup; "
+          "Sam Maguire Cup; Punchestown; Leopardstown; Fairyhouse; Shamrock Rovers; Leinster Rugby; "
+          "Munster Rugby",
+    "FR": "Tour de France; Roland Garros; Parc des Princes; Stade Vélodrome; Les Bleus; "
+          "Les Bleues; Top 14; Ligue 2; PSG|weak; Olympique Lyonnais; Prix de l'Arc de Triomphe; "
+          "Longchamp|weak; Paris-Roubaix",
+    "IT": "Azzurri; Azzurre; Giro d'Italia; Serie B; Coppa Italia; San Siro; Stadio Olimpico|weak; "
+          "Juventus; Juve|weak; Internazionale; Fiorentina; Sampdoria; Atalanta|weak; Scudetto; "
+          "Milan-San Remo",
+    "ES": "LaLiga; Copa del Rey; Vuelta a España; Santiago Bernabéu; Bernabéu; Camp Nou; Mestalla; "
+          "Wanda Metropolitano; La Roja|weak; Barça; Blaugrana; Real Betis; Osasuna; Real Sociedad; "
+          "Espanyol; El Clásico|weak",
+    "PT": "Primeira Liga; Benfica; Sporting CP; Estádio da Luz",
+    "NL": "Eredivisie; Oranje|weak; Ajax|weak; PSV; Feyenoord; Johan Cruyff Arena; Elfstedentocht",
+    "BE": "Red Devils|weak; Jupiler Pro League; Anderlecht; Club Brugge; Spa-Francorchamps",
+    "DE": "DFB-Pokal; DFB; Die Mannschaft; Schalke; Schalke 04; Allianz Arena; Signal Iduna Park; "
+          "Westfalenstadion; Hockenheimring; Nürburgring",
+    "AT": "Hahnenkamm",
+    "CH": "Lauberhorn",
+    "SE": "Allsvenskan; Tre Kronor; Vasaloppet",
+    "NO": "Eliteserien; Holmenkollen",
+    "DK": "Brøndby",
+    "PL": "Ekstraklasa; Tour de Pologne",
+    "RO": "Steaua; FCSB",
+    "GR": "Olympiacos; Olympiakos; Panathinaikos; PAOK",
+    "TR": "Süper Lig; Galatasaray; Fenerbahçe; Beşiktaş; Trabzonspor",
+    "RS": "Crvena Zvezda; Partizan|weak",
+    "HR": "Hajduk Split; Hajduk; Vatreni",
+    "RU": "Luzhniki; CSKA|weak",
+    "UA": "Shakhtar",
+    "BR": "Seleção; Brasileirão; Maracanã; Flamengo; Corinthians|weak; Palmeiras; Fluminense; "
+          "Grêmio; Atlético Mineiro; Botafogo; Interlagos; Morumbi",
+    "AR": "Albiceleste; Los Pumas; Las Leonas; Boca Juniors; River Plate|weak; La Bombonera; Bombonera",
+    "UY": "Peñarol; Estadio Centenario; La Celeste|weak",
+    "CL": "La Roja|weak; Colo-Colo",
+    "CO": "Los Cafeteros; Atlético Nacional; Millonarios",
+    "MX": "El Tri; Liga MX; Azteca; Estadio Azteca; Chivas; Club América; Cruz Azul; Pumas UNAM; "
+          "Tigres UANL; Rayados",
+    "JM": "Reggae Boyz; Sabina Park",
+    "BB": "Kensington Oval",
+    "TT": "Queen's Park Oval",
+    "PH": "Gilas Pilipinas; Azkals; PBA|weak",
+    "SA": "Al Hilal|weak; Al Nassr; Al Ittihad|weak; Green Falcons",
+    "QA": "Al Sadd; Lusail Stadium",
+    "IR": "Persepolis; Esteghlal; Team Melli; Azadi Stadium",
+    "AE": "Yas Marina",
+    "SG": "Marina Bay Street Circuit",
+    "HU": "Hungaroring",
+}
+
+# ---------------------------------------------------------------------------
+# 4. Currencies (lower case; weak; matched case-insensitively)
+# ---------------------------------------------------------------------------
+CURRENCIES = {
+    "NG": "naira",
+    "GH": "cedi; cedis",
+    "ET": "birr",
+    "BD": "taka",
+    "MY": "ringgit",
+    "ID": "rupiah",
+    "TH": "baht",
+    "UA": "hryvnia; hryvnias; hryvnya",
+    "PL": "zloty; zlotys",
+    "HU": "forint; forints",
+    "CZ": "koruna; korunas",
+    "CN": "renminbi; yuan",
+    "RU": "rouble; roubles; ruble; rubles",
+    "IL": "shekel; shekels",
+    "TR": "lira",
+    "ZA": "rand",
+    "BR": "reais; cruzado; cruzados",
+    "KZ": "tenge",
+    "GE": "lari",
+    "TJ": "somoni",
+    "MN": "tugrik; togrog",
+    "KH": "riel",
+    "MM": "kyat; kyats",
+    "AF": "afghani; afghanis",
+    "MV": "rufiyaa",
+    "BT": "ngultrum",
+    "IR": "toman; tomans",
+    "LS": "loti; maloti",
+    "SZ": "lilangeni; emalangeni",
+    "AO": "kwanza; kwanzas",
+    "MZ": "metical; meticais",
+    "MG": "ariary",
+    "ER": "nakfa",
+    "GM": "dalasi",
+    "MR": "ouguiya",
+    "HT": "gourde; gourdes",
+    "HN": "lempira; lempiras",
+    "GT": "quetzal; quetzales",
+    "BO": "boliviano; bolivianos",
+    "PY": "guarani; guaranis",
+    "PG": "kina",
+    "VU": "vatu",
+    "TO": "pa'anga",
+    "MO": "pataca; patacas",
+    "AL": "lek",
+    "MK": "denar; denars",
+    "HR": "kuna; kunas",
+    "SE": "kronor",
+    "ES": "peseta; pesetas",
+    "GR": "drachma; drachmas",
+    "NL": "guilder; guilders",
+    "AT": "schilling; schillings",
+    "FI": "markka; markkas",
+    "DE": "deutschmark; deutschmarks; deutsche mark; deutsche marks",
+    "CA": "loonie",
+    "US": "greenback",
+}
+
+# ---------------------------------------------------------------------------
+# 5. Subdivisions and well-known regions
+# ---------------------------------------------------------------------------
+SUBDIVISIONS_EXTRA = {
+    "ZA": "Gauteng; KwaZulu-Natal; Western Cape; Eastern Cape; Northern Cape; Free State|weak; "
+          "Limpopo; Mpumalanga; Zululand",
+    "NG": "Lagos State; Kano State; Rivers State; Kaduna State; Oyo State; Ogun State; Anambra; "
+          "Anambra State; Enugu State; Delta State; Edo State; Imo State; Plateau State; Benue; "
+          "Benue State; Zamfara; Zamfara State; Katsina State; Sokoto State; Kebbi; Kebbi State; Yobe; "
+          "Yobe State; Adamawa|weak; Adamawa State; Borno State; Bauchi State; Gombe State; Taraba; "
+          "Taraba State; Niger State; Kwara; Kwara State; Kogi; Kogi State; Nasarawa; Nasarawa State; "
+          "Ekiti; Ekiti State; Ondo State; Osun State; Akwa Ibom; Cross River State; Bayelsa; "
+          "Bayelsa State; Abia State; Ebonyi; Ebonyi State; Jigawa; Jigawa State; "
+          "Federal Capital Territory|weak",
+    "KE": "Turkana; Marsabit; Mandera; Wajir; Kajiado; Kiambu; Machakos; Makueni; Kilifi; Kwale; Lamu; "
+          "Tana River; Samburu; Baringo; Laikipia; Murang'a; Kirinyaga; Bungoma; Siaya; "
+          "Homa Bay; Migori; Kisii; Nyamira; Kericho; Bomet; Uasin Gishu; Trans Nzoia; Elgeyo-Marakwet; "
+          "West Pokot; Isiolo; Tharaka-Nithi; Nyandarua; Vihiga; Taita-Taveta; Kitui",
+    "ET": "Oromia; Afar Region; Somali Region; Benishangul-Gumuz; Gambela; Sidama; Ogaden; SNNPR",
+    "CD": "Ituri; Kasai; Haut-Katanga; Lualaba; Tshopo; Maniema; Kwilu; Kwango; Sankuru; "
+          "Haut-Uele; Bas-Uele; Kongo Central; Bas-Congo; Nord-Kivu; Sud-Kivu",
+    "SD": "Gezira|weak; Nuba Mountains; Blue Nile|weak",
+    "SS": "Jonglei; Equatoria; Western Equatoria; Central Equatoria; Eastern Equatoria; "
+          "Bahr el Ghazal; Upper Nile|weak; Abyei|ambiguous",
+    "SO": "Jubaland; Galmudug; Hirshabelle; Lower Shabelle; Middle Shabelle; Gedo; Mudug; Bakool; "
+          "Galgaduud",
+    "MZ": "Cabo Delgado; Zambezia; Gaza Province; Inhambane",
+    "ZW": "Matabeleland; Mashonaland; Manicaland",
+    "ZM": "Copperbelt|weak",
+    "UG": "Karamoja; Buganda",
+    "TZ": "Kagera",
+    "SN": "Casamance",
+    "GH": "Ashanti Region; Volta Region",
+    "CM": "Ambazonia",
+    "DZ": "Kabylie; Kabylia",
+    "LY": "Cyrenaica; Tripolitania; Fezzan",
+    "ML": "Azawad; Kidal; Ménaka; Timbuktu|weak",
+    "NE": "Tillabéri; Diffa",
+    "TD": "Tibesti; Ouaddaï",
+    "ID": "Java|weak; West Java; Central Java; East Java; Kalimantan; East Kalimantan; West Kalimantan; "
+          "Central Kalimantan; South Kalimantan; North Kalimantan; Sulawesi; South Sulawesi; "
+          "North Sulawesi; Central Sulawesi; Southeast Sulawesi; Riau; Riau Islands; Lampung; "
+          "Bangka Belitung; Banten; Nusa Tenggara; West Nusa Tenggara; East Nusa Tenggara; Lombok; "
+          "Flores|weak; Sumba; West Timor; Maluku; Moluccas; North Maluku; Halmahera; West Papua; "
+          "Central Papua; Highland Papua; South Papua; Southwest Papua; Madura; Natuna Islands; Bintan; "
+          "Mentawai; Nias",
+    "PH": "Visayas; Bicol; Bicol Region; Calabarzon; Mimaropa; Ilocos; Ilocos Norte; Ilocos Sur; "
+          "Cagayan Valley; Cordillera Administrative Region; Bangsamoro; BARMM; Sulu; Basilan; "
+          "Tawi-Tawi; Maguindanao; Lanao del Sur; Lanao del Norte; Palawan; Mindoro; Samar; Leyte; "
+          "Negros|weak; Panay; Bohol; Masbate; Catanduanes; Albay; Cavite; Laguna|weak; Bulacan; Pampanga; "
+          "Pangasinan; Benguet; Nueva Ecija; Camarines Sur; Sorsogon; Bukidnon; Cebu",
+    "PG": "Enga; Morobe; Southern Highlands; Western Highlands; Eastern Highlands; Hela; Bougainville; "
+          "East Sepik; Sepik; Milne Bay; East New Britain; West New Britain; New Ireland; Manus; "
+          "Manus Island; Jiwaka; Chimbu; Simbu",
+    "JP": "Aichi; Hyogo; Kanagawa; Gunma; Miyagi; Iwate; Yamanashi; Shiga; Mie Prefecture; Ehime; Kagawa|weak; "
+          "Shimane; Ishikawa Prefecture; Kansai; Kanto; Tohoku; Shikoku; Hokuriku; Noto Peninsula",
+    "KR": "Gyeonggi; Gyeonggi Province; Gangwon; Gangwon Province; Chungcheong; North Chungcheong; "
+          "South Chungcheong; Gyeongsang; North Gyeongsang; South Gyeongsang; Jeolla; North Jeolla; "
+          "South Jeolla; Gangnam; Itaewon",
+    "KP": "North Hamgyong; South Hamgyong; North Pyongan; South Pyongan; Ryanggang; Chagang",
+    "MY": "Sabah|weak; Sarawak; Johor; Penang; Selangor; Kedah; Kelantan; Terengganu; Pahang; Perak; "
+          "Negeri Sembilan; Melaka; Perlis; Labuan; Klang Valley; Langkawi",
+    "MM": "Rakhine; Rakhine State; Arakan; Shan State; Kachin; Kachin State; Karen State; Kayin State; "
+          "Kayah State; Karenni; Chin State; Mon State; Sagaing Region; Magway; Ayeyarwady; Tanintharyi",
+    "TH": "Isan; Isaan; Narathiwat; Krabi; Ko Samui; Koh Samui; Phang Nga; Mae Hong Son",
+    "VN": "Quang Ninh; Nghe An; Ha Tinh; Quang Binh; Quang Tri; Quang Nam; Khanh Hoa; Lam Dong; Dak Lak; "
+          "Kien Giang; Ca Mau; Mekong Delta",
+    "KH": "Preah Vihear",
+    "TW": "Kinmen; Matsu Islands; Penghu",
+    "IN": "Uttarakhand; Uttaranchal; Himachal Pradesh; Arunachal Pradesh; Sikkim; Meghalaya; Mizoram; "
+          "Nagaland; Tripura; Andaman and Nicobar Islands; Andaman Islands; Nicobar Islands; "
+          "Lakshadweep; Dadra and Nagar Haveli; Daman and Diu; Bundelkhand; Vidarbha; Marathwada; "
+          "Konkan; Kutch; Saurashtra; Bastar; Dantewada; Darjeeling",
+    "BD": "Chittagong Hill Tracts; Cox's Bazar; Bhasan Char; Teknaf; Kutupalong",
+    "LK": "Batticaloa; Trincomalee; Mullaitivu; Kilinochchi; Vavuniya; Hambantota; Nuwara Eliya",
+    "NP": "Madhesh; Madhesh Province; Bagmati; Bagmati Province; Gandaki; Gandaki Province; Lumbini; "
+          "Karnali; Karnali Province; Sudurpashchim; Solukhumbu; Sindhupalchok",
+    "PK": "Gilgit-Baltistan; FATA; Federally Administered Tribal Areas; Swat Valley; Kurram; Bajaur; "
+          "Khyber|weak; Tirah; Malakand; Cholistan",
+    "AF": "Helmand; Nangarhar; Kunar; Paktia; Paktika; Badakhshan|weak; Panjshir; Takhar; Baghlan; "
+          "Uruzgan; Zabul; Nimroz; Badghis; Faryab; Jowzjan; Logar; Wardak; Parwan; Bamiyan; Kapisa; "
+          "Laghman; Nuristan; Samangan; Daykundi",
+    "IR": "Khuzestan; Sistan and Baluchestan; Sistan-Baluchestan; Lorestan; Khorasan|weak; Razavi Khorasan; "
+          "Mazandaran; Gilan; Hormozgan; East Azerbaijan; West Azerbaijan; Chaharmahal and Bakhtiari; "
+          "Kohgiluyeh and Boyer-Ahmad; Markazi",
+    "SA": "Eastern Province|weak; Asir; Jizan; Qassim; Al-Qassim; Hejaz; Hijaz; Najd",
+    "OM": "Dhofar; Musandam",
+    "YE": "Hadramawt; Hadramout; Hadhramaut; Shabwa; Shabwah; Abyan; Lahij; Lahj; Hajjah; Amran; Dhamar; "
+          "Mahra; Al-Mahra; Socotra",
+    "SY": "Hasakah; Quneitra; Suwayda; Sweida; Rif Dimashq; Eastern Ghouta; Ghouta; Afrin; "
+          "Kobani; Manbij; Qamishli; Tal Abyad; Rojava",
+    "IQ": "Nineveh; Ninawa; Salahuddin; Salah al-Din; Diyala; Babil; Wasit; Maysan; Dhi Qar; Muthanna; "
+          "Qadisiyah; Halabja; Sinjar; Kurdistan Region; Abu Ghraib",
+    "TR": "Anatolia; Eastern Anatolia; Southeastern Anatolia; Cappadocia; Hatay; Hakkari; Şırnak; "
+          "Tunceli; Dersim",
+    "AZ": "Nakhchivan; Lachin Corridor",
+    "GE": "Adjara; Ajaria",
+    "AM": "Syunik",
+    "RU": "Krasnodar Krai; Kuban|weak; Primorye; Primorsky Krai; Khabarovsk Krai; Krasnoyarsk Krai; Tuva; "
+          "Buryatia; Kabardino-Balkaria; North Ossetia; Karachay-Cherkessia; Adygea; Chuvashia; Mordovia; "
+          "Udmurtia; Mari El; Khakassia; Kalmykia; Yamal; Yamalo-Nenets; Khanty-Mansi; Urals",
+    "UA": "Dnipropetrovsk Oblast; Kharkiv Oblast; Sumy Oblast; Chernihiv Oblast; Kyiv Oblast; "
+          "Odesa Oblast; Mykolaiv Oblast; Poltava Oblast; Zhytomyr Oblast; Volyn; Zakarpattia; "
+          "Transcarpathia",
+    "BR": "Alagoas; Amapá; Ceará; Espírito Santo|weak; Goiás; Maranhão; Mato Grosso; "
+          "Mato Grosso do Sul; Pará|weak; Paraíba; Paraná|weak; Pernambuco; Piauí; Rio Grande do Norte; "
+          "Rondônia; Roraima; Santa Catarina|weak; Sergipe; Tocantins",
+    "AR": "Buenos Aires Province; Chubut; Entre Ríos; La Pampa; Santiago del Estero; Tucumán; Jujuy; "
+          "Catamarca; Misiones|weak; Chaco|weak",
+    "CO": "Antioquia; Cundinamarca; Valle del Cauca; Cauca; Nariño; Putumayo; Caquetá; Chocó; Guaviare; "
+          "Vichada; Guainía; Vaupés; Casanare; Boyacá; Norte de Santander; La Guajira; Huila; Tolima; "
+          "Risaralda; Quindío; Catatumbo",
+    "MX": "Baja California Sur; Sonora|weak; Coahuila; Nuevo León; Tamaulipas; Michoacán; Morelos; "
+          "Guerrero|weak; Tabasco|weak; Quintana Roo; Nayarit; Hidalgo|weak; Zacatecas; Guanajuato; "
+          "Estado de México",
+    "CL": "Araucanía; Biobío; Bío Bío; Maule; Aysén; Tarapacá; Ñuble; Magallanes|weak",
+    "PE": "Áncash; Apurímac; Ucayali; Lambayeque; Moquegua; VRAEM; Madre de Dios|weak; Loreto|weak",
+    "VE": "Zulia; Táchira; Apure; Anzoátegui; Monagas; Delta Amacuro; Nueva Esparta; Margarita Island",
+    "EC": "Guayas; Manabí; Sucumbíos; Pastaza",
+    "BO": "Chuquisaca; Chapare",
+    "GT": "Petén",
+    "GY": "Essequibo|weak",
+    "NZ": "Otago; Waikato; Hawke's Bay; Bay of Plenty; Northland|weak; "
+          "Taranaki; Manawatu; Manawatū-Whanganui; Wairarapa; Marlborough|weak; Tasman|weak; Tairāwhiti; "
+          "Coromandel; Central Otago; Chatham Islands",
+    "AU": "Pilbara; Gippsland; Riverina; Hunter Valley; Top End; Far North Queensland; "
+          "Arnhem Land; Cape York|weak; Torres Strait; Torres Strait Islands; "
+          "Kangaroo Island; Whitsundays; Barossa Valley",
+    "IT": "Emilia-Romagna; Liguria; Apulia; Puglia; Campania; Abruzzo; Umbria; Molise; Basilicata; "
+          "Friuli-Venezia Giulia; Trentino-Alto Adige; South Tyrol; Alto Adige; Aosta Valley; Lazio",
+    "FR": "Occitanie; Auvergne-Rhône-Alpes; Nouvelle-Aquitaine; Hauts-de-France; Grand Est; "
+          "Pays de la Loire; Loire Valley; Dordogne; Haute-Savoie; Côte d'Azur; Languedoc; Aquitaine; "
+          "Seine-Saint-Denis; Hauts-de-Seine; Val-de-Marne; Pas-de-Calais",
+    "ES": "Castile and León; Castilla y León; Castilla-La Mancha; Asturias; Cantabria; Navarre; Navarra; "
+          "Extremadura; Euskadi",
+    "PT": "Algarve; Madeira; Azores; Alentejo",
+    "IE": "Leinster; Munster|weak; Connacht; Connaught; Donegal; Connemara; County Kerry; County Cork; "
+          "County Clare; County Mayo; County Galway; County Donegal; County Wicklow; County Kildare",
+    "GB": "East Anglia; Cotswolds; Lake District; Orkney Islands; Shetland; Hebrides; Outer Hebrides",
+    "NL": "Gelderland; North Brabant; Noord-Brabant; Drenthe; Overijssel; Flevoland",
+    "AT": "Tyrol; Tirol; Carinthia; Styria; Vorarlberg; Burgenland",
+    "CH": "Valais; Ticino; Graubünden; Grisons; Vaud; Aargau; Bernese Oberland",
+    "PL": "Silesia|weak; Lower Silesia; Masovia; Mazovia; Podlasie; Pomerania|weak",
+    "CZ": "Moravia",
+    "RO": "Transylvania; Wallachia",
+    "RS": "Vojvodina",
+    "BA": "Republika Srpska",
+    "HR": "Dalmatia; Slavonia",
+    "GR": "Crete; Peloponnese; Thessaly; Lesbos; Lesvos; Corfu; Santorini; Mykonos; Evia; Chios; "
+          "Halkidiki; Dodecanese; Cyclades",
+    "DK": "Zealand|weak; Bornholm; Funen",
+    "SE": "Gotland",
+    "NO": "Finnmark; Lofoten",
+}
+
+# ---------------------------------------------------------------------------
+# 6. Natural features, areas and landmarks (kind subdivision)
+# ---------------------------------------------------------------------------
+FEATURES = {
+    # shared features: the same name under each code, `ambiguous`
+    "MY": "Borneo|ambiguous; Mount Kinabalu; Genting Highlands; Cameron Highlands",
+    "BN": "Borneo|ambiguous",
+    "AR": "Patagonia|ambiguous; Tierra del Fuego|ambiguous; Aconcagua; Vaca Muerta",
+    "CL": "Patagonia|ambiguous; Tierra del Fuego|ambiguous; Atacama; Atacama Desert; Easter Island; "
+          "Rapa Nui; Torres del Paine",
+    "IL": "Golan Heights|ambiguous; Golan|ambiguous; Negev; Sea of Galilee",
+    "SY": "Golan Heights|ambiguous; Golan|ambiguous; Qalamoun",
+    "ZM": "Victoria Falls|ambiguous",
+    "ZW": "Victoria Falls|ambiguous",
+    # one country
+    "ID": "Borneo|ambiguous; Mount Merapi; Merapi; Krakatoa; Anak Krakatau; Mount Semeru; Mount Agung; "
+          "Mount Rinjani; Lake Toba; Komodo; Raja Ampat; Java Sea",
+    "AU": "Great Barrier Reef; Outback|weak; Uluru; Ayers Rock; Kakadu; Great Dividing Range; "
+          "Murray-Darling; Bass Strait; Ningaloo; Daintree; K'gari; Fraser Island; Snowy Mountains; "
+          "Bondi Beach; Bondi; Nullarbor; Simpson Desert",
+    "NZ": "Southern Alps; Milford Sound; Aoraki; Mount Ruapehu; Ruapehu; Tongariro; Mount Taranaki; "
+          "Whakaari; Cook Strait; Hauraki Gulf; Stewart Island; Fiordland",
+    "TZ": "Serengeti; Kilimanjaro; Mount Kilimanjaro; Ngorongoro",
+    "KE": "Masai Mara; Maasai Mara; Amboseli; Tsavo; Lake Naivasha",
+    "ZA": "Kruger National Park; Table Mountain; Karoo; Robben Island; Cape of Good Hope; Garden Route",
+    "BW": "Okavango Delta; Okavango|weak",
+    "NA": "Namib Desert; Skeleton Coast; Etosha",
+    "CD": "Virunga National Park; Nyiragongo; Mount Nyiragongo; Inga Dam",
+    "UG": "Bwindi",
+    "ET": "Simien Mountains; Danakil Depression; Erta Ale; Lalibela",
+    "EG": "Nile Delta; Valley of the Kings; Suez Canal; Tahrir Square; Lake Nasser; Siwa",
+    "SN": "Gorée Island",
+    "MA": "Rif Mountains",
+    "DZ": "Hoggar",
+    "TN": "Djerba",
+    "LB": "Bekaa Valley; Bekaa; Litani River",
+    "PS": "Philadelphi Corridor; Netzarim Corridor",
+    "QA": "Al Udeid; Ras Laffan",
+    "AE": "Burj Khalifa; Palm Jumeirah; Louvre Abu Dhabi",
+    "SA": "Kaaba; Mount Arafat",
+    "AF": "Tora Bora; Panjshir Valley; Wakhan Corridor",
+    "PK": "Khyber Pass|weak; Nanga Parbat",
+    "NP": "Mount Everest|weak; Annapurna; Khumbu",
+    "IN": "Kedarnath; Badrinath; Amarnath; Char Dham; Ganges|weak; Yamuna; Western Ghats; Rann of Kutch; "
+          "Taj Mahal|weak; Red Fort; Dal Lake; Pahalgam; Sriharikota; Sundarbans|ambiguous; Bengal|ambiguous",
+    "BD": "Sundarbans|ambiguous; Bengal|ambiguous",
+    "LK": "Sigiriya",
+    "PH": "Mount Pinatubo; Pinatubo; Taal Volcano; Mayon Volcano; Mount Mayon; Mayon; Kanlaon; "
+          "Mount Kanlaon; Boracay; Scarborough Shoal|weak; Second Thomas Shoal|weak; Ayungin Shoal; "
+          "Sabina Shoal|weak",
+    "JP": "Mount Fuji; Sakurajima; Mount Ontake; Seto Inland Sea; Senkaku Islands|weak; Senkakus|weak; "
+          "Takeshima|weak; Tanegashima",
+    "KR": "Dokdo|weak; Naro Space Center",
+    "KP": "Yongbyon; Punggye-ri; Sohae; Tongchang-ri; Mount Paektu",
+    "CN": "Three Gorges Dam; Three Gorges; Yangtze; Yangtze River; Forbidden City; Great Wall|weak; "
+          "Taklamakan; Pearl River Delta; Potala Palace; Lop Nur",
+    "RU": "Lake Baikal; Baikal; Ural Mountains; Volga|weak; Kola Peninsula; Novaya Zemlya; "
+          "Vostochny Cosmodrome; Vostochny; Plesetsk; Red Square; Kuril Islands|ambiguous; Kurils|ambiguous",
+    "UA": "Snake Island|weak; Azovstal; Kakhovka Dam; Kakhovka; Nova Kakhovka; Maidan|weak; Euromaidan; "
+          "Babyn Yar; Babi Yar",
+    "KZ": "Baikonur|weak",
+    "IT": "Dolomites; Mount Etna; Etna; Vesuvius; Mount Vesuvius; Stromboli; Campi Flegrei; Lake Como; "
+          "Lake Garda; Amalfi Coast; Cinque Terre; Po Valley; Pompeii; Colosseum|weak",
+    "FR": "Eiffel Tower; Louvre; Mont Saint-Michel; Champs-Élysées; Massif Central; Camargue",
+    "GF": "Kourou; Guiana Space Centre",
+    "ES": "Costa del Sol; Costa Brava; Costa Blanca; Doñana; Sagrada Familia",
+    "DE": "Black Forest; Zugspitze",
+    "HU": "Lake Balaton; Balaton",
+    "HR": "Plitvice",
+    "GR": "Mount Olympus|weak; Acropolis|weak; Parthenon; Mount Athos; Meteora",
+    "GB": "Stonehenge; Loch Ness; Snowdonia; Eryri; Peak District; Dartmoor; Isle of Skye; Big Ben; "
+          "Giant's Causeway",
+    "IE": "Cliffs of Moher; Ring of Kerry; Burren; Skellig Michael",
+    "IS": "Eyjafjallajökull; Reykjanes; Reykjanes Peninsula; Grindavík; Vatnajökull; Hekla; Katla",
+    "US": "Grand Canyon; Yellowstone; Yosemite; Mount Rainier; Mount St. Helens; Everglades; "
+          "Death Valley; Great Smoky Mountains; Rio Grande Valley; Appalachia; Appalachian Mountains; "
+          "Aleutian Islands; Puget Sound; Chesapeake Bay; Cape Cod; Martha's Vineyard; Mount Rushmore; "
+          "Statue of Liberty; Times Square; Golden Gate Bridge; Hoover Dam; Mauna Loa; Kilauea; "
+          "Mauna Kea; Cape Canaveral; Kennedy Space Center; Vandenberg",
+    "CA": "Banff|weak; Banff National Park; Bay of Fundy; Athabasca; Hudson Bay",
+    "MX": "Chichén Itzá; Teotihuacan; Popocatépetl; Tulum; Riviera Maya; "
+          "Gulf of California; Sea of Cortez; Isthmus of Tehuantepec",
+    "PA": "Darién Gap|weak",
+    "GT": "Lake Atitlán; Tikal",
+    "EC": "Galápagos; Galápagos Islands; Cotopaxi; Chimborazo",
+    "PE": "Machu Picchu; Sacred Valley; Nazca Lines",
+    "BR": "Pantanal; Copacabana|weak; Ipanema; Sugarloaf Mountain; Christ the Redeemer; "
+          "Fernando de Noronha",
+    "VE": "Angel Falls; Lake Maracaibo; Orinoco Belt",
+    "PG": "Kokoda Track; Ok Tedi; Porgera",
+    "MH": "Bikini Atoll; Kwajalein",
+}
+
+# ---------------------------------------------------------------------------
+# 7. Stop phrases (code `-`, kind `stop`), a plain string like the script's STOPS
+# ---------------------------------------------------------------------------
+STOPS_EXTRA = (
+    # people whose name holds a place name
+    "Kobe Bryant; Jordan Henderson; Jordan Peterson; Jordan Spieth; Michael B. Jordan; "
+    "Jack London; Tennessee Williams; Orlando Bloom; Sydney Sweeney; Sydney Pollack; "
+    "Sydney McLaughlin; Austin Butler; Joaquin Phoenix; River Phoenix; Florence Pugh; Florence Welch; "
+    "Irving Berlin; Isaiah Berlin; Milan Kundera; Darwin Núñez; Charles Darwin; "
+    "Memphis Depay; Brooklyn Beckham; Rand Paul; Ayn Rand; RAND Corporation; Rand Corp; "
+    "Donnie Yen; Louis Riel; "
+    # things named after places
+    "Brussels sprouts; Brussels sprout; Danish pastry; Danish pastries; Swiss cheese; "
+    "Swiss army knife; Swiss roll; Mexican wave; Mexican standoff; French press; French kiss; "
+    "French horn; French windows; French doors; French bulldog; French manicure; French dressing; "
+    "French fry; Spanish flu; Spanish omelette; Indian summer; India ink; Indian ink; Chinese whispers; "
+    "Chinese checkers; Chinese wall; Chinese walls; Dutch courage; Dutch oven; Dutch auction; "
+    "Dutch disease; go Dutch; Turkish bath; Russian doll; Russian dolls; Russian dressing; "
+    "Irish coffee; Canadian bacon; Captain America; Panama hat; Panama hats; Panama Papers; "
+    "Peking duck; Singapore sling; Bombay Sapphire; eau de Cologne; Dijon mustard; Vienna sausage; "
+    "Brazil nut; Brazil nuts; Afghan hound; German shepherd; German measles; Japanese knotweed; "
+    "Japanese beetle; Japanese encephalitis; Egyptian cotton; Labrador retriever; "
+    "Bermuda Triangle; Bermuda shorts; guinea fowl; Jerusalem artichoke; Jerusalem artichokes; "
+    "Oxford English Dictionary; Darwin Awards; "
+    # seas and straits shared by several countries
+    "Gulf of Aden; Gulf of Oman; Gulf of Thailand; Gulf of Finland; Gulf of Aqaba; Irish Sea; "
+    "Philippine Sea; Mozambique Channel; Strait of Gibraltar; Strait of Malacca; Jordan Valley; "
+    "Rio Grande; "
+    # agreements and institutions named after the city where they were signed or sit
+    "Montreal Protocol; Basel Convention; Stockholm Convention; Rotterdam Convention; "
+    "Istanbul Convention; Budapest Memorandum; Dayton Accords; Dayton Agreement; "
+    "Doha Agreement; Helsinki Final Act; Treaty of Lisbon; Treaty of Amsterdam; Amsterdam Treaty; "
+    "Maastricht Treaty; Maastricht criteria; Copenhagen criteria; Washington Consensus; Paris Club; "
+    "London Club; Louvre Accord; al-Sabah; Islamic State Khorasan; Yalta Conference; Dakar Rally; Paris-Dakar"
+)
+
 
 # --------------------------------------------------------------------------
 # People (kind `person`, always `case`): heads of state and government and a
@@ -1316,15 +2006,20 @@ def main() -> int:
             for n, fl in parse_list(spec):
                 assert (code, n) not in gz.entries, (code, n)
                 gz.add(code, "subdivision", n, fl | {"dateline"})
-    for code, spec in INSTITUTIONS.items():
-        for n, fl in parse_list(spec):
-            gz.add(code, "institution", n, fl)
-    for code, spec in COMPANIES.items():
-        for n, fl in parse_list(spec):
-            gz.add(code, "institution", n, fl | {"weak", "fallback"})
-    for code, spec in PERSONS.items():
-        for n, fl in parse_list(spec):
-            gz.add(code, "person", n, fl)
+    for table, kind, extra in (
+        (INSTITUTIONS, "institution", set()),
+        (COMPANIES, "institution", {"weak", "fallback"}),
+        (PERSONS, "person", set()),
+        (INSTITUTIONS_EXTRA, "institution", set()),
+        (SPORT, "institution", set()),
+        (COMPANIES_EXTRA, "institution", {"weak", "fallback"}),
+        (SUBDIVISIONS_EXTRA, "subdivision", set()),
+        (FEATURES, "subdivision", set()),
+        (CURRENCIES, "demonym", {"weak"}),
+    ):
+        for code, spec in table.items():
+            for n, fl in parse_list(spec):
+                gz.add(code, kind, n, fl | extra)
     # Dateline-only cities: a smaller city counts only where a wire dateline names
     # it ("CLEVELAND, Feb 26 -"), where a lone place name is the filing city; in
     # running text such names are too often people, firms or namesakes.
@@ -1339,7 +2034,7 @@ def main() -> int:
             continue
         gz.add(code, "city", name, {"dateline"})
 
-    for n, fl in parse_list(STOPS):
+    for n, fl in parse_list(STOPS + "; " + STOPS_EXTRA):
         gz.add("-", "stop", n, fl)
 
     # ---------------------------------------------------------------- checks

@@ -63,6 +63,14 @@ pub struct PlaceScoring {
     pub min_score: f32,
     /// Count repeated mentions of the same name as log2(1 + n) instead of n.
     pub sublinear_repeats: bool,
+    /// The most salient country counts this many times in its region's score.
+    /// A region is the sum of its countries' scores, so three passing mentions
+    /// of European countries in a story set in Riyadh would outweigh Saudi
+    /// Arabia itself; at 2.0 the story's own country holds its ground unless the
+    /// other region is named clearly more. 1.0 -> 2.0 moved region accuracy on
+    /// Reuters-21578 0.933 -> 0.934 and on 680 held-out stories of our own
+    /// (short briefs and full articles) 0.919 -> 0.924.
+    pub region_top_boost: f32,
 }
 
 impl Default for PlaceScoring {
@@ -81,6 +89,7 @@ impl Default for PlaceScoring {
             min_relative: 0.3,
             min_score: 1.0,
             sublinear_repeats: false,
+            region_top_boost: 2.0,
         }
     }
 }
@@ -399,13 +408,14 @@ impl Classifier {
             || !(0.0..=1.0).contains(&s.ambiguous_alone)
             || !(0.0..=1.0).contains(&s.weak_factor)
             || !(0.0..=1.0).contains(&s.min_relative)
+            || !(1.0..=10.0).contains(&s.region_top_boost)
             || settings.max_text_bytes == 0
         {
             issues.push(DataIssue {
                 file: "settings".into(),
                 line: None,
                 column: None,
-                message: "place weights must be > 0, factors and min_relative in 0..=1, max_text_bytes > 0".into(),
+                message: "place weights must be > 0, factors and min_relative in 0..=1, region_top_boost in 1..=10, max_text_bytes > 0".into(),
             });
         }
         BuildError::from_issues(issues)?;
@@ -994,7 +1004,12 @@ impl Classifier {
         let top = ranked.first().map_or(0.0, |r| r.1);
 
         let mut region_raw = [0f32; 32];
-        for &(c, score) in &ranked {
+        for (k, &(c, score)) in ranked.iter().enumerate() {
+            let score = if k == 0 {
+                score * ps.region_top_boost
+            } else {
+                score
+            };
             if let Some(r) = self.geo.country(c as CountryId).region {
                 region_raw[r as usize] += score;
             }

@@ -73,3 +73,30 @@ fn regions_and_countries_on_trap_fixtures() {
     assert!(s.region_accuracy.unwrap() >= 0.96, "{s:?}");
     assert!(s.country_f1.unwrap() >= 0.92, "{s:?}");
 }
+
+/// `tests/fixtures/places-by-institution.jsonl`: short stories written for this
+/// project that never name their country, only a team, a venue, an index, a
+/// central bank, an agency, a currency, a province or a natural feature (and two
+/// traps: "Paris, Texas" and a golfer's `AUGUSTA, Georgia` dateline). Each must
+/// put its own country first; "Kobe Bryant" is a man, not Japan's Kobe.
+#[test]
+fn stories_placed_only_by_institutions_teams_and_currencies() {
+    const STORIES: &str = include_str!("fixtures/places-by-institution.jsonl");
+    let classifier = Classifier::builtin().unwrap();
+    for line in STORIES.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let gold: Vec<&str> = value["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        let got: Vec<&str> = c.countries.iter().map(|c| c.code).collect();
+        assert_eq!(got.first(), gold.first(), "{line}: {got:?}");
+        assert!(!got.contains(&"JP"), "{line}: {got:?}");
+        let region = classifier.geography().region_of(gold[0]);
+        assert_eq!(c.region, region, "{line}");
+    }
+}

@@ -154,7 +154,12 @@ fn equal_scores_go_to_the_country_named_first() {
         assert_eq!(r.region, Some(region), "{text}");
         let regions: Vec<_> = r.regions.iter().map(|x| x.region).collect();
         assert_eq!(regions[0], region, "{text}");
-        assert_eq!(r.regions[0].score, r.regions[1].score, "{text}");
+        // The top country counts twice in its region (`region_top_boost`).
+        assert!(
+            (r.regions[0].score - 2.0 * r.regions[1].score).abs() < 0.002,
+            "{text}: {:?}",
+            r.regions
+        );
     }
 }
 
