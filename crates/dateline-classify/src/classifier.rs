@@ -71,6 +71,13 @@ pub struct PlaceScoring {
     /// Reuters-21578 0.933 -> 0.934 and on 680 held-out stories of our own
     /// (short briefs and full articles) 0.919 -> 0.924.
     pub region_top_boost: f32,
+    /// A firm (a `fallback` name) named in the title counts even when the story
+    /// names a place: the title's firm is the story's actor ("Samsung's profit
+    /// falls", whose body mentions its US customers). Elsewhere a firm counts only
+    /// in a story that names no place. On Reuters-21578 this moved countries F1
+    /// 0.917 -> 0.915; on 320 held-out stories of our own region 0.987 -> 0.990 and
+    /// F1 0.925 -> 0.928, on 90 full articles F1 0.892 -> 0.903.
+    pub firm_in_title: bool,
 }
 
 impl Default for PlaceScoring {
@@ -90,6 +97,7 @@ impl Default for PlaceScoring {
             min_score: 1.0,
             sublinear_repeats: false,
             region_top_boost: 2.0,
+            firm_in_title: true,
         }
     }
 }
@@ -246,6 +254,8 @@ struct Tally {
 struct PlaceTally {
     all: Tally,
     dateline_w: f32,
+    /// Mentions in the title.
+    title_n: u32,
 }
 
 /// A topic's place in the tree (see [`Classifier::nodes`]).
@@ -932,6 +942,7 @@ impl Classifier {
                 if tokens[m.at].zone == ZONE_DATELINE {
                     tally.dateline_w += w;
                 }
+                tally.title_n += u32::from(tokens[m.at].zone == ZONE_TITLE);
             }
             // Whether a term was seen before in the article is a coin flip: every
             // match writes its term into `term_touched`, and the length moves on
@@ -967,7 +978,11 @@ impl Classifier {
             for &p in &s.place_touched {
                 let name = &self.places[p as usize];
                 let Some(c) = name.country else { continue };
-                if name.ambiguous != pass || (name.fallback && named) {
+                if name.ambiguous != pass
+                    || (name.fallback
+                        && named
+                        && !(ps.firm_in_title && s.place_tally[p as usize].title_n > 0))
+                {
                     continue;
                 }
                 let c = c as usize;

@@ -91,14 +91,17 @@ label = "sport"
 "match" = 1.0
 "#;
 
-fn fixture() -> Classifier {
-    let src = Sources {
+fn fixture_sources() -> Sources<'static> {
+    Sources {
         countries: ("countries.tsv", COUNTRIES),
         regions: ("regions.tsv", REGIONS),
         gazetteer: ("gazetteer.tsv", GAZETTEER),
         taxonomy: ("taxonomy.toml", TAXONOMY),
-    };
-    match Classifier::build(&src, Settings::default()) {
+    }
+}
+
+fn fixture() -> Classifier {
+    match Classifier::build(&fixture_sources(), Settings::default()) {
         Ok(c) => c,
         Err(e) => panic!("{:#?}", e.issues),
     }
@@ -185,6 +188,20 @@ fn a_firm_places_only_a_story_that_names_no_place() {
         .map(|t| t.term)
         .collect();
     assert_eq!(terms, ["Mexico"]);
+
+    // Named in the title, the firm is the story's actor: it counts beside the
+    // place its body names (`firm_in_title`), and not at all without it.
+    let doc = Document {
+        title: Some("Renault profit falls"),
+        body: "Sales slowed in Mexico, the carmaker said.",
+        ..Document::default()
+    };
+    let r = c.classify(&doc, false);
+    assert_eq!(codes(&r), ["MX", "FR"]);
+    let mut settings = Settings::default();
+    settings.places.firm_in_title = false;
+    let strict = Classifier::build(&fixture_sources(), settings).unwrap();
+    assert_eq!(codes(&strict.classify(&doc, false)), ["MX"]);
 }
 
 #[test]
