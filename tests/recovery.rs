@@ -502,3 +502,34 @@ async fn check_prints_the_effective_config_without_secrets() {
         "{stderr}"
     );
 }
+
+/// `--check` builds the classifier too: a taxonomy file that does not exist or
+/// scoring settings out of range fail the check (exit 2, the problem named), as
+/// they would fail the start, before any connection.
+#[test]
+fn check_rejects_bad_classifier_data_and_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let kafka = "[kafka]\nbrokers = \"b:9092\"\ninput_topics = [\"a\"]\noutput_topic = \"b\"\ndlq_topic = \"c\"\n";
+    let check = |extra: &str| {
+        let cfg = dir.path().join("c.toml");
+        std::fs::write(&cfg, format!("{kafka}{extra}")).unwrap();
+        let out = std::process::Command::new(dateline_bin())
+            .args(["run", "--check", "--config"])
+            .arg(&cfg)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = check("");
+    assert_eq!(code, Some(0), "{stderr}");
+    let missing = dir.path().join("no-such-taxonomy.toml");
+    let (code, stderr) = check(&format!("[classifier]\ntaxonomy = {:?}\n", missing));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no-such-taxonomy.toml"), "{stderr}");
+    let (code, stderr) = check("[classifier.settings.places]\nregion_top_boost = 0.5\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("region_top_boost"), "{stderr}");
+}

@@ -68,7 +68,8 @@ pub struct RunArgs {
     /// restart with the same id fences its predecessor (kafka.instance_id).
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
-    /// Validate the configuration, print the effective one (TOML) and exit.
+    /// Validate the configuration (and build the classifier from its data and
+    /// settings), print the effective configuration (TOML) and exit.
     #[arg(long)]
     pub check: bool,
     /// Log line format on stderr. Levels come from RUST_LOG (default `info`).
@@ -199,6 +200,14 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if args.check {
+        // The classifier's data and settings are part of the configuration: a
+        // taxonomy file that does not parse must fail here, not at start-up.
+        if !args.passthrough {
+            if let Err(e) = build_classifier(&config) {
+                eprintln!("dateline run: {e:#}");
+                return Ok(ExitCode::from(2));
+            }
+        }
         print!("{}", config.to_toml());
         return Ok(ExitCode::SUCCESS);
     }
