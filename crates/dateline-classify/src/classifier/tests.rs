@@ -196,8 +196,11 @@ fn a_firm_places_only_a_story_that_names_no_place() {
         body: "Sales slowed in Mexico, the carmaker said.",
         ..Document::default()
     };
-    let r = c.classify(&doc, false);
+    let r = c.classify(&doc, true);
     assert_eq!(codes(&r), ["MX", "FR"]);
+    // The evidence says what counted: the firm, for France.
+    let fr = &r.evidence.as_ref().unwrap().places[1];
+    assert_eq!((fr.code, fr.terms[0].term), ("FR", "Renault"));
     let mut settings = Settings::default();
     settings.places.firm_in_title = false;
     let strict = Classifier::build(&fixture_sources(), settings).unwrap();
