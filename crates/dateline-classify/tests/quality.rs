@@ -85,18 +85,13 @@ fn stories_placed_only_by_institutions_teams_and_currencies() {
     let classifier = Classifier::builtin().unwrap();
     for line in STORIES.lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        let gold: Vec<&str> = value["countries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
+        let first = value["countries"][0].as_str().unwrap();
         let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
         let c = classifier.classify(&article.document(), false);
         let got: Vec<&str> = c.countries.iter().map(|c| c.code).collect();
-        assert_eq!(got.first(), gold.first(), "{line}: {got:?}");
+        assert_eq!(got.first(), Some(&first), "{line}: {got:?}");
         assert!(!got.contains(&"JP"), "{line}: {got:?}");
-        let region = classifier.geography().region_of(gold[0]);
+        let region = classifier.geography().region_of(first);
         assert_eq!(c.region, region, "{line}");
     }
 }
