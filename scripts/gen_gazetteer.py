@@ -703,42 +703,42 @@ CITY_STOPLIST = {
 # not applied to them.
 CITIES_EXTRA = {
     "AE": "Dubai; Abu Dhabi; Sharjah",
-    "AF": "Kandahar; Herat; Mazar-i-Sharif; Jalalabad",
+    "AF": "Kandahar; Herat; Mazar-i-Sharif; Jalalabad; Kunduz; Lashkar Gah; Tora Bora; Bagram",
     "AR": "Córdoba|weak; Rosario|weak; Mendoza|weak",
     "AU": "Gold Coast|weak; Darwin|weak; Hobart",
     "AZ": "Ganja|weak; Stepanakert",
     "BE": "Antwerp; Ghent; Bruges; Liège; Liege",
     "BR": "Salvador|weak; Sao Paulo; Rio|weak",
     "CA": "Montreal; Quebec City; Winnipeg; Halifax|weak; Vancouver|weak",
-    "CH": "Zurich; Zürich; Geneva; Basel; Lausanne; Davos",
+    "CH": "Zurich; Zürich; Geneva; Basel; Lausanne; Davos; Gstaad; Crans-Montana; St. Moritz; St Moritz",
     "CN": "Jilin; Suzhou; Fuzhou; Xi'an; Xian; Urumqi; Lhasa; Wenzhou",
     "DE": "Frankfurt; Cologne; Nuremberg; Nürnberg; Frankfurt am Main; Düsseldorf; Dusseldorf; Stuttgart; Leipzig; Dresden; Hanover|weak; Hannover; Bremen; Bonn; Essen|weak; Dortmund; Wolfsburg; Heidelberg",
-    "ES": "Barcelona; Valencia|weak; Seville; Bilbao; Malaga; Málaga; Zaragoza|weak; Palma|weak; Pamplona",
-    "FR": "Marseille; Marseilles; Lyon; Lyons; Toulouse; Bordeaux; Strasbourg; Lille; Calais; Cannes",
-    "GB": "Manchester; Liverpool; Leeds; Glasgow; Edinburgh; Cardiff; Belfast; Sheffield; Newcastle upon Tyne; Aberdeen; Southampton; Nottingham; Leicester; Oxford|weak; Cambridge|weak; Bristol|weak",
-    "GR": "Thessaloniki; Salonika; Piraeus",
+    "ES": "Barcelona; Valencia|weak; Seville; Bilbao; Malaga; Málaga; Zaragoza|weak; Palma|weak; Pamplona; Ceuta; Melilla",
+    "FR": "Marseille; Marseilles; Lyon; Lyons; Toulouse; Bordeaux; Strasbourg; Lille; Calais; Cannes; Chamonix; Le Mans",
+    "GB": "Manchester; Liverpool; Leeds; Glasgow; Edinburgh; Cardiff; Belfast; Sheffield; Newcastle upon Tyne; Aberdeen; Southampton; Nottingham; Leicester; Oxford|weak; Cambridge|weak; Bristol|weak; Lockerbie; Salisbury|weak; Dover|weak",
+    "GR": "Thessaloniki; Salonika; Piraeus; Lesbos; Lesvos",
         "IL": "Tel Aviv; Haifa; Eilat; Ashkelon; Ashdod; Beersheba; Sderot",
-    "IN": "Mumbai; Kolkata; Chennai; Bengaluru; Hyderabad|weak; Ahmedabad; Srinagar; Amritsar; Noida; Gurugram; Varanasi; Lucknow; Pune",
+    "IN": "Mumbai; Kolkata; Chennai; Bengaluru; Hyderabad|weak; Ahmedabad; Srinagar; Amritsar; Noida; Gurugram; Varanasi; Lucknow; Pune; Bhopal; Pahalgam; Ayodhya",
     "IQ": "Mosul; Basra; Basrah; Kirkuk; Erbil; Fallujah; Falluja; Tikrit; Najaf; Karbala; Ramadi",
     "IR": "Isfahan; Natanz; Fordow; Qom; Bushehr; Kharg Island",
-    "IT": "Milan; Naples; Turin; Genoa; Venice; Bologna; Palermo; Florence|weak",
+    "IT": "Milan; Naples; Turin; Genoa; Venice; Bologna; Palermo; Florence|weak; Lampedusa; Lampedusa island; L'Aquila; Cortina d'Ampezzo",
     "JP": "Osaka; Kyoto; Hiroshima; Nagasaki; Yokohama; Kobe",
     "KR": "Busan; Pusan; Incheon; Inchon; Panmunjom",
     "LB": "Sidon; Tyre|weak; Baalbek",
     "LK": "Colombo; Kandy; Jaffna",
-    "LY": "Benghazi; Misrata; Misurata; Sirte",
+    "LY": "Benghazi; Misrata; Misurata; Sirte; Tobruk; Derna",
     "MX": "Monterrey; Guadalajara; Tijuana; Ciudad Juarez; Ciudad Juárez; Acapulco; Cancun; Cancún; Culiacan; Culiacán",
     "NL": "Rotterdam; Utrecht; Eindhoven",
     "PK": "Karachi; Lahore; Peshawar; Quetta; Rawalpindi; Hyderabad|weak",
     "PL": "Krakow; Kraków; Gdansk; Gdańsk; Wroclaw; Wrocław; Lodz; Łódź; Poznan; Poznań",
     "PS": "Gaza City; Rafah; Khan Younis; Khan Yunis; Jabalia; Jenin; Nablus; Hebron; Bethlehem|weak; Deir al-Balah",
-    "RU": "St Petersburg|weak; St. Petersburg|weak; Saint Petersburg; Vladivostok; Murmansk; Sochi; Novorossiysk; Rostov; Nizhny Novgorod; Yekaterinburg; Kazan",
+    "RU": "St Petersburg|weak; St. Petersburg|weak; Saint Petersburg; Vladivostok; Murmansk; Sochi; Novorossiysk; Rostov; Nizhny Novgorod; Yekaterinburg; Kazan; Beslan; Grozny; Belgorod; Kaliningrad; Norilsk",
     "SA": "Jeddah; Jiddah; Mecca; Makkah; Medina|weak; Madinah; Dhahran; Ras Tanura",
     "SD": "Omdurman; Port Sudan; El Fasher; Al-Fashir",
     "SY": "Aleppo; Homs; Idlib; Raqqa; Deir ez-Zor; Deir al-Zor; Latakia; Hama; Daraa; Tartus",
     "TR": "Istanbul; İstanbul; Izmir; İzmir; Antalya; Gaziantep; Diyarbakir; Diyarbakır",
     "TW": "Kaohsiung; Taichung; Tainan; Hsinchu",
-    "UA": "Donetsk; Luhansk; Kharkiv; Odesa; Mariupol; Sevastopol; Lviv; Dnipro; Zaporizhzhia; Zaporizhia; Kherson; Mykolaiv; Sumy; Chernihiv; Bakhmut; Avdiivka; Pokrovsk; Kramatorsk; Sloviansk; Bucha; Irpin; Kremenchuk; Vinnytsia; Poltava; Melitopol; Berdiansk; Chernobyl; Chornobyl",
+    "UA": "Izium; Kupiansk; Vuhledar; Donetsk; Luhansk; Kharkiv; Odesa; Mariupol; Sevastopol; Lviv; Dnipro; Zaporizhzhia; Zaporizhia; Kherson; Mykolaiv; Sumy; Chernihiv; Bakhmut; Avdiivka; Pokrovsk; Kramatorsk; Sloviansk; Bucha; Irpin; Kremenchuk; Vinnytsia; Poltava; Melitopol; Berdiansk; Chernobyl; Chornobyl",
     "CO": "Cali|weak",
     "US": "Orlando|weak; Raleigh|weak; Augusta; Paris, Texas; Paris, Tennessee; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
     "VE": "Maracaibo; Valencia|weak",
@@ -746,6 +746,12 @@ CITIES_EXTRA = {
     "SO": "Hargeisa; Hargeysa; Kismayo; Baidoa",
     "YE": "Hodeidah; Hudaydah; Marib; Taiz",
     "ZA": "Johannesburg; Durban; Soweto; Port Elizabeth",
+    # towns the news made known, too small for the population rule
+    "EG": "Sharm el-Sheikh; Sharm el Sheikh; Sharm al-Sheikh; Luxor; Aswan; Ismailia",
+    "BA": "Srebrenica; Mostar; Banja Luka",
+    "HR": "Dubrovnik; Vukovar",
+    "TH": "Phuket; Pattaya; Chiang Mai",
+    "NG": "Chibok; Maiduguri; Port Harcourt",
 }
 # Overrides of the automatic namesake rule for GeoNames cities.
 CITY_FORCE_WEAK = {("BR", "Salvador"), ("CL", "Santiago"), ("GB", "Birmingham"), ("EG", "Alexandria")}
@@ -1588,6 +1594,7 @@ STOPS_EXTRA = (
     "Memphis Depay; Brooklyn Beckham; Rand Paul; Ayn Rand; RAND Corporation; Rand Corp; "
     "Donnie Yen; Louis Riel; "
     # things named after places
+    "America's Cup; Americas Cup; "
     "Brussels sprouts; Brussels sprout; Danish pastry; Danish pastries; Swiss cheese; "
     "Swiss army knife; Swiss roll; Mexican wave; Mexican standoff; French press; French kiss; "
     "French horn; French windows; French doors; French bulldog; French manicure; French dressing; "

@@ -911,6 +911,23 @@ impl Classifier {
         explain: bool,
     ) -> Classification<'c> {
         s.prepare(self);
+        // Escaped apostrophes from HTML feeds would split a possessive in two and
+        // break the phrase around it: read as what they stand for.
+        let (title, body) = (
+            doc.title.and_then(text::unescape_artefacts),
+            text::unescape_artefacts(doc.body),
+        );
+        let unescaped;
+        let doc = if title.is_some() || body.is_some() {
+            unescaped = Document {
+                title: title.as_deref().or(doc.title),
+                dateline: doc.dateline,
+                body: body.as_deref().unwrap_or(doc.body),
+            };
+            &unescaped
+        } else {
+            doc
+        };
         let dateline = self.tokenize(s, doc);
 
         // 1. Match: accumulate weighted counts per place name and per topic term.

@@ -407,7 +407,17 @@ impl Lexicon {
     fn case_ok(entry: &Entry, tokens: &[Token]) -> bool {
         match &entry.case {
             None => true,
-            Some(req) => req.iter().zip(tokens).all(|(r, t)| t.shape.satisfies(*r)),
+            Some(req) => {
+                // In a name with a capital ("Port-au-Prince", "Mar del Plata") the
+                // small words only link the capitalised ones: they may be in any
+                // case, as in a dateline in capitals ("PORT-AU-PRINCE") or a
+                // headline in title case ("Mar Del Plata"). Only a term with no
+                // capital at all ("rice") insists on lower case.
+                let proper = req.iter().any(|r| *r != Shape::Lower);
+                req.iter()
+                    .zip(tokens)
+                    .all(|(r, t)| t.shape.satisfies(*r) || (proper && *r == Shape::Lower))
+            }
         }
     }
 
@@ -601,5 +611,30 @@ mod tests {
         assert_eq!(scan(&lex, "roast turkey for us"), []);
         assert_eq!(scan(&lex, "Turkey and the US"), [(Place, 1), (Place, 2)]);
         assert_eq!(scan(&lex, "TURKEY: U.S. says"), [(Place, 1), (Place, 3)]);
+    }
+
+    #[test]
+    fn small_words_of_a_name_take_any_case() {
+        let mut b = LexiconBuilder::new();
+        b.add("Port-au-Prince", true, Channel::Place, 1);
+        b.add("rice", true, Channel::Topic, 2);
+        b.add("Mar del Plata", true, Channel::Place, 3);
+        let lex = b.build();
+        use Channel::*;
+        for text in [
+            "in Port-au-Prince",
+            "PORT-AU-PRINCE (Reuters)",
+            "Port-Au-Prince",
+        ] {
+            assert_eq!(scan(&lex, text), [(Place, 1)], "{text}");
+        }
+        assert_eq!(scan(&lex, "Storm Hits Mar Del Plata"), [(Place, 3)]);
+        assert_eq!(scan(&lex, "MAR DEL PLATA"), [(Place, 3)]);
+        // The capitalised words still must be capitalised.
+        assert_eq!(scan(&lex, "port-au-prince"), []);
+        assert_eq!(scan(&lex, "mar del Plata"), []);
+        // A term with no capital keeps its lower case.
+        assert_eq!(scan(&lex, "the price of rice"), [(Topic, 2)]);
+        assert_eq!(scan(&lex, "Condoleezza Rice"), []);
     }
 }

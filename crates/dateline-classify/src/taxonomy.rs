@@ -197,6 +197,20 @@ impl Taxonomy {
                 message,
             }
         };
+        // First the file's shape, all of it: every syntax error, unknown key,
+        // wrong type and missing field, so one run of `taxonomy check` lists them
+        // all (the typed reading below stops at its first).
+        if !shape::check(src, &mut |offset, message| match offset {
+            Some(offset) => issues.push(at(offset, message)),
+            None => issues.push(DataIssue {
+                file: file.to_owned(),
+                line: None,
+                column: None,
+                message,
+            }),
+        }) {
+            return None;
+        }
         let raw: RawFile = match toml::from_str(src) {
             Ok(raw) => raw,
             Err(e) => {
@@ -337,6 +351,9 @@ impl Taxonomy {
                     });
                 }
             }
+            // Whether the file gave any gate at all, valid or not: a storyline
+            // whose gates all have errors is not also told it has none.
+            let gated = !t.require.is_empty() || !t.countries.is_empty();
             let mut require = Vec::new();
             for r in t.require {
                 let span = r.span();
@@ -372,7 +389,7 @@ impl Taxonomy {
                     countries.push(c);
                 }
             }
-            if t.storyline && require.is_empty() && countries.is_empty() {
+            if t.storyline && !gated {
                 issues.push(at(
                     id_span.start,
                     format!("storyline `{id}` needs at least one [[topic.require]] group or `countries`"),
@@ -425,6 +442,190 @@ impl Taxonomy {
     }
 }
 
+/// The shape of a taxonomy file, checked on the parsed TOML tree before the typed
+/// reading: the serde structs above stop at their first error, and a user fixing
+/// a file wants every problem at once. The keys and types here must follow
+/// `RawFile` and the structs under it (a test checks the shipped file passes and
+/// that each kind of mistake is found).
+mod shape {
+    use toml::de::{DeTable, DeValue};
+    use toml::Spanned;
+
+    type Report<'r> = &'r mut dyn FnMut(Option<usize>, String);
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Str,
+        Bool,
+        Number,
+        Count,
+        Strings,
+        Weights,
+        Requires,
+    }
+
+    const META: &[(&str, Kind, bool)] = &[("name", Kind::Str, true), ("version", Kind::Str, true)];
+    const SCORING: &[(&str, Kind, bool)] = &[
+        ("title_weight", Kind::Number, false),
+        ("lead_tokens", Kind::Count, false),
+        ("lead_weight", Kind::Number, false),
+        ("min_score", Kind::Number, false),
+        ("saturation", Kind::Number, false),
+        ("subtopic_share", Kind::Number, false),
+    ];
+    const TOPIC: &[(&str, Kind, bool)] = &[
+        ("id", Kind::Str, true),
+        ("label", Kind::Str, true),
+        ("medtop", Kind::Str, false),
+        ("storyline", Kind::Bool, false),
+        ("countries", Kind::Strings, false),
+        ("terms", Kind::Weights, false),
+        ("case_terms", Kind::Weights, false),
+        ("negative", Kind::Weights, false),
+        ("require", Kind::Requires, false),
+    ];
+    const REQUIRE: &[(&str, Kind, bool)] =
+        &[("terms", Kind::Strings, true), ("min", Kind::Count, false)];
+
+    /// Report every problem of shape; true when there is none.
+    pub(super) fn check(src: &str, report: Report<'_>) -> bool {
+        let (root, errors) = DeTable::parse_recoverable(src);
+        let mut ok = errors.is_empty();
+        for e in errors {
+            report(e.span().map(|s| s.start), e.message().trim().to_owned());
+        }
+        if !ok {
+            return false; // the tree of a file with syntax errors is a guess
+        }
+        let root_span = root.span().start;
+        let root = root.into_inner();
+        for (key, value) in &root {
+            match key.get_ref().as_ref() {
+                "taxonomy" => ok &= table(value, "[taxonomy]", META, report),
+                "scoring" => ok &= table(value, "[scoring]", SCORING, report),
+                "topic" => match value.get_ref().as_array() {
+                    Some(topics) => {
+                        for t in topics {
+                            ok &= table(t, "[[topic]]", TOPIC, report);
+                        }
+                    }
+                    None => ok = wrong(value, "`topic`", "an array of [[topic]] tables", report),
+                },
+                other => {
+                    report(
+                        Some(key.span().start),
+                        format!(
+                            "unknown key `{other}` (expected `taxonomy`, `scoring` or `topic`)"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !root.keys().any(|k| k.get_ref() == "taxonomy") {
+            report(
+                Some(root_span),
+                "missing table [taxonomy] (with `name` and `version`)".into(),
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    fn table(
+        value: &Spanned<DeValue<'_>>,
+        what: &str,
+        fields: &[(&str, Kind, bool)],
+        report: Report<'_>,
+    ) -> bool {
+        let Some(t) = value.get_ref().as_table() else {
+            return wrong(value, what, "a table", report);
+        };
+        let mut ok = true;
+        for (key, v) in t {
+            let name = key.get_ref().as_ref();
+            let Some(&(_, kind, _)) = fields.iter().find(|(f, _, _)| *f == name) else {
+                let known: Vec<String> = fields.iter().map(|(f, _, _)| format!("`{f}`")).collect();
+                report(
+                    Some(key.span().start),
+                    format!(
+                        "{what}: unknown key `{name}` (expected one of {})",
+                        known.join(", ")
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            ok &= field(v, &format!("{what} `{name}`"), kind, report);
+        }
+        for (name, _, required) in fields {
+            if *required && !t.keys().any(|k| k.get_ref() == name) {
+                report(
+                    Some(value.span().start),
+                    format!("{what}: missing `{name}`"),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    fn field(v: &Spanned<DeValue<'_>>, what: &str, kind: Kind, report: Report<'_>) -> bool {
+        let value = v.get_ref();
+        match kind {
+            Kind::Str if value.is_str() => true,
+            Kind::Str => wrong(v, what, "a string", report),
+            Kind::Bool if value.is_bool() => true,
+            Kind::Bool => wrong(v, what, "true or false", report),
+            Kind::Number if value.is_float() || value.is_integer() => true,
+            Kind::Number => wrong(v, what, "a number", report),
+            Kind::Count => match value.as_integer() {
+                Some(i) if !i.as_str().starts_with('-') => true,
+                Some(i) => {
+                    report(
+                        Some(v.span().start),
+                        format!("{what}: must be >= 0 (got {})", i.as_str()),
+                    );
+                    false
+                }
+                None => wrong(v, what, "a whole number >= 0", report),
+            },
+            Kind::Strings => match value.as_array() {
+                Some(items) => items
+                    .iter()
+                    .map(|i| field(i, what, Kind::Str, report))
+                    .fold(true, |a, b| a & b),
+                None => wrong(v, what, "an array of strings", report),
+            },
+            Kind::Weights => match value.as_table() {
+                Some(t) => t
+                    .values()
+                    .map(|w| field(w, &format!("{what} weight"), Kind::Number, report))
+                    .fold(true, |a, b| a & b),
+                None => wrong(v, what, "a table of `\"phrase\" = weight`", report),
+            },
+            Kind::Requires => match value.as_array() {
+                Some(groups) => groups
+                    .iter()
+                    .map(|g| table(g, "[[topic.require]]", REQUIRE, report))
+                    .fold(true, |a, b| a & b),
+                None => wrong(v, what, "an array of [[topic.require]] tables", report),
+            },
+        }
+    }
+
+    fn wrong(v: &Spanned<DeValue<'_>>, what: &str, expected: &str, report: Report<'_>) -> bool {
+        report(
+            Some(v.span().start),
+            format!(
+                "{what}: expected {expected}, found {}",
+                v.get_ref().type_str()
+            ),
+        );
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +663,11 @@ storyline = true
 countries = ["ZZ"]
 [topic.terms]
 "ace" = -1
+
+[[topic]]
+id = "sport/golf"
+label = "golf"
+storyline = true
 "#;
         let mut issues = vec![];
         assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
@@ -475,7 +681,10 @@ countries = ["ZZ"]
         assert!(has(17, "not one of the 17"), "{msgs:#?}");
         assert!(has(24, "unknown country code `ZZ`"), "{msgs:#?}");
         assert!(has(26, "weight of `ace`"), "{msgs:#?}");
-        assert!(has(21, "needs at least one"), "{msgs:#?}");
+        // A storyline whose only gate is wrong is told so, not also that it has none…
+        assert!(!msgs.iter().any(|m| m.contains("`sport/tennis` needs")), "{msgs:#?}");
+        // …which one with no gate at all is.
+        assert!(has(29, "storyline `sport/golf` needs at least one"), "{msgs:#?}");
     }
 
     #[test]
@@ -498,5 +707,39 @@ countries = ["ZZ"]
         let src = "[taxonomy]\nname = \"t\"\nversion = \"1\"\n[[topic]]\nid = \"sport\"\nlabel = \"s\"\nterm = {}\n";
         assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
         assert!(issues[0].message.contains("term"), "{issues:?}");
+    }
+
+    /// Mistakes of shape (unknown keys, wrong types, missing fields) are all
+    /// reported in one run, each with its line, not only the first.
+    #[test]
+    fn every_mistake_of_shape_is_reported() {
+        let src = concat!(
+            "[taxonomy]\nname = \"t\"\n",                          // 1-2: no version
+            "[scoring]\nlead_tokens = -3\nsaturaton = 2.0\n",      // 3-5
+            "[[topic]]\nid = \"sport\"\nlable = \"s\"\n",          // 6-8: no label
+            "storyline = \"yes\"\nterms = { goal = \"heavy\" }\n", // 9-10
+            "[[topic.require]]\nmin = 1\n",                        // 11-12: no terms
+        );
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        let mut lines: Vec<_> = issues.iter().map(|i| i.line.unwrap()).collect();
+        lines.sort();
+        assert_eq!(lines, [1, 4, 5, 6, 8, 9, 10, 11], "{issues:#?}");
+        let all = format!("{issues:?}");
+        for want in [
+            "missing `version`",
+            "must be >= 0 (got -3)",
+            "`saturaton`",
+            "`lable`",
+            "missing `label`",
+            "expected true or false",
+            "weight: expected a number",
+            "missing `terms`",
+        ] {
+            assert!(all.contains(want), "{want}: {issues:#?}");
+        }
+        // The shipped taxonomy has none.
+        let shipped = include_str!("../data/taxonomy.toml");
+        assert!(shape::check(shipped, &mut |_, m| panic!("{m}")));
     }
 }

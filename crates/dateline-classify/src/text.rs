@@ -746,6 +746,43 @@ mod masks {
     }
 }
 
+/// `text` with the escaped apostrophes and ampersands that feeds scraped from
+/// HTML leave behind put back (`America #39;s Cup`, `AT&amp;T`), or `None` when
+/// it has none (nearly always: one `memchr` pass). An escaped apostrophe is read
+/// as an apostrophe, with the space some feeds put before it, so a possessive
+/// stays a possessive and the phrase around it ("America's Cup", "Côte d'Ivoire")
+/// is still one phrase.
+pub fn unescape_artefacts(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let first = memchr::memchr2_iter(b'#', b'&', b)
+        .find(|&i| b[i..].starts_with(b"#39;") || b[i..].starts_with(b"&amp;"))?;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = &text[first..];
+    out.push_str(&text[..first]);
+    while let Some(i) = rest.find(['#', '&']) {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix("#39;") {
+            if out.ends_with(' ') {
+                out.pop();
+            }
+            if out.ends_with('&') {
+                out.pop(); // `&#39;`
+            }
+            out.push('\'');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("&amp;") {
+            out.push('&');
+            rest = after;
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Lower-case `word` into `buf` (cleared first) and return it as a `&str`.
 #[inline]
 pub fn lower_into<'b>(word: &str, ascii: bool, buf: &'b mut String) -> &'b str {
@@ -1066,6 +1103,21 @@ mod tests {
         assert!(Upper.satisfies(Capitalized));
         assert!(!Lower.satisfies(Capitalized));
         assert!(!Capitalized.satisfies(Upper));
+    }
+
+    #[test]
+    fn feed_artefacts_are_unescaped() {
+        let u = |s: &str| unescape_artefacts(s);
+        assert_eq!(u("no artefacts # here & there"), None);
+        assert_eq!(u("America #39;s Cup").as_deref(), Some("America's Cup"));
+        assert_eq!(
+            u("Kosovo&#39;s parliament").as_deref(),
+            Some("Kosovo's parliament")
+        );
+        assert_eq!(u("AT&amp;T and #39;em").as_deref(), Some("AT&T and'em"));
+        assert_eq!(u("#39;").as_deref(), Some("'"));
+        assert_eq!(u("ends with #3").as_deref(), None);
+        assert_eq!(u("é #39;s ü &amp;").as_deref(), Some("é's ü &"));
     }
 
     #[test]

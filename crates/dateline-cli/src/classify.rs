@@ -67,9 +67,11 @@ pub struct ClassifyArgs {
     pub data: DataArgs,
 }
 
-/// An input: its reader, its format, and the lines already read from it (the
-/// blank lines before the first record, read to decide the format).
-type Input = (Box<dyn BufRead + Send>, InputFormat, usize);
+/// An input: its reader, its format, the lines already read from it (the blank
+/// lines before the first record, read to decide the format), and whether an
+/// input of nothing but whitespace is no articles (`--format auto`) rather than
+/// one empty article (`--format text`).
+type Input = (Box<dyn BufRead + Send>, InputFormat, usize, bool);
 
 /// One input record: where it came from and its bytes in its chunk's `data`.
 struct Record {
@@ -119,31 +121,46 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         .max(1);
     let mut names: Vec<String> = Vec::new();
     let mut readers: Vec<Input> = Vec::new();
+    let mut unreadable = 0usize;
     let use_sample = args.sample || (args.files.is_empty() && io::stdin().is_terminal());
     if use_sample {
         if !args.sample {
             eprintln!("dateline: no input given; classifying the bundled sample (see --help)");
         }
         names.push("sample".into());
-        readers.push((Box::new(SAMPLE.as_bytes()), InputFormat::Json, 0));
-    } else if args.files.is_empty() || args.files.iter().all(|f| f.as_os_str() == "-") {
+        readers.push((Box::new(SAMPLE.as_bytes()), InputFormat::Json, 0, true));
+    } else if args.files.is_empty() {
         names.push("<stdin>".into());
-        let mut r: Box<dyn BufRead + Send> =
-            Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
-        let (format, lines) = resolve_format(args.format, None, &mut r)?;
-        readers.push((r, format, lines));
+        readers.push(open_stdin(args.format)?);
     } else {
+        let mut stdin_used = false;
         for path in &args.files {
-            let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            if file.metadata().is_ok_and(|m| m.is_dir()) {
-                anyhow::bail!("{} is a directory, not a file of articles", path.display());
+            if path.as_os_str() == "-" {
+                // `-` is stdin wherever it stands among the files, read once (a
+                // second `-` finds it at its end, as with `cat`).
+                names.push("<stdin>".into());
+                readers.push(if stdin_used {
+                    (Box::new(io::empty()), InputFormat::Json, 0, true)
+                } else {
+                    open_stdin(args.format)?
+                });
+                stdin_used = true;
+                continue;
             }
-            let mut r: Box<dyn BufRead + Send> =
-                Box::new(BufReader::with_capacity(READ_BUFFER, file));
-            let (format, lines) = resolve_format(args.format, Some(path), &mut r)
-                .with_context(|| format!("reading {}", path.display()))?;
-            names.push(path.display().to_string());
-            readers.push((r, format, lines));
+            match open_file(path, args.format) {
+                Ok(input) => {
+                    names.push(path.display().to_string());
+                    readers.push(input);
+                }
+                // An input that cannot be read is reported as a bad record is:
+                // with --strict the run stops before any output, otherwise the
+                // other inputs are still classified and the exit code says so.
+                Err(e) if args.strict => return Err(e),
+                Err(e) => {
+                    eprintln!("dateline: {e:#}");
+                    unreadable += 1;
+                }
+            }
         }
     }
 
@@ -258,9 +275,33 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let bad = bad.into_inner();
     if bad > 0 {
         eprintln!("dateline: {bad} bad record(s)");
-        return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    if unreadable > 0 {
+        eprintln!("dateline: {unreadable} input(s) could not be read");
+    }
+    Ok(if bad + unreadable > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn open_stdin(format: Format) -> anyhow::Result<Input> {
+    let mut r: Box<dyn BufRead + Send> =
+        Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
+    let (format, lines, blank_is_nothing) = resolve_format(format, None, &mut r)?;
+    Ok((r, format, lines, blank_is_nothing))
+}
+
+fn open_file(path: &Path, format: Format) -> anyhow::Result<Input> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        anyhow::bail!("{} is a directory, not a file of articles", path.display());
+    }
+    let mut r: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(READ_BUFFER, file));
+    let (format, lines, blank_is_nothing) = resolve_format(format, Some(path), &mut r)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok((r, format, lines, blank_is_nothing))
 }
 
 /// Read every input into chunks of records and hand each to `send` with its
@@ -292,7 +333,9 @@ fn read_chunks(
     } else {
         max_record_bytes
     };
-    for (origin, (mut reader, format, lines_read)) in readers.into_iter().enumerate() {
+    for (origin, (mut reader, format, lines_read, blank_is_nothing)) in
+        readers.into_iter().enumerate()
+    {
         match format {
             InputFormat::Text => {
                 let start = chunk.data.len();
@@ -304,6 +347,11 @@ fn read_chunks(
                     let rest = io::copy(&mut reader, &mut io::sink())?;
                     oversize = Some(kept + rest as usize);
                     chunk.data.truncate(start);
+                } else if blank_is_nothing
+                    && chunk.data[start..].iter().all(u8::is_ascii_whitespace)
+                {
+                    chunk.data.truncate(start);
+                    continue;
                 }
                 chunk.records.push(Record {
                     origin,
@@ -425,8 +473,9 @@ fn resolve_format(
     format: Format,
     path: Option<&Path>,
     reader: &mut Box<dyn BufRead + Send>,
-) -> io::Result<(InputFormat, usize)> {
+) -> io::Result<(InputFormat, usize, bool)> {
     let mut lines = 0;
+    let auto = format == Format::Auto;
     let format = match format {
         Format::Jsonl => InputFormat::Json,
         Format::Text => InputFormat::Text,
@@ -475,7 +524,7 @@ fn resolve_format(
             }
         }
     };
-    Ok((format, lines))
+    Ok((format, lines, auto))
 }
 
 /// Classify one record and append its output record and a newline to `out`.

@@ -116,7 +116,15 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<_>>()?;
 
     let mut report = EvalReport::default();
-    let mut bad = 0usize;
+    let mut notes = Notes::default();
+    // Classes a gold topic can rightly be: the subjects, and what the maps name.
+    let known_classes: std::collections::BTreeSet<&str> = dateline_classify::taxonomy::SUBJECTS
+        .iter()
+        .map(|(s, _, _)| *s)
+        .chain(mapping.predicted.values().map(String::as_str))
+        .chain(mapping.otherwise.as_deref())
+        .collect();
+    let mut objects = 0usize;
     'files: for path in &args.files {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
@@ -124,19 +132,41 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
         } else {
             Box::new(file)
         };
+        // Lines as bytes: one line of bad UTF-8 is reported and skipped, as
+        // `dateline classify` does, not the end of the run.
         for (n, line) in BufReader::with_capacity(1 << 20, reader)
-            .lines()
+            .split(b'\n')
             .enumerate()
         {
+            if args.limit.is_some_and(|l| report.articles as usize >= l) {
+                break 'files;
+            }
             let line = line.with_context(|| format!("reading {}", path.display()))?;
-            if line.trim().is_empty() {
+            let mut line = line.as_slice();
+            if n == 0 {
+                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(&line) else {
-                bad += 1;
-                eprintln!("{}:{}: not a JSON object", path.display(), n + 1);
-                continue;
+            let at = || format!("{}:{}", path.display(), n + 1);
+            let obj = match serde_json::from_slice::<Value>(line) {
+                Ok(Value::Object(obj)) => obj,
+                Ok(_) => {
+                    notes.skip(at(), "not_an_object", "the line is JSON but not an object");
+                    continue;
+                }
+                Err(e) => {
+                    // The classifier's own reading of the line names the error
+                    // kind (invalid_utf8, invalid_json) the way `classify` does.
+                    match Article::parse(line, InputFormat::Json, 0) {
+                        Err(ae) => notes.skip(at(), ae.kind(), &ae.to_string()),
+                        Ok(_) => notes.skip(at(), "invalid_json", &e.to_string()),
+                    }
+                    continue;
+                }
             };
+            objects += 1;
             if !filters
                 .iter()
                 .all(|(k, v)| obj.get(k).is_some_and(|x| value_str(x) == *v))
@@ -144,35 +174,67 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
             let mut gold = Gold::default();
-            if let Some(Value::Array(items)) = obj.get(&args.countries_field) {
-                for item in items.iter().filter_map(Value::as_str) {
-                    let code = country_map.get(item).map_or(item, String::as_str);
-                    if geo.country_id(code).is_some() && !gold.countries.iter().any(|c| c == code) {
-                        gold.countries.push(code.to_owned());
+            match obj.get(&args.countries_field) {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(items)) => {
+                    for item in items {
+                        let Some(item) = item.as_str() else {
+                            notes.odd(&args.countries_field, &item.to_string());
+                            continue;
+                        };
+                        let code = country_map.get(item).map_or(item, String::as_str);
+                        if geo.country_id(code).is_none() {
+                            notes.odd(&args.countries_field, item);
+                        } else if !gold.countries.iter().any(|c| c == code) {
+                            gold.countries.push(code.to_owned());
+                        }
                     }
                 }
+                Some(other) => notes.odd(&args.countries_field, &not_a(other, "list")),
             }
-            gold.region = obj
-                .get(&args.region_field)
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            gold.topic = obj.get(&args.topic_field).and_then(Value::as_str).map(|t| {
-                let class = gold_map.get(t).cloned().unwrap_or_else(|| t.to_owned());
-                match &mapping.otherwise {
-                    Some(other) if args.four_way && !FOUR_WAY.contains(&class.as_str()) => {
-                        other.clone()
+            gold.region = match obj.get(&args.region_field) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(r)) => {
+                    if !geo.regions().iter().any(|k| k == r) {
+                        notes.odd(&args.region_field, r);
                     }
-                    _ => class,
+                    Some(r.clone())
                 }
-            });
+                Some(other) => {
+                    notes.odd(&args.region_field, &not_a(other, "string"));
+                    None
+                }
+            };
+            gold.topic = match obj.get(&args.topic_field) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(t)) => {
+                    let class = gold_map.get(t).cloned().unwrap_or_else(|| t.to_owned());
+                    // A gold class no prediction can ever be (a typo, or a
+                    // data-set label without --gold-map) only ever scores wrong,
+                    // or with --four-way is silently "other".
+                    if !known_classes.contains(class.as_str()) {
+                        notes.odd(&args.topic_field, t);
+                    }
+                    let class = match &mapping.otherwise {
+                        Some(other) if args.four_way && !FOUR_WAY.contains(&class.as_str()) => {
+                            other.clone()
+                        }
+                        _ => class,
+                    };
+                    Some(class)
+                }
+                Some(other) => {
+                    notes.odd(&args.topic_field, &not_a(other, "string"));
+                    None
+                }
+            };
             if gold.countries.is_empty() && gold.region.is_none() && gold.topic.is_none() {
                 continue; // nothing to score
             }
-            let mut article = match Article::parse(line.as_bytes(), InputFormat::Json, 0) {
+            let mut article = match Article::parse(line, InputFormat::Json, 0) {
                 Ok(a) => a,
                 Err(e) => {
-                    bad += 1;
-                    eprintln!("{}:{}: {}: {e}", path.display(), n + 1, e.kind());
+                    notes.skip(at(), e.kind(), &e.to_string());
                     continue;
                 }
             };
@@ -181,9 +243,6 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
             }
             let classification = classifier.classify(&article.document(), false);
             report.add(&gold, &classification, geo, &mapping);
-            if args.limit.is_some_and(|l| report.articles as usize >= l) {
-                break 'files;
-            }
         }
     }
     let summary = report.summary();
@@ -197,10 +256,82 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_report(&mut std::io::stdout().lock(), &report)?;
     }
-    if bad > 0 {
-        eprintln!("dateline: {bad} line(s) skipped");
+    notes.print(&mut std::io::stderr().lock())?;
+    if report.articles == 0 && objects > 0 && args.limit != Some(0) {
+        eprintln!(
+            "dateline: none of the {objects} article(s) had a gold label to score: check \
+             --countries-field `{}`, --region-field `{}`, --topic-field `{}` and --only",
+            args.countries_field, args.region_field, args.topic_field
+        );
+        return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if notes.skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What `eval` met on the way that the user should hear of: lines it could not
+/// read (each reported as met, like `classify`) and gold values it could not use
+/// (counted, and listed once at the end, so a typo in a label or a field name is
+/// not silently scored as a miss or left out).
+#[derive(Default)]
+struct Notes {
+    skipped: usize,
+    /// (field, value) → how often.
+    odd: BTreeMap<(String, String), usize>,
+}
+
+impl Notes {
+    fn skip(&mut self, at: String, kind: &str, message: &str) {
+        self.skipped += 1;
+        eprintln!("{at}: {kind}: {message}");
+    }
+
+    fn odd(&mut self, field: &str, value: &str) {
+        *self
+            .odd
+            .entry((field.to_owned(), value.to_owned()))
+            .or_default() += 1;
+    }
+
+    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.skipped > 0 {
+            writeln!(out, "dateline: {} line(s) skipped", self.skipped)?;
+        }
+        if self.odd.is_empty() {
+            return Ok(());
+        }
+        let total: usize = self.odd.values().sum();
+        writeln!(
+            out,
+            "dateline: {total} gold value(s) not known to the classifier (countries: ignored; \
+             regions and topics: scored, never right):"
+        )?;
+        let mut by_count: Vec<_> = self.odd.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for ((field, value), n) in by_count.iter().take(20) {
+            writeln!(out, "  {field} {value:?}: {n}")?;
+        }
+        if by_count.len() > 20 {
+            writeln!(out, "  … and {} more", by_count.len() - 20)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a gold value of the wrong JSON type is shown.
+fn not_a(v: &Value, wanted: &str) -> String {
+    let kind = match v {
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+        Value::Null => "null",
+    };
+    format!("<{kind}, not a {wanted}>")
 }
 
 fn value_str(v: &Value) -> String {
@@ -265,25 +396,35 @@ fn print_report(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
         )?;
         let predicted: std::collections::BTreeSet<&String> =
             r.topic_confusion.values().flat_map(|m| m.keys()).collect();
+        // Whole names, never cut: a gold label that differs from a predicted one
+        // only after its first characters must not look like the diagonal.
+        let rows = r
+            .topic_confusion
+            .keys()
+            .map(|g| g.chars().count())
+            .max()
+            .unwrap_or(0);
+        let cols = predicted
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(5);
         writeln!(out, "confusion (rows gold, columns predicted):")?;
-        write!(out, "{:>34}", "")?;
+        write!(out, "{:>rows$}", "")?;
         for p in &predicted {
-            write!(out, " {:>10}", abbreviate(p))?;
+            write!(out, " {p:>cols$}")?;
         }
         writeln!(out)?;
         for (g, row) in &r.topic_confusion {
-            write!(out, "{:>34}", g)?;
+            write!(out, "{g:>rows$}")?;
             for p in &predicted {
-                write!(out, " {:>10}", row.get(*p).copied().unwrap_or(0))?;
+                write!(out, " {:>cols$}", row.get(*p).copied().unwrap_or(0))?;
             }
             writeln!(out)?;
         }
     }
     Ok(())
-}
-
-fn abbreviate(s: &str) -> String {
-    s.chars().take(10).collect()
 }
 
 #[cfg(test)]

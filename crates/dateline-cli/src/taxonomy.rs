@@ -44,7 +44,11 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
                     )?;
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => {
+                Err(mut e) => {
+                    // In file order, whatever order the checks found them in.
+                    e.issues.sort_by(|a, b| {
+                        (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+                    });
                     let mut out = std::io::stdout().lock();
                     for issue in &e.issues {
                         writeln!(out, "{issue}")?;

@@ -314,6 +314,64 @@ fn eval_scores_a_labelled_file() {
     assert_eq!(v["summary"]["region_accuracy"], 1.0);
     assert_eq!(v["summary"]["country_f1"], 1.0);
     assert_eq!(v["summary"]["topic_accuracy"], 1.0);
+
+    let out = dateline(
+        &["eval", path.to_str().unwrap(), "--limit", "0", "--json"],
+        b"",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["articles"], 0, "--limit 0 scores nothing");
+}
+
+/// What `eval` cannot use is said, not silently dropped or scored: a bad line
+/// (bad UTF-8 too) is reported with its line and skipped (exit 1), the byte
+/// order mark is no error, gold values the classifier does not know are listed,
+/// and a field name that matches nothing is caught.
+#[test]
+fn eval_reports_what_it_cannot_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gold.jsonl");
+    let mut data = b"\xEF\xBB\xBF{\"body\":\"Talks in Kyiv.\",\"countries\":[\"UA\",\"XX\"],\"region\":\"europe\"}\n".to_vec();
+    data.extend_from_slice(b"{\"body\":\"Paris \xFF\",\"countries\":[\"FR\"]}\n");
+    data.extend_from_slice(b"{bad\n");
+    data.extend_from_slice(b"{\"body\":\"Oslo.\",\"countries\":\"NO\",\"topic\":\"sprot\"}\n");
+    std::fs::write(&path, &data).unwrap();
+    let out = dateline(
+        &["eval", path.to_str().unwrap(), "--json", "--four-way"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["articles"], 2);
+    assert_eq!(v["counts"]["country_fn"], 0, "XX is not counted");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for want in [
+        ":2: invalid_utf8",
+        ":3: invalid_json",
+        "2 line(s) skipped",
+        "countries \"XX\": 1",
+        "region \"europe\": 1",
+        "topic \"sprot\": 1",
+        "countries \"<a string, not a list>\": 1",
+    ] {
+        assert!(err.contains(want), "{want:?} in {err}");
+    }
+
+    let out = dateline(
+        &[
+            "eval",
+            path.to_str().unwrap(),
+            "--topic-field",
+            "nosuch",
+            "--region-field",
+            "nosuch",
+            "--countries-field",
+            "nosuch",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("had a gold label to score"));
 }
 
 /// The child's exit status, waiting at most `limit` (then killed: the test fails).
@@ -437,14 +495,59 @@ fn byte_order_mark_crlf_and_a_directory() {
         .collect();
     assert_eq!(countries, ["UA", "FR"]);
 
+    // A directory or a missing file among the inputs is reported by name and the
+    // other inputs are still classified (exit 1); with --strict nothing is.
     let dir = tempfile::tempdir().unwrap();
-    let out = dateline(&["classify", dir.path().to_str().unwrap()], b"");
-    assert_eq!(out.status.code(), Some(2));
+    let file = dir.path().join("one.jsonl");
+    std::fs::write(&file, "{\"body\":\"Talks in Kyiv.\"}\n").unwrap();
+    let missing = dir.path().join("missing.jsonl");
+    let args = [
+        "classify",
+        dir.path().to_str().unwrap(),
+        missing.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ];
+    let out = dateline(&args, b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines(&out).len(), 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains(&format!("{} is a directory", dir.path().display())),
         "{stderr}"
     );
+    assert!(
+        stderr.contains(&format!("opening {}", missing.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 input(s) could not be read"), "{stderr}");
+    let out = dateline(&[&["classify", "--strict"], &args[1..]].concat(), b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+/// `-` is stdin wherever it stands among the files, and the records come out in
+/// the order of the arguments.
+#[test]
+fn stdin_among_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.jsonl");
+    std::fs::write(&file, "{\"id\":\"file\",\"body\":\"Paris\"}\n").unwrap();
+    let f = file.to_str().unwrap();
+    let stdin = b"{\"id\":\"stdin\",\"body\":\"Kyiv\"}\n";
+    for (args, ids) in [
+        (vec!["classify", f, "-"], vec!["file", "stdin"]),
+        (vec!["classify", "-", f], vec!["stdin", "file"]),
+        (vec!["classify", "-", f, "-"], vec!["stdin", "file"]),
+    ] {
+        let out = dateline(&args, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<_> = lines(&out).iter().map(|r| r["id"].clone()).collect();
+        assert_eq!(got, ids, "{args:?}");
+    }
 }
 
 /// Input with nothing in it is no articles (not one empty article): `classify`
@@ -464,6 +567,17 @@ fn empty_input_and_blank_lines_first() {
     }
     // `--format text` keeps its meaning: the input is one article, here empty.
     let out = dateline(&["classify", "--format", "text"], b"\n");
+    assert_eq!(out.status.code(), Some(1));
+    // A blank `.txt` file is no article either, unless the format says text.
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.txt");
+    std::fs::write(&blank, " \n\n").unwrap();
+    let out = dateline(&["classify", blank.to_str().unwrap()], b"");
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+    let out = dateline(
+        &["classify", "--format", "text", blank.to_str().unwrap()],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
 
     let out = dateline(&["classify"], b"\n\n\n{\"body\":\"Kyiv\"}\n\n{bad\n");
