@@ -46,12 +46,14 @@ impl Drop for RestartOnDrop {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
+/// What every test here needs first: the broker-test lock held exclusively, and
+/// the broker of scripts/kafka-local.sh running (these tests stop and start it).
+/// `None` when broker tests are skipped.
+fn outage_setup() -> Option<(BrokerLock, String)> {
     if skip_kafka() {
-        return;
+        return None;
     }
-    let _lock = BrokerLock::exclusive();
+    let lock = BrokerLock::exclusive();
     let brokers = brokers();
     require_broker(&brokers);
     let status = std::process::Command::new(script())
@@ -60,9 +62,30 @@ async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
         .expect("kafka-local.sh status");
     assert!(
         status.status.success(),
-        "the outage test stops and restarts the broker of scripts/kafka-local.sh, which is not running \
+        "the outage tests stop and restart the broker of scripts/kafka-local.sh, which is not running \
          (DATELINE_TEST_BROKERS={brokers}); start it with `scripts/kafka-local.sh start`"
     );
+    Some((lock, brokers))
+}
+
+/// A worker on `topics`, once `/readyz` says it is ready.
+async fn worker_ready(brokers: &str, topics: &Topics, group: &str, extra: &str) -> Subprocess {
+    let w = Subprocess::start(
+        "worker",
+        &config_toml(brokers, topics, &unique(group), free_addr(), extra),
+    );
+    eventually(Duration::from_secs(60), "the worker ready", || {
+        matches!(http_get(w.addr, "/readyz"), Some((200, _))).then_some(())
+    })
+    .await;
+    w
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
+    let Some((_lock, brokers)) = outage_setup() else {
+        return;
+    };
 
     const N: usize = 9_000;
     let topics = Topics::create(&brokers, "s6", 3, 3).await;
@@ -70,15 +93,8 @@ async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
     // inside librdkafka and go through the worker's own re-send path.
     let extra = "[kafka.producer]\n\"message.timeout.ms\" = 5000\n";
     let out = Collector::start(&brokers, &topics.output);
-    let mut w = Subprocess::start(
-        "worker",
-        &config_toml(&brokers, &topics, &unique("s6-group"), free_addr(), extra),
-    );
+    let mut w = worker_ready(&brokers, &topics, "s6-group", extra).await;
     let pid = w.pid();
-    eventually(Duration::from_secs(60), "the worker ready", || {
-        matches!(http_get(w.addr, "/readyz"), Some((200, _))).then_some(())
-    })
-    .await;
     let feeder = Feeder::start(
         &brokers,
         &topics.input,
@@ -199,5 +215,55 @@ async fn broker_outage_mid_stream_recovers_without_restart_or_loss() {
     w.signal("TERM");
     let status = w.wait(Duration::from_secs(30)).await;
     assert_eq!(status.code(), Some(0), "{}", w.log_tail());
+    topics.delete(&brokers).await;
+}
+
+/// SIGTERM while the cluster is down: the drain has nothing to wait for, the final
+/// commit gets no answer, and the stop must still end within an orchestrator's
+/// grace period (Kubernetes' default 30 s) with exit 75 (records since the last
+/// commit are consumed again), not wait for the coordinator for minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_the_broker_down_ends_within_the_grace_period() {
+    let Some((_lock, brokers)) = outage_setup() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "s6t", 2, 2).await;
+    let out = Collector::start(&brokers, &topics.output);
+    let mut w = worker_ready(&brokers, &topics, "s6t-group", "").await;
+    let feeder = Feeder::start(
+        &brokers,
+        &topics.input,
+        fixtures::articles(7, 500, 2_000),
+        1_000,
+    );
+    eventually(Duration::from_secs(60), "some output", || {
+        (out.len() >= 100).then_some(())
+    })
+    .await;
+    feeder.finish().await;
+
+    let mut guard = RestartOnDrop { stopped: true };
+    kafka_local("stop").await;
+    eventually(Duration::from_secs(30), "/readyz to report unready", || {
+        matches!(http_get(w.addr, "/readyz"), Some((503, _))).then_some(())
+    })
+    .await;
+    let t = Instant::now();
+    w.signal("TERM");
+    let status = w.wait(Duration::from_secs(30)).await;
+    let took = t.elapsed();
+    assert_eq!(status.code(), Some(75), "{}", w.log_tail());
+    assert!(
+        w.log_text().contains("the final commit got no answer"),
+        "{}",
+        w.log_tail()
+    );
+    eprintln!(
+        "SIGTERM with the broker down: exit 75 after {:.1} s",
+        took.as_secs_f64()
+    );
+
+    kafka_local("start").await;
+    guard.stopped = false;
     topics.delete(&brokers).await;
 }

@@ -682,9 +682,15 @@ storyline = true
         assert!(has(24, "unknown country code `ZZ`"), "{msgs:#?}");
         assert!(has(26, "weight of `ace`"), "{msgs:#?}");
         // A storyline whose only gate is wrong is told so, not also that it has none…
-        assert!(!msgs.iter().any(|m| m.contains("`sport/tennis` needs")), "{msgs:#?}");
+        assert!(
+            !msgs.iter().any(|m| m.contains("`sport/tennis` needs")),
+            "{msgs:#?}"
+        );
         // …which one with no gate at all is.
-        assert!(has(29, "storyline `sport/golf` needs at least one"), "{msgs:#?}");
+        assert!(
+            has(29, "storyline `sport/golf` needs at least one"),
+            "{msgs:#?}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! | 0    | stopped by a signal after a clean drain and final commit |
 //! | 1    | the worker failed (missing topics, fatal Kafka error, ...) |
 //! | 2    | invalid configuration or arguments |
-//! | 75   | stopped by a signal, but the drain timed out (records still in flight will be consumed again) |
+//! | 75   | stopped by a signal, but the drain timed out or the final commit failed (records since the last commit will be consumed again) |
 //! | 130  | a second signal: exit at once, without draining |
 
 use crate::data::DataArgs;
@@ -89,7 +89,7 @@ fn env_help() -> String {
     for k in ENV_KEYS {
         s.push_str(&format!("  {:<48} {k}\n", env_var_name(k)));
     }
-    s.push_str("\nExit codes: 0 clean stop, 1 worker failure, 2 bad configuration, 75 drain timed out, 130 second signal.\n");
+    s.push_str("\nExit codes: 0 clean stop, 1 worker failure, 2 bad configuration, 75 drain or final commit incomplete, 130 second signal.\n");
     s
 }
 

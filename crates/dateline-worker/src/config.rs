@@ -653,6 +653,64 @@ const SECURITY_KEYS: &[&str] = &[
     "ssl.endpoint.identification.algorithm",
 ];
 
+/// One bootstrap address as librdkafka reads it, `[protocol://]host[:port]`
+/// (`[v6]:port` too), checked here because librdkafka takes a bad port as port 0
+/// and retries it for ever.
+fn check_broker(b: &str) -> Result<(), String> {
+    let rest = match b.split_once("://") {
+        Some((proto, rest)) => {
+            const PROTOCOLS: [&str; 4] = ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"];
+            if !PROTOCOLS.contains(&proto.to_ascii_lowercase().as_str()) {
+                return Err(format!(
+                    "`{proto}://` is not a Kafka listener protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)"
+                ));
+            }
+            rest
+        }
+        None => b,
+    };
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, "")) => (host, None),
+            Some((host, port)) => match port.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return Err("expected `:port` after `]`".into()),
+            },
+            None => return Err("`[` without `]`".into()),
+        },
+        None => match rest.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (rest, None),
+        },
+    };
+    if host.is_empty()
+        || host
+            .contains(|c: char| c.is_whitespace() || c == '/' || c == ':' && !rest.starts_with('['))
+    {
+        return Err("expected host:port".into());
+    }
+    match port.map(str::parse::<u16>) {
+        None | Some(Ok(1..)) => Ok(()),
+        Some(_) => Err(format!(
+            "port `{}` is not a number from 1 to 65535",
+            port.unwrap_or("")
+        )),
+    }
+}
+
+/// librdkafka properties whose value is (or holds) a secret: a private key in
+/// PEM, an OAuth client secret, a password of any kind, a keytab. They never go
+/// in the passthrough tables, which `--check` prints.
+fn holds_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("password")
+        || n.contains("secret")
+        || n.ends_with(".pem")
+        || n == "ssl_key"
+        || n.starts_with("sasl.oauthbearer.")
+        || n.starts_with("sasl.kerberos.")
+}
+
 impl Config {
     /// Reads a TOML file over the embedded defaults. Unknown keys are errors, with
     /// the line and column.
@@ -851,6 +909,12 @@ impl Config {
             err("kafka.brokers", "at least one broker (host:port)".into());
         } else if k.brokers.split(',').any(|b| b.trim().is_empty()) {
             err("kafka.brokers", format!("empty entry in `{}`", k.brokers));
+        } else {
+            for b in k.brokers.split(',').map(str::trim) {
+                if let Err(why) = check_broker(b) {
+                    err("kafka.brokers", format!("`{b}`: {why}"));
+                }
+            }
         }
         if k.group_id.trim().is_empty() {
             err("kafka.group_id", "must not be empty".into());
@@ -1016,6 +1080,10 @@ impl Config {
                 }
                 if SECURITY_KEYS.contains(&name.as_str()) {
                     err(&key, "set it in [kafka.security] (secrets come from password_env or password_file)".into());
+                    continue;
+                }
+                if holds_secret(name) {
+                    err(&key, "holds a secret, and these tables are shown by `--check`: not accepted here (TLS keys as files through [kafka.security]; other credentials are not supported)".into());
                     continue;
                 }
                 if table == "kafka.producer" {
@@ -1435,6 +1503,52 @@ mod tests {
         );
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("No such configuration property"), "{text}");
+
+        // Other secret-bearing properties are refused too, their values unshown.
+        let mut c = minimal();
+        for name in [
+            "ssl.key.pem",
+            "sasl.oauthbearer.config",
+            "ssl.keystore.password",
+        ] {
+            c.kafka
+                .consumer
+                .insert(name.into(), toml::Value::String("PTSECRET".into()));
+        }
+        let e = c.validate().unwrap_err();
+        let text = e.to_string();
+        assert_eq!(e.0.len(), 3, "{text}");
+        assert!(!text.contains("PTSECRET"), "{text}");
+    }
+
+    #[test]
+    fn broker_addresses_are_checked() {
+        for good in [
+            "127.0.0.1:9092",
+            "kafka-0.kafka:9092, kafka-1.kafka:9092",
+            "localhost",
+            "SASL_SSL://broker:9095",
+            "[::1]:9092",
+            "[::1]",
+        ] {
+            let mut c = minimal();
+            c.kafka.brokers = good.into();
+            assert!(c.validate().is_ok(), "{good}: {:?}", c.validate());
+        }
+        for bad in [
+            "127.0.0.1:abc",
+            "not a broker",
+            "host:99999",
+            "http://x:9092",
+            "host:0",
+            "[::1",
+            ":9092",
+        ] {
+            let mut c = minimal();
+            c.kafka.brokers = bad.into();
+            let e = c.validate().unwrap_err();
+            assert_eq!(keys(e), ["kafka.brokers"], "{bad}");
+        }
     }
 
     #[test]

@@ -275,6 +275,30 @@ impl FatalError<'_> {
     }
 }
 
+/// The broker refused a record as too large for the topic. It is kept and sent
+/// again (nothing is dropped), so its partition's offsets wait: logged once per
+/// record, at error level, with what to change.
+pub(crate) struct RecordTooLarge<'a> {
+    pub topic: &'a str,
+    pub bytes: usize,
+    pub origin: &'a Origin,
+}
+
+impl RecordTooLarge<'_> {
+    pub fn emit(&self) {
+        error!(
+            topic = self.topic,
+            bytes = self.bytes,
+            source_topic = %self.origin.tp.topic,
+            source_partition = self.origin.tp.partition,
+            source_offset = self.origin.offset,
+            "the broker refuses this record as too large; it is retried and its partition \
+             waits: raise the topic's max.message.bytes to at least the producer's \
+             message.max.bytes (or lower input.max_record_bytes)"
+        );
+    }
+}
+
 /// Consumption paused or resumed because of the in-flight caps.
 pub(crate) struct Backpressure {
     pub paused: bool,

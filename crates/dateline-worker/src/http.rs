@@ -31,6 +31,21 @@ pub(crate) struct Health {
     refused: AtomicBool,
     assigned: AtomicUsize,
     stopping: AtomicBool,
+    /// Records the broker refused as too large, now waiting to be re-sent: each
+    /// holds back its partition's commits until an operator raises the topic's
+    /// `max.message.bytes` (see [`Refused`]).
+    too_large: Arc<AtomicUsize>,
+}
+
+/// Held by a record the broker refused as too large while it waits to be sent
+/// again; `/readyz` is unready while any is held. Dropped when the record is
+/// delivered at last or given up (its partition revoked, the worker stopped).
+pub(crate) struct Refused(Arc<AtomicUsize>);
+
+impl Drop for Refused {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Health {
@@ -51,6 +66,12 @@ impl Health {
         self.assigned.store(n, Ordering::SeqCst);
     }
 
+    /// A record was refused as too large: unready until the returned guard drops.
+    pub fn refused_too_large(&self) -> Refused {
+        self.too_large.fetch_add(1, Ordering::SeqCst);
+        Refused(self.too_large.clone())
+    }
+
     pub fn set_stopping(&self) {
         self.stopping.store(true, Ordering::SeqCst);
     }
@@ -67,6 +88,8 @@ impl Health {
             }
         } else if self.assigned.load(Ordering::SeqCst) == 0 {
             Err("no partitions assigned")
+        } else if self.too_large.load(Ordering::SeqCst) > 0 {
+            Err("the broker refuses a record as too large; its partition is stalled until the topic's max.message.bytes is raised (see the log)")
         } else {
             Ok(())
         }
@@ -131,6 +154,21 @@ mod tests {
         assert_eq!(h.ready(), Ok(()));
         h.set_stopping();
         assert_eq!(h.ready(), Err("shutting down"));
+    }
+
+    #[test]
+    fn a_record_refused_as_too_large_is_unready_until_it_goes() {
+        let h = Health::default();
+        h.set_broker_up(true);
+        h.set_assigned(1);
+        assert_eq!(h.ready(), Ok(()));
+        let first = h.refused_too_large();
+        let second = h.refused_too_large();
+        assert!(h.ready().unwrap_err().contains("too large"));
+        drop(first);
+        assert!(h.ready().is_err());
+        drop(second);
+        assert_eq!(h.ready(), Ok(()));
     }
 
     #[test]

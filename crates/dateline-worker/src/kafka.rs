@@ -15,7 +15,7 @@
 use crate::config::{property_value, Config, ConfigErrors, ConfigIssue};
 use crate::events::{
     BrokerStatus, ClientError, Committed, DeadLetterDelivered, FatalError, OutputDelivered,
-    ProduceFailed, Rebalanced, SyncCommitFailed,
+    ProduceFailed, Rebalanced, RecordTooLarge, SyncCommitFailed,
 };
 use crate::offsets::{commit_stored, Ack, TopicPartition};
 use crate::pipeline::{Resend, Ticket, TicketKind};
@@ -519,7 +519,10 @@ impl ProducerContext for ProducerCtx {
         let shared = &self.shared;
         match result {
             Ok(_) => {
-                let ticket = *ticket;
+                let mut ticket = *ticket;
+                if ticket.refused.take().is_some() {
+                    shared.refresh_ready();
+                }
                 let e2e = since_timestamp(ticket.input_timestamp_ms);
                 match &ticket.kind {
                     TicketKind::Output {
@@ -579,6 +582,20 @@ impl ProducerContext for ProducerCtx {
                     attempt: ticket.attempt,
                 }
                 .emit(&shared.metrics, &shared.log_limit);
+                let mut ticket = ticket;
+                if is_too_large(error) && ticket.refused.is_none() {
+                    // Re-sending will not help until an operator raises the
+                    // topic's limit; the record is not dropped (at least once),
+                    // so its partition waits, and that must be seen.
+                    RecordTooLarge {
+                        topic: message.topic(),
+                        bytes: message.payload_len(),
+                        origin: &ticket.origin,
+                    }
+                    .emit();
+                    ticket.refused = Some(shared.health.refused_too_large());
+                    shared.refresh_ready();
+                }
                 // Closed channel = shutting down: dropping the ticket leaves the
                 // offset unstored, which is the safe side.
                 let _ = self.resend.send(Resend {
@@ -588,6 +605,18 @@ impl ProducerContext for ProducerCtx {
             }
         }
     }
+}
+
+/// Whether the broker refused a record for its size: re-sending cannot help.
+fn is_too_large(error: &KafkaError) -> bool {
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            RDKafkaErrorCode::MessageSizeTooLarge
+                | RDKafkaErrorCode::InvalidMessageSize
+                | RDKafkaErrorCode::MessageBatchTooLarge
+        )
+    )
 }
 
 /// Creates both clients (no connection is waited for).

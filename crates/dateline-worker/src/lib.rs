@@ -140,8 +140,9 @@ pub struct RunSummary {
     pub dead_lettered: u64,
     /// Records re-sent after a failed delivery.
     pub produce_retries: u64,
-    /// Every in-flight record was acknowledged before the final commit. `false`
-    /// when the drain timed out (those records will be consumed again).
+    /// Every in-flight record was acknowledged and the final commit went through.
+    /// `false` when the drain timed out or the commit failed or went unanswered
+    /// (those records will be consumed again).
     pub drained: bool,
     /// Records still in flight when the worker stopped.
     pub abandoned_in_flight: u64,
@@ -422,20 +423,34 @@ async fn run_pipeline(
         );
     }
 
-    // Final synchronous commit of everything stored.
-    {
+    // Final synchronous commit of everything stored. Bounded: with the cluster
+    // down or unanswering, librdkafka waits for the coordinator for as long as it
+    // takes (minutes), and the stop must end within the grace period an
+    // orchestrator gives. Offsets not committed are consumed again: at least once.
+    let committed = {
         let c = consumer.clone();
-        let r = tokio::task::spawn_blocking(move || offsets::commit_stored(&*c))
-            .await
-            .map_err(|e| WorkerError::Internal(format!("commit task: {e}")))?;
-        if let Err(e) = r {
-            events::SyncCommitFailed {
-                error: &e,
-                reason: "shutdown",
+        let commit = tokio::task::spawn_blocking(move || offsets::commit_stored(&*c));
+        match tokio::time::timeout(FINAL_COMMIT_TIMEOUT, commit).await {
+            Ok(r) => match r.map_err(|e| WorkerError::Internal(format!("commit task: {e}")))? {
+                Ok(()) => true,
+                Err(e) => {
+                    events::SyncCommitFailed {
+                        error: &e,
+                        reason: "shutdown",
+                    }
+                    .emit(&shared.log_limit);
+                    false
+                }
+            },
+            Err(_) => {
+                warn!(
+                    timeout_ms = FINAL_COMMIT_TIMEOUT.as_millis() as u64,
+                    "the final commit got no answer; records since the last commit will be consumed again"
+                );
+                false
             }
-            .emit(&shared.log_limit);
         }
-    }
+    };
 
     for task in [sender, resender, probe] {
         task.abort();
@@ -450,7 +465,13 @@ async fn run_pipeline(
     })
     .await;
     // Closing the consumer leaves the group (the revoke callback commits once
-    // more, normally nothing). Bounded: with the cluster down it can hang.
+    // more, normally nothing). Bounded: with the cluster down it can hang, and
+    // when the commit just went unanswered it will.
+    let close_timeout = if committed {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(1)
+    };
     let close = tokio::task::spawn_blocking(move || match Arc::try_unwrap(consumer) {
         Ok(c) => drop(c),
         Err(c) => {
@@ -458,11 +479,11 @@ async fn run_pipeline(
             drop(c)
         }
     });
-    if tokio::time::timeout(Duration::from_secs(10), close)
-        .await
-        .is_err()
-    {
-        warn!("closing the consumer took more than 10 s; leaving the group by session timeout instead");
+    if tokio::time::timeout(close_timeout, close).await.is_err() {
+        warn!(
+            timeout_ms = close_timeout.as_millis() as u64,
+            "closing the consumer timed out; leaving the group by session timeout instead"
+        );
     }
     let _ = tokio::task::spawn_blocking(move || {
         for t in pool_threads {
@@ -470,6 +491,12 @@ async fn run_pipeline(
         }
     })
     .await;
-    info!(drained, abandoned, "worker stopped");
-    Ok((drained, abandoned))
+    info!(drained, committed, abandoned, "worker stopped");
+    // A clean stop is a drained and committed one.
+    Ok((drained && committed, abandoned))
 }
+
+/// How long the final commit at shutdown may wait for the cluster. With the
+/// default drain timeout (20 s), the runtime's 2 s and the 1 s close that follows
+/// an unanswered commit, a stop ends within Kubernetes' default 30 s grace period.
+const FINAL_COMMIT_TIMEOUT: Duration = Duration::from_secs(3);

@@ -68,6 +68,8 @@ pub(crate) struct Ticket {
     pub input_timestamp_ms: Option<i64>,
     /// Re-sends so far.
     pub attempt: u32,
+    /// Set while the broker refuses the record as too large (`/readyz` unready).
+    pub refused: Option<crate::http::Refused>,
 }
 
 /// A record whose delivery failed, on its way back to the producer.
@@ -409,6 +411,7 @@ impl Pipeline {
             kind,
             input_timestamp_ms: timestamp_ms,
             attempt: 0,
+            refused: None,
         });
         self.enqueue(&topic, key.as_deref(), &value, Some(headers), ticket)
             .await;
