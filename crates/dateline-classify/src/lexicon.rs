@@ -215,7 +215,21 @@ impl LexiconBuilder {
                 }
             };
         }
-        let case = case_sensitive.then(|| words.iter().map(|(_, s)| *s).collect());
+        // In a name with a capital ("Port-au-Prince", "Mar del Plata") the small
+        // words only link the capitalised ones: they may be in any case, as in a
+        // dateline in capitals ("PORT-AU-PRINCE") or a headline in title case
+        // ("Mar Del Plata"). Only a term with no capital at all ("rice") insists
+        // on lower case. Decided here, once, not per match.
+        let case = case_sensitive.then(|| {
+            let proper = words.iter().any(|(_, s)| *s != Shape::Lower);
+            words
+                .iter()
+                .map(|(_, s)| match s {
+                    Shape::Lower if proper => Shape::Any,
+                    s => *s,
+                })
+                .collect()
+        });
         self.state_entries[state as usize].push(Entry {
             channel,
             case,
@@ -407,17 +421,7 @@ impl Lexicon {
     fn case_ok(entry: &Entry, tokens: &[Token]) -> bool {
         match &entry.case {
             None => true,
-            Some(req) => {
-                // In a name with a capital ("Port-au-Prince", "Mar del Plata") the
-                // small words only link the capitalised ones: they may be in any
-                // case, as in a dateline in capitals ("PORT-AU-PRINCE") or a
-                // headline in title case ("Mar Del Plata"). Only a term with no
-                // capital at all ("rice") insists on lower case.
-                let proper = req.iter().any(|r| *r != Shape::Lower);
-                req.iter()
-                    .zip(tokens)
-                    .all(|(r, t)| t.shape.satisfies(*r) || (proper && *r == Shape::Lower))
-            }
+            Some(req) => req.iter().zip(tokens).all(|(r, t)| t.shape.satisfies(*r)),
         }
     }
 

@@ -36,6 +36,9 @@ pub enum Shape {
     Capitalized,
     /// Every letter upper-case (`US`, `NATO`, `TURKEY`, and a lone `U`).
     Upper,
+    /// Only in a term's requirements, never a word's shape: any case will do (the
+    /// small words of a capitalised name, "au" in "Port-au-Prince").
+    Any,
 }
 
 impl Shape {
@@ -48,6 +51,7 @@ impl Shape {
             Shape::Lower => self == Shape::Lower,
             Shape::Capitalized => self != Shape::Lower,
             Shape::Upper => self == Shape::Upper,
+            Shape::Any => true,
         }
     }
 }
