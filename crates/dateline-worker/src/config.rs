@@ -653,6 +653,36 @@ const SECURITY_KEYS: &[&str] = &[
     "ssl.endpoint.identification.algorithm",
 ];
 
+/// What can be told of a TLS file without a TLS library: that it is PEM with
+/// the blocks its setting needs, and that an encrypted key has a password set.
+/// librdkafka reads these files when the client is created and fails the start
+/// on a bad one; `--check` should fail first, naming the key. (A wrong password
+/// is only found by librdkafka.)
+fn check_pem(key: &str, path: &Path, has_password: bool) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = String::from_utf8_lossy(&text);
+    let shown = path.display();
+    if key.ends_with("ssl_key_location") {
+        if !text.contains("PRIVATE KEY-----") {
+            return Err(format!(
+                "{shown} holds no PEM private key (-----BEGIN … PRIVATE KEY-----)"
+            ));
+        }
+        let encrypted =
+            text.contains("BEGIN ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED");
+        if encrypted && !has_password {
+            return Err(format!(
+                "{shown} is an encrypted key: set ssl_key_password_env or ssl_key_password_file"
+            ));
+        }
+    } else if !text.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!(
+            "{shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        ));
+    }
+    Ok(())
+}
+
 /// One bootstrap address as librdkafka reads it, `[protocol://]host[:port]`
 /// (`[v6]:port` too), checked here because librdkafka takes a bad port as port 0
 /// and retries it for ever.
@@ -1025,6 +1055,12 @@ impl Config {
                 if let Some(p) = path {
                     if !p.is_file() {
                         err(key, format!("{} is not a readable file", p.display()));
+                    } else if let Err(why) = check_pem(
+                        key,
+                        p,
+                        s.ssl_key_password_env.is_some() || s.ssl_key_password_file.is_some(),
+                    ) {
+                        err(key, why);
                     }
                 }
             }
@@ -1519,6 +1555,51 @@ mod tests {
         let text = e.to_string();
         assert_eq!(e.0.len(), 3, "{text}");
         assert!(!text.contains("PTSECRET"), "{text}");
+    }
+
+    #[test]
+    fn tls_files_must_be_pem_of_their_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let cert = file(
+            "c.pem",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        );
+        let key = file(
+            "k.pem",
+            "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+        );
+        let locked = file(
+            "e.pem",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        );
+        let garbage = file("g.pem", "garbage\n");
+        let with = |ca: &Path, cert: &Path, key: &Path| {
+            let mut c = minimal();
+            c.kafka.security.protocol = SecurityProtocol::Ssl;
+            c.kafka.security.ssl_ca_location = Some(ca.into());
+            c.kafka.security.ssl_certificate_location = Some(cert.into());
+            c.kafka.security.ssl_key_location = Some(key.into());
+            c.validate().map_err(keys)
+        };
+        assert_eq!(with(&cert, &cert, &key), Ok(()));
+        assert_eq!(
+            with(&garbage, &key, &cert),
+            Err(vec![
+                "kafka.security.ssl_ca_location".to_owned(),
+                "kafka.security.ssl_certificate_location".to_owned(),
+                "kafka.security.ssl_key_location".to_owned(),
+            ])
+        );
+        // An encrypted key needs its password configured.
+        assert_eq!(
+            with(&cert, &cert, &locked),
+            Err(vec!["kafka.security.ssl_key_location".to_owned()])
+        );
     }
 
     #[test]
