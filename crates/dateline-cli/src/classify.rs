@@ -52,10 +52,12 @@ pub struct ClassifyArgs {
     /// Pretty-print each record (not JSON Lines).
     #[arg(long)]
     pub pretty: bool,
-    /// Stop at the first bad record.
+    /// Stop at the first bad record (and before any output if an input file cannot be
+    /// opened).
     #[arg(long, conflicts_with = "keep_going")]
     pub strict: bool,
-    /// Report bad records and go on (the default); the exit code is 1 if any were bad.
+    /// Report bad records and unreadable input files and go on (the default); the exit
+    /// code is 1 if any were bad.
     #[arg(long)]
     pub keep_going: bool,
     /// Reject records larger than this, reported as `oversize` and skipped as they

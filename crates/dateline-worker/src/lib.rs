@@ -468,7 +468,7 @@ async fn run_pipeline(
     // more, normally nothing). Bounded: with the cluster down it can hang, and
     // when the commit just went unanswered it will.
     let close_timeout = if committed {
-        Duration::from_secs(10)
+        Duration::from_secs(4)
     } else {
         Duration::from_secs(1)
     };
@@ -497,6 +497,7 @@ async fn run_pipeline(
 }
 
 /// How long the final commit at shutdown may wait for the cluster. With the
-/// default drain timeout (20 s), the runtime's 2 s and the 1 s close that follows
-/// an unanswered commit, a stop ends within Kubernetes' default 30 s grace period.
+/// default drain timeout (20 s), the producer's 1 s flush, at most 4 s to leave
+/// the group (1 s after an unanswered commit) and the runtime's 2 s, a stop ends
+/// within Kubernetes' default 30 s grace period.
 const FINAL_COMMIT_TIMEOUT: Duration = Duration::from_secs(3);
