@@ -48,6 +48,21 @@ pub fn config_toml(
         target.push_str(line);
         target.push('\n');
     }
+    // The tests' consumer settings, unless `extra` sets the same property.
+    let consumer_defaults: String = [
+        "\"session.timeout.ms\" = 6000",
+        "\"heartbeat.interval.ms\" = 1000",
+        "\"auto.commit.interval.ms\" = 1000",
+    ]
+    .iter()
+    .filter(|line| {
+        let name = line.split('=').next().unwrap_or("").trim();
+        !consumer_extra
+            .lines()
+            .any(|l| l.trim_start().starts_with(name))
+    })
+    .map(|line| format!("{line}\n"))
+    .collect();
     format!(
         r#"
 [kafka]
@@ -58,10 +73,7 @@ output_topic = "{output}"
 dlq_topic = "{dlq}"
 
 [kafka.consumer]
-"session.timeout.ms" = 6000
-"heartbeat.interval.ms" = 1000
-"auto.commit.interval.ms" = 1000
-{consumer_extra}
+{consumer_defaults}{consumer_extra}
 [metrics]
 addr = "{addr}"
 
