@@ -4,7 +4,7 @@
 //! (Issue 3, scenarios 1, 2 and 7.)
 
 use dateline_classify::{Article, Enriched, InputError, InputFormat};
-use dateline_tests::kafka::{committed, produce, Collector, Position, Topics};
+use dateline_tests::kafka::{committed, produce, produce_null, Collector, Position, Topics};
 use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
 use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::collections::{HashMap, HashSet};
@@ -199,11 +199,20 @@ async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
             expected_kind.push(Some(kind));
         }
     }
-    let positions = produce(&brokers, &topics.input, &input).await;
+    let mut positions = produce(&brokers, &topics.input, &input).await;
+    // Tombstones: a null value is no article (kind empty_body) and its dead
+    // letter keeps the value null, not empty.
+    for round in 0..ROUNDS {
+        let key = format!("tombstone-{round}").into_bytes();
+        positions.push(produce_null(&brokers, &topics.input, &key).await);
+        input.push((Some(key), Vec::new()));
+        expected_kind.push(Some("empty_body"));
+    }
     let index: HashMap<Position, usize> =
         positions.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let n_good = ROUNDS * GOOD_PER_ROUND;
-    let n_bad = ROUNDS * InputError::KINDS.len();
+    let n_bad = ROUNDS * (InputError::KINDS.len() + 1);
+    let tombstones = input.len() - ROUNDS..input.len();
 
     let addr = free_addr();
     let extra = format!("[input]\nmax_record_bytes = {MAX_RECORD}\n");
@@ -248,13 +257,19 @@ async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
             Some(topics.input.as_str())
         );
         assert_eq!(r.value, input[i].1, "original bytes of {src:?}");
+        assert_eq!(
+            r.null_value,
+            tombstones.contains(&i),
+            "a null value stays null, an empty one empty: {src:?}"
+        );
         assert_eq!(r.key, input[i].0, "original key of {src:?}");
         *kinds.entry(kind.to_owned()).or_default() += 1;
     }
     for k in InputError::KINDS {
+        let with_tombstones = if k == "empty_body" { 2 } else { 1 };
         assert_eq!(
             kinds.get(k).copied(),
-            Some(ROUNDS as u64),
+            Some((ROUNDS * with_tombstones) as u64),
             "dead letters of kind {k}"
         );
     }
@@ -278,9 +293,10 @@ async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
     })
     .await;
     for k in InputError::KINDS {
+        let with_tombstones = if k == "empty_body" { 2 } else { 1 };
         assert_eq!(
             s.u(&format!("dateline_dead_letters_total{{kind=\"{k}\"}}")),
-            ROUNDS as u64,
+            (ROUNDS * with_tombstones) as u64,
             "metric for {k}"
         );
     }

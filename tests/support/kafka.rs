@@ -159,6 +159,17 @@ pub async fn produce(
     positions
 }
 
+/// Produces one record with a null value (a tombstone) under `key`; its position.
+pub async fn produce_null(brokers: &str, topic: &str, key: &[u8]) -> Position {
+    let p = producer(brokers);
+    let f = p
+        .send_result(FutureRecord::<[u8], [u8]>::to(topic).key(key))
+        .unwrap_or_else(|(e, _)| panic!("test produce failed: {e}"));
+    let position = delivered(f).await;
+    p.flush(Duration::from_secs(30)).expect("flush");
+    position
+}
+
 /// Enqueues at once (unlike `FutureProducer::send`, which enqueues only when
 /// polled), waiting out a full queue.
 pub async fn enqueue(
@@ -238,6 +249,8 @@ pub struct Record {
     pub offset: i64,
     pub key: Option<Vec<u8>>,
     pub value: Vec<u8>,
+    /// The value was null (a tombstone), not empty.
+    pub null_value: bool,
     pub headers: HashMap<String, Vec<u8>>,
     pub timestamp_ms: i64,
 }
@@ -365,6 +378,7 @@ impl Collector {
                             } else {
                                 Vec::new()
                             },
+                            null_value: m.payload().is_none(),
                             headers,
                             timestamp_ms: m.timestamp().to_millis().unwrap_or(0),
                         });

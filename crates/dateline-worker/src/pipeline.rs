@@ -133,6 +133,7 @@ impl Pipeline {
             },
             key: m.key().map(<[u8]>::to_vec),
             payload: m.payload().unwrap_or_default().to_vec(),
+            tombstone: m.payload().is_none(),
             timestamp_ms: m.timestamp().to_millis(),
         })
     }
@@ -385,7 +386,7 @@ impl Pipeline {
                 (
                     self.output_topic.clone(),
                     key,
-                    value,
+                    Some(value),
                     TicketKind::Output {
                         region,
                         subject,
@@ -413,8 +414,14 @@ impl Pipeline {
             attempt: 0,
             refused: None,
         });
-        self.enqueue(&topic, key.as_deref(), &value, Some(headers), ticket)
-            .await;
+        self.enqueue(
+            &topic,
+            key.as_deref(),
+            value.as_deref(),
+            Some(headers),
+            ticket,
+        )
+        .await;
     }
 
     /// Hands one record to librdkafka, waiting out `QueueFull` and retrying other
@@ -424,7 +431,7 @@ impl Pipeline {
         &self,
         topic: &str,
         key: Option<&[u8]>,
-        value: &[u8],
+        value: Option<&[u8]>,
         headers: Option<OwnedHeaders>,
         ticket: Box<Ticket>,
     ) {
@@ -433,11 +440,9 @@ impl Pipeline {
         let mut refusals = 0u32;
         let mut queue_full_seen = false;
         loop {
-            let mut record =
-                BaseRecord::<[u8], [u8], Box<Ticket>>::with_opaque_to(topic, ticket).payload(value);
-            if let Some(k) = key {
-                record = record.key(k);
-            }
+            let mut record = BaseRecord::<[u8], [u8], Box<Ticket>>::with_opaque_to(topic, ticket);
+            record.payload = value;
+            record.key = key;
             if let Some(h) = headers.take() {
                 record = record.headers(h);
             }
@@ -499,14 +504,8 @@ impl Pipeline {
                 .emit(&self.shared.metrics);
                 let headers = message.detach_headers();
                 let topic = message.topic().to_owned();
-                self.enqueue(
-                    &topic,
-                    message.key(),
-                    message.payload().unwrap_or_default(),
-                    headers,
-                    ticket,
-                )
-                .await;
+                self.enqueue(&topic, message.key(), message.payload(), headers, ticket)
+                    .await;
             }
         }
     }

@@ -38,7 +38,10 @@ const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
 pub(crate) struct Received {
     pub origin: Origin,
     pub key: Option<Vec<u8>>,
+    /// The value; empty for a null value (a tombstone).
     pub payload: Vec<u8>,
+    /// The value was null, not empty: its dead letter keeps it null.
+    pub tombstone: bool,
     pub timestamp_ms: Option<i64>,
 }
 
@@ -53,9 +56,9 @@ pub(crate) enum Outcome {
     DeadLetter {
         kind: &'static str,
         message: String,
-        /// The original key and bytes.
+        /// The original key and bytes (`None`: the value was null).
         key: Option<Vec<u8>>,
-        value: Vec<u8>,
+        value: Option<Vec<u8>>,
     },
 }
 
@@ -78,12 +81,11 @@ impl Processed {
         dlq_topic: &'a str,
     ) -> BaseRecord<'a, [u8], [u8], ()> {
         let (topic, key, value) = match &self.outcome {
-            Outcome::Output { key, value, .. } => (output_topic, key, value),
-            Outcome::DeadLetter { key, value, .. } => (dlq_topic, key, value),
+            Outcome::Output { key, value, .. } => (output_topic, key, Some(value)),
+            Outcome::DeadLetter { key, value, .. } => (dlq_topic, key, value.as_ref()),
         };
-        let mut record = BaseRecord::to(topic)
-            .payload(value.as_slice())
-            .headers(self.headers.clone());
+        let mut record = BaseRecord::to(topic).headers(self.headers.clone());
+        record.payload = value.map(Vec::as_slice);
         record.key = key.as_deref();
         if let Some(ts) = self.timestamp_ms {
             record = record.timestamp(ts);
@@ -272,6 +274,13 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The dead-letter kind and message of a record whose value is null (a
+/// tombstone): no article, as an empty body is none.
+const NULL_VALUE: (&str, &str) = (
+    "empty_body",
+    "record value is null (a tombstone): no article",
+);
+
 /// Parse, classify, serialize one message.
 fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
     let start = Instant::now();
@@ -279,9 +288,11 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
         origin,
         key,
         payload,
+        tombstone,
         timestamp_ms,
     } = r;
     let dead = |kind: &'static str, message: String, key: Option<Vec<u8>>, value: Vec<u8>| {
+        let value = (!tombstone).then_some(value);
         let headers = source_headers(&origin)
             .insert(Header {
                 key: H_ERROR_KIND,
@@ -320,7 +331,13 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
             headers,
         };
     };
-    let (outcome, headers) = match Article::parse(&payload, ctx.format, ctx.max_record_bytes) {
+    let parsed = if tombstone {
+        Err((NULL_VALUE.0, NULL_VALUE.1.to_owned()))
+    } else {
+        Article::parse(&payload, ctx.format, ctx.max_record_bytes)
+            .map_err(|e| (e.kind(), e.to_string()))
+    };
+    let (outcome, headers) = match parsed {
         Ok(article) => {
             let c = classifier.classify(&article.document(), false);
             let value = Enriched::new(&article, &c, classifier, ctx.include_body).to_json();
@@ -353,7 +370,7 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
                 )
             }
         }
-        Err(e) => dead(e.kind(), e.to_string(), key, payload),
+        Err((kind, message)) => dead(kind, message, key, payload),
     };
     ctx.metrics
         .processing_seconds

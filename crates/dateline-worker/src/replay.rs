@@ -800,6 +800,7 @@ impl Run {
                             epoch: 0,
                         },
                         key: m.key().map(<[u8]>::to_vec),
+                        tombstone: m.payload().is_none(),
                         payload,
                         timestamp_ms: ts,
                     };

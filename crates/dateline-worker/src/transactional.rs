@@ -394,6 +394,7 @@ impl Loop {
                         },
                         key: m.key().map(<[u8]>::to_vec),
                         payload: m.payload().unwrap_or_default().to_vec(),
+                        tombstone: m.payload().is_none(),
                         timestamp_ms: m.timestamp().to_millis(),
                     };
                     drop(m);
