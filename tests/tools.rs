@@ -260,3 +260,34 @@ async fn lag_reports_committed_end_and_lag_per_partition() {
     delete_topic(&b, &topic).await;
     delete_topic(&b, &other).await;
 }
+
+#[test]
+fn produce_and_lag_give_up_soon_when_no_broker_answers() {
+    // No broker needed: a port nobody listens on refuses every connection. Both
+    // tools used to wait out their whole request timeout (30 s and 15 s) and then
+    // said only "BrokerTransportFailure".
+    let closed = dateline_tests::worker::free_addr().to_string();
+    for args in [
+        vec!["produce", "--sample", "--topic", "articles"],
+        vec!["lag", "--group", "g", "--topic", "articles"],
+    ] {
+        let start = std::time::Instant::now();
+        let out = Command::new(dateline_bin())
+            .args(&args)
+            .args(["--brokers", &closed])
+            .output()
+            .unwrap();
+        let took = start.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("no broker reachable at {closed}"))
+                && stderr.contains("Connection refused"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            took < Duration::from_secs(12),
+            "{args:?} took {took:?} to give up"
+        );
+    }
+}

@@ -80,7 +80,14 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
     let consumer: BaseConsumer<ToolContext> = consumer_config
         .create_with_context(tool.clone())
         .context("creating the Kafka consumer")?;
-    let report = lag(&consumer, &args.group, &args.topics).with_context(|| {
+    let report = lag(
+        &consumer,
+        &tool,
+        &config.kafka.brokers,
+        &args.group,
+        &args.topics,
+    )
+    .with_context(|| {
         // A consumer's error callbacks run only when it is polled.
         let _ = consumer.poll(Duration::from_millis(100));
         tool.explain("reading the group's lag")
@@ -132,12 +139,22 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
 
 fn lag(
     consumer: &BaseConsumer<ToolContext>,
+    tool: &ToolContext,
+    brokers: &str,
     group: &str,
     topics: &[String],
 ) -> anyhow::Result<Report> {
-    let md = consumer
-        .fetch_metadata(None, TIMEOUT)
-        .context("reading the cluster metadata")?;
+    let md = dateline_worker::tool_metadata(
+        consumer.client(),
+        tool,
+        brokers,
+        None,
+        TIMEOUT,
+        // A consumer's callbacks run only when it is polled.
+        || {
+            let _ = consumer.poll(Duration::ZERO);
+        },
+    )?;
     for t in topics {
         if !md.topics().iter().any(|m| m.name() == t) {
             anyhow::bail!("topic {t} does not exist");

@@ -140,7 +140,8 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
     let producer: ThreadedProducer<Ctx> = producer_config
         .create_with_context(Ctx(counts.clone(), tool.clone()))
         .context("creating the Kafka producer")?;
-    check_topic(&producer, &args.topic).with_context(|| tool.explain("checking the topic"))?;
+    check_topic(&producer, &tool, &config.kafka.brokers, &args.topic)
+        .with_context(|| tool.explain("checking the topic"))?;
 
     let stop = CancellationToken::new();
     crate::signals::watch_in_thread(stop.clone(), "waiting for the records already sent");
@@ -203,12 +204,23 @@ pub fn main(args: ProduceArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Fails fast (instead of after `message.timeout.ms`) when the topic is missing.
-fn check_topic<C: ProducerContext>(p: &ThreadedProducer<C>, topic: &str) -> anyhow::Result<()> {
-    let md = p
-        .client()
-        .fetch_metadata(Some(topic), Duration::from_secs(30))
-        .context("reading the cluster metadata")?;
+/// Fails fast (instead of after `message.timeout.ms`) when the topic is missing
+/// or no broker can be reached.
+fn check_topic<C: ProducerContext>(
+    p: &ThreadedProducer<C>,
+    tool: &ToolContext,
+    brokers: &str,
+    topic: &str,
+) -> anyhow::Result<()> {
+    // The producer's own thread serves its callbacks: nothing to pump.
+    let md = dateline_worker::tool_metadata(
+        p.client(),
+        tool,
+        brokers,
+        Some(topic),
+        Duration::from_secs(30),
+        || {},
+    )?;
     match md.topics().first() {
         Some(t) if t.error().is_none() && !t.partitions().is_empty() => Ok(()),
         _ => anyhow::bail!("topic {topic} does not exist (create it first)"),

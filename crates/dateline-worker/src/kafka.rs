@@ -285,6 +285,9 @@ fn is_refusal(error: &KafkaError) -> bool {
 #[derive(Clone, Default)]
 pub struct ToolContext {
     refused: Arc<std::sync::Mutex<Option<String>>>,
+    /// The last connection failure, and whether librdkafka then found every
+    /// broker down (set, never cleared: only read after a request failed).
+    down: Arc<std::sync::Mutex<(Option<String>, bool)>>,
 }
 
 impl ToolContext {
@@ -294,6 +297,70 @@ impl ToolContext {
         match refused.as_deref() {
             Some(reason) => format!("{what} (the broker refused the connection: {reason})"),
             None => what.to_owned(),
+        }
+    }
+
+    /// Why no broker could be reached, once every one has failed to connect.
+    fn unreachable(&self) -> Option<String> {
+        let down = self.down.lock().unwrap_or_else(|p| p.into_inner());
+        down.1.then(|| {
+            down.0
+                .clone()
+                .unwrap_or_else(|| "all brokers are down".to_owned())
+        })
+    }
+}
+
+/// A one-shot tool could not read the cluster metadata.
+#[derive(Debug, thiserror::Error)]
+pub enum MetadataError {
+    /// Every bootstrap broker failed to connect for [`UNREACHABLE_AFTER`].
+    #[error("no broker reachable at {brokers}: {reason}")]
+    Unreachable { brokers: String, reason: String },
+    /// The request failed otherwise, or timed out.
+    #[error("reading the cluster metadata: {0}")]
+    Kafka(#[from] KafkaError),
+}
+
+/// How long a one-shot tool waits for a broker that librdkafka has found down
+/// before giving up, instead of the whole request timeout: long enough for a
+/// few reconnects (a broker restarting), short enough for a typo in `--brokers`.
+pub const UNREACHABLE_AFTER: Duration = Duration::from_secs(3);
+
+/// Cluster metadata for a one-shot tool (`dateline produce`, `lag`): asked in
+/// rounds of a second until `timeout`, but given up after [`UNREACHABLE_AFTER`]
+/// once every broker is down (connection refused, unknown host), with
+/// librdkafka's reason. `pump` serves the client's callbacks where no thread
+/// polls it (a `BaseConsumer`).
+pub fn tool_metadata<C: ClientContext>(
+    client: &rdkafka::client::Client<C>,
+    tool: &ToolContext,
+    brokers: &str,
+    topic: Option<&str>,
+    timeout: Duration,
+    pump: impl Fn(),
+) -> Result<rdkafka::metadata::Metadata, MetadataError> {
+    let start = std::time::Instant::now();
+    loop {
+        let round = timeout
+            .saturating_sub(start.elapsed())
+            .min(Duration::from_secs(1));
+        match client.fetch_metadata(topic, round) {
+            Ok(md) => return Ok(md),
+            Err(e) => {
+                pump();
+                if start.elapsed() >= timeout {
+                    return Err(e.into());
+                }
+                if start.elapsed() >= UNREACHABLE_AFTER {
+                    if let Some(reason) = tool.unreachable() {
+                        return Err(MetadataError::Unreachable {
+                            brokers: brokers.to_owned(),
+                            reason: tool.explain(&reason),
+                        });
+                    }
+                }
+            }
         }
     }
 }
@@ -308,6 +375,16 @@ impl ClientContext for ToolContext {
     fn error(&self, error: KafkaError, reason: &str) {
         if is_refusal(&error) {
             *self.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.to_owned());
+        }
+        {
+            let mut down = self.down.lock().unwrap_or_else(|p| p.into_inner());
+            match error.rdkafka_error_code() {
+                Some(RDKafkaErrorCode::AllBrokersDown) => down.1 = true,
+                Some(RDKafkaErrorCode::BrokerTransportFailure | RDKafkaErrorCode::Resolve) => {
+                    down.0 = Some(reason.to_owned())
+                }
+                _ => {}
+            }
         }
         warn!(error = %error, reason, "Kafka client error");
     }
