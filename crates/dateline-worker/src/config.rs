@@ -507,6 +507,31 @@ pub struct ClassifierConfig {
     pub settings: Settings,
 }
 
+/// Removes from `table` the innermost key-value entry whose key or value holds
+/// byte `at` (where toml put an error); its dotted path, or `None` when the
+/// place is no entry of a table (a table's header: a missing field).
+/// A `[section]`'s span is its header only, so every table is searched.
+fn set_aside(table: &mut toml::de::DeTable<'_>, at: usize) -> Option<String> {
+    use toml::de::DeValue;
+    let holds = |r: std::ops::Range<usize>| r.start <= at && at < r.end.max(r.start + 1);
+    let keys: Vec<_> = table.keys().cloned().collect();
+    for key in keys {
+        let name = key.get_ref().to_string();
+        let entry = table.get_mut(&key).expect("a key of this table");
+        let is_table = matches!(entry.get_ref(), DeValue::Table(_));
+        if holds(key.span()) || (!is_table && holds(entry.span())) {
+            table.remove(&key);
+            return Some(name);
+        }
+        if let DeValue::Table(inner) = entry.get_mut() {
+            if let Some(path) = set_aside(inner, at) {
+                return Some(format!("{name}.{path}"));
+            }
+        }
+    }
+    None
+}
+
 /// One problem with the configuration, tied to its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigIssue {
@@ -759,20 +784,55 @@ impl Config {
         })
     }
 
-    /// Parses TOML text over the embedded defaults.
+    /// Parses TOML text over the embedded defaults. Every mistake is reported in
+    /// one run, each with its line and key: all syntax errors, or else every
+    /// unknown key and value of the wrong type or form (serde stops at the first,
+    /// so the offending entry is set aside and the read repeated).
     pub fn from_toml(text: &str) -> Result<Config, ConfigErrors> {
-        toml::from_str(text).map_err(|e| {
-            // toml's message names the key and the place ("unknown field `x`,
-            // expected one of ..." with line and column).
-            let key = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}")
+        use serde::Deserialize;
+        let line = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+        let (mut root, syntax) = toml::de::DeTable::parse_recoverable(text);
+        if !syntax.is_empty() {
+            // The tree of a file with syntax errors is a guess: report only these.
+            let issues = syntax
+                .iter()
+                .map(|e| {
+                    let key = e.span().map_or_else(
+                        || "config".to_owned(),
+                        |s| format!("line {}", line(s.start)),
+                    );
+                    ConfigIssue::new(key, e.message().trim())
                 })
-                .unwrap_or_else(|| "config".to_owned());
-            ConfigErrors(vec![ConfigIssue::new(key, e.message().to_owned())])
-        })
+                .collect();
+            return Err(ConfigErrors(issues));
+        }
+        let mut issues: Vec<(usize, ConfigIssue)> = Vec::new();
+        // Each round sets one entry aside; the bound is a guard, never reached
+        // by a file a person wrote.
+        for _ in 0..100 {
+            match Config::deserialize(toml::de::Deserializer::from(root.clone())) {
+                Ok(config) if issues.is_empty() => return Ok(config),
+                Ok(_) => break,
+                Err(e) => {
+                    let at = e.span().map(|s| s.start);
+                    let path = at.and_then(|at| set_aside(root.get_mut(), at));
+                    let key = match (at, &path) {
+                        (Some(at), Some(path)) => format!("line {}: {path}", line(at)),
+                        (Some(at), None) => format!("line {}", line(at)),
+                        (None, _) => "config".to_owned(),
+                    };
+                    issues.push((at.unwrap_or(0), ConfigIssue::new(key, e.message().trim())));
+                    if path.is_none() {
+                        // A missing field or a whole table of the wrong type:
+                        // nothing to set aside, and no later error can be trusted.
+                        break;
+                    }
+                }
+            }
+        }
+        // serde reads the sections in name order; the file's order reads better.
+        issues.sort_by_key(|(at, _)| *at);
+        Err(ConfigErrors(issues.into_iter().map(|(_, i)| i).collect()))
     }
 
     /// Applies `DATELINE_*` variables from `vars` (normally `std::env::vars()`).
@@ -1378,10 +1438,53 @@ mod tests {
     #[test]
     fn unknown_keys_are_rejected_with_a_line() {
         let e = Config::from_toml("[kafka]\nbrokerz = \"x\"\n").unwrap_err();
-        assert_eq!(e.0[0].key, "line 2");
+        assert_eq!(e.0[0].key, "line 2: kafka.brokerz");
         assert!(e.0[0].message.contains("unknown field `brokerz`"), "{e}");
         assert!(Config::from_toml("[pipeline]\nmax_in_flight = 3").is_err());
         assert!(Config::from_toml("[classifier.settings]\nmax_text_bytez = 3").is_err());
+    }
+
+    #[test]
+    fn every_mistake_of_shape_is_reported_in_one_run_in_file_order() {
+        let text = r#"
+[pipeline]
+max_in_flight = 3
+classify_threads = "two"
+
+[kafka]
+brokers = 9092
+security = { protocol = "carrier-pigeon", username = 7 }
+input_topics = ["a"]
+
+[input]
+format = "xml"
+max_record_bytes = -1
+"#;
+        let e = Config::from_toml(text).unwrap_err();
+        assert_eq!(
+            keys(e.clone()),
+            [
+                "line 3: pipeline.max_in_flight",
+                "line 4: pipeline.classify_threads",
+                "line 7: kafka.brokers",
+                "line 8: kafka.security.protocol",
+                "line 8: kafka.security.username",
+                "line 12: input.format",
+                "line 13: input.max_record_bytes",
+            ],
+            "{e}"
+        );
+        assert!(e.0[0].message.contains("unknown field"), "{e}");
+        assert!(e.0[2].message.contains("expected a string"), "{e}");
+        // Syntax errors come alone, all of them: the rest of the tree is a guess.
+        let e =
+            Config::from_toml("[kafka\nbrokers = = 1\n[input]\nformat = \"xml\"\n").unwrap_err();
+        assert!(e.0.iter().all(|i| !i.key.contains("input")), "{e}");
+        assert!(e.0.len() >= 2, "{e}");
+        assert_eq!(e.0[0].key, "line 1");
+        // A good file still reads, unchanged by the search.
+        let good = Config::from_toml("[kafka]\nbrokers = \"b:9092\"\n").unwrap();
+        assert_eq!(good.kafka.brokers, "b:9092");
     }
 
     #[test]
