@@ -97,6 +97,10 @@ impl Health {
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    // `dateline_ready` is derived from the health: set it now, so that a scrape
+    // always agrees with `/readyz` (a guard dropped on revoke changes readiness
+    // with no event that would refresh the gauge).
+    shared.refresh_ready();
     (
         [(
             header::CONTENT_TYPE,
@@ -169,6 +173,21 @@ mod tests {
         assert!(h.ready().is_err());
         drop(second);
         assert_eq!(h.ready(), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_scrape_sets_the_ready_gauge_to_what_readyz_says() {
+        let m = Arc::new(crate::metrics::Metrics::new(&["in".into()], "out", None));
+        let shared = Arc::new(Shared::new(m));
+        shared.health.set_broker_up(true);
+        shared.health.set_assigned(1);
+        let held = shared.health.refused_too_large();
+        shared.refresh_ready();
+        assert_eq!(shared.metrics.ready.get(), 0);
+        // Given up on revoke: readiness changes with no event to refresh the gauge.
+        drop(held);
+        let _ = metrics(State(shared.clone())).await.into_response();
+        assert_eq!(shared.metrics.ready.get(), 1);
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn new(metrics: Arc<Metrics>) -> Shared {
+    pub(crate) fn new(metrics: Arc<Metrics>) -> Shared {
         Shared {
             metrics,
             offsets: Offsets::new(),
