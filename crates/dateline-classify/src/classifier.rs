@@ -184,7 +184,8 @@ pub struct TopicEvidence<'c> {
     pub raw_score: f32,
     pub own_score: f32,
     pub terms: Vec<TermEvidence<'c>>,
-    /// For storylines: each require group and the phrases that satisfied it.
+    /// For storylines: each require group and the phrases that satisfied it; for
+    /// a subject that took the lead by `frames`, which subject it framed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
 }
@@ -370,6 +371,12 @@ pub struct Classifier {
     /// [`Topic`]s are ~200 bytes each, and the per-article walks over all of
     /// them missed the L1 once or twice per topic.
     nodes: Vec<TopicNode>,
+    /// Per topic: the index of its subject (itself for a subject).
+    subject_of: Vec<u32>,
+    /// The subjects, by index.
+    subjects: Vec<u32>,
+    /// The subjects with `frames`, in taxonomy order.
+    frames: Vec<Frame>,
     lexicon: Lexicon,
     /// Which compiled copy of the tokenising and matching loops runs: the best
     /// the CPU has (see [`Paths`]). Same results at every level.
@@ -575,8 +582,31 @@ impl Classifier {
                 storyline: t.storyline,
             })
             .collect();
+        let mut subject_of: Vec<u32> = Vec::with_capacity(taxonomy.topics.len());
+        for (i, t) in taxonomy.topics.iter().enumerate() {
+            // Parents come before children.
+            let root = t.parent.map_or(i as u32, |p| subject_of[p]);
+            subject_of.push(root);
+        }
+        let subjects = (0..taxonomy.topics.len() as u32)
+            .filter(|&i| taxonomy.topics[i as usize].parent.is_none())
+            .collect();
+        let frames = taxonomy
+            .topics
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.frames.is_empty())
+            .map(|(i, t)| Frame {
+                subject: i as u32,
+                framed: t.frames.iter().map(|&f| f as u32).collect(),
+                share: t.frame_share,
+            })
+            .collect();
         Ok(Classifier {
             nodes,
+            subject_of,
+            subjects,
+            frames,
             term_hot,
             term_group_ids,
             taxonomy_hash: short_hash(&[src.taxonomy.1]),
@@ -1108,6 +1138,7 @@ impl Classifier {
                 s.subtree[p] += v;
             }
         }
+        self.apply_frames(s);
         let sc = &self.taxonomy.scoring;
         let mut listed = std::mem::take(&mut s.listed);
         listed.clear();
@@ -1159,6 +1190,48 @@ impl Classifier {
             label,
             evidence,
         }
+    }
+
+    /// Framing (`frames` in the taxonomy): when the leading subject is one that
+    /// another subject frames, and that one scores at least its `frame_share` of
+    /// the leader, the framing subject takes the lead: its subtree is scaled so
+    /// that it scores its own plus the leader's, keeping the shares of its
+    /// subtopics (so the label still descends to the best of them). The first
+    /// framing that holds applies; the framed subject keeps its score.
+    fn apply_frames(&self, s: &mut Scratch) {
+        if self.frames.is_empty() {
+            return;
+        }
+        let mut lead: Option<u32> = None;
+        for &i in &self.subjects {
+            if lead.is_none_or(|l| s.subtree[i as usize] > s.subtree[l as usize]) {
+                lead = Some(i);
+            }
+        }
+        let Some(lead) = lead else { return };
+        let top = s.subtree[lead as usize];
+        if top <= 0.0 {
+            return;
+        }
+        let Some(f) = self.frames.iter().find(|f| {
+            f.subject != lead
+                && f.framed.contains(&lead)
+                && s.subtree[f.subject as usize] >= f.share * top
+        }) else {
+            return;
+        };
+        let own = s.subtree[f.subject as usize];
+        let k = (own + top) / own;
+        for (i, &root) in self.subject_of.iter().enumerate() {
+            if root == f.subject {
+                s.subtree[i] *= k;
+            }
+        }
+        s.framed = Some(Framed {
+            subject: f.subject,
+            framed: lead,
+            ratio: own / top,
+        });
     }
 
     /// How repeated mentions of one name add up: linear, or log2(1 + n) when
@@ -1384,6 +1457,14 @@ impl Classifier {
                         ));
                     }
                 }
+                if let Some(f) = s.framed.filter(|f| f.subject as usize == i) {
+                    rules.push(format!(
+                        "frames {}: scored {:.2} of it (frame_share {}), so leads with its score added",
+                        self.taxonomy.topics[f.framed as usize].id,
+                        f.ratio,
+                        t.frame_share
+                    ));
+                }
                 TopicEvidence {
                     id: &t.id,
                     raw_score: round3(s.subtree[i]),
@@ -1453,6 +1534,25 @@ struct Scratch {
     own: Vec<f32>,
     subtree: Vec<f32>,
     active: Vec<bool>,
+    /// The framing that applied to this article, for the evidence.
+    framed: Option<Framed>,
+}
+
+/// A subject that took the lead by framing another (see [`Topic::frames`]).
+#[derive(Debug, Clone, Copy)]
+struct Framed {
+    subject: u32,
+    framed: u32,
+    /// The framing subject's score over the framed one's, before.
+    ratio: f32,
+}
+
+/// A subject with `frames`, flattened for scoring.
+#[derive(Debug, Clone)]
+struct Frame {
+    subject: u32,
+    framed: Vec<u32>,
+    share: f32,
 }
 
 thread_local! {
@@ -1499,6 +1599,7 @@ impl Scratch {
         self.country_touched.clear();
         self.group_n.iter_mut().for_each(|g| *g = 0);
         self.own.iter_mut().for_each(|v| *v = 0.0);
+        self.framed = None;
     }
 }
 

@@ -123,7 +123,16 @@ pub struct Topic {
     pub require: Vec<Requirement>,
     /// Country codes of which at least one must be among the article's countries.
     pub countries: Vec<String>,
+    /// Subjects this subject frames (`frames`): when one of them leads and this
+    /// subject scores at least `frame_share` of it, this subject leads instead
+    /// (research framing of a health story makes it a science story). Indexes
+    /// into [`Taxonomy::topics`], only ever on a subject.
+    pub frames: Vec<usize>,
+    pub frame_share: f32,
 }
+
+/// `frame_share` when a subject gives `frames` without one.
+pub const DEFAULT_FRAME_SHARE: f32 = 0.25;
 
 /// A validated taxonomy. Topics are ordered parents-before-children.
 #[derive(Debug, Clone)]
@@ -169,6 +178,9 @@ struct RawTopic {
     negative: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     require: Vec<Spanned<RawRequire>>,
+    #[serde(default)]
+    frames: Vec<Spanned<String>>,
+    frame_share: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +266,8 @@ impl Taxonomy {
         raw_topics.sort_by_key(|t| t.get_ref().id.get_ref().matches('/').count());
         let mut topics: Vec<Topic> = Vec::with_capacity(raw_topics.len());
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        // (framing topic, place in the file, framed subject id)
+        let mut frame_names: Vec<(usize, usize, String)> = Vec::new();
         for t in raw_topics {
             let t = t.into_inner();
             let id_span = t.id.span();
@@ -409,6 +423,40 @@ impl Taxonomy {
                     ));
                 }
             }
+            // Subject ids for now; resolved to indexes once every topic is read.
+            let frame_share = match &t.frame_share {
+                Some(v)
+                    if !(v.get_ref().is_finite() && *v.get_ref() > 0.0 && *v.get_ref() <= 1.0) =>
+                {
+                    issues.push(at(
+                        v.span().start,
+                        format!(
+                            "topic `{id}`: frame_share must be > 0 and <= 1 (got {})",
+                            v.get_ref()
+                        ),
+                    ));
+                    DEFAULT_FRAME_SHARE
+                }
+                Some(v) => *v.get_ref() as f32,
+                None => DEFAULT_FRAME_SHARE,
+            };
+            if segments.len() > 1 && (!t.frames.is_empty() || t.frame_share.is_some()) {
+                issues.push(at(
+                    id_span.start,
+                    format!("topic `{id}`: `frames` and `frame_share` are only for subjects (top-level topics)"),
+                ));
+            }
+            for f in &t.frames {
+                let name = f.get_ref();
+                if !SUBJECTS.iter().any(|(s, _, _)| s == name) || *name == id {
+                    issues.push(at(
+                        f.span().start,
+                        format!("topic `{id}`: frames `{name}`, which is not another of the 17 IPTC subjects"),
+                    ));
+                } else {
+                    frame_names.push((topics.len(), f.span().start, name.clone()));
+                }
+            }
             index.insert(id.clone(), topics.len());
             topics.push(Topic {
                 id,
@@ -420,7 +468,21 @@ impl Taxonomy {
                 terms,
                 require,
                 countries,
+                frames: Vec::new(),
+                frame_share,
             });
+        }
+        for (framing, offset, name) in frame_names {
+            match index.get(&name) {
+                Some(&framed) => topics[framing].frames.push(framed),
+                None => issues.push(at(
+                    offset,
+                    format!(
+                        "topic `{}`: frames `{name}`, which is not defined",
+                        topics[framing].id
+                    ),
+                )),
+            }
         }
         if no_topics {
             issues.push(DataIssue {
@@ -483,6 +545,8 @@ mod shape {
         ("case_terms", Kind::Weights, false),
         ("negative", Kind::Weights, false),
         ("require", Kind::Requires, false),
+        ("frames", Kind::Strings, false),
+        ("frame_share", Kind::Number, false),
     ];
     const REQUIRE: &[(&str, Kind, bool)] =
         &[("terms", Kind::Strings, true), ("min", Kind::Count, false)];

@@ -459,3 +459,126 @@ fn bad_data_is_reported_with_places() {
     assert!(msgs[1].starts_with("g.tsv:3:"));
     assert!(msgs[2].starts_with("t.toml:5:"));
 }
+
+const FRAMING_TAXONOMY: &str = r#"
+[taxonomy]
+name = "framing"
+version = "1"
+
+[[topic]]
+id = "health"
+label = "health"
+[topic.terms]
+"vaccine" = 3.0
+"malaria" = 3.0
+"patients" = 2.0
+
+[[topic]]
+id = "science-technology"
+label = "science and technology"
+frames = ["health"]
+frame_share = 0.3
+[topic.terms]
+"laboratory" = 1.0
+
+[[topic]]
+id = "science-technology/research"
+label = "scientific research"
+[topic.terms]
+"researchers" = 2.0
+"trial" = 1.0
+"#;
+
+#[test]
+fn research_framing_makes_a_health_story_a_science_story() {
+    let src = Sources {
+        taxonomy: ("t.toml", FRAMING_TAXONOMY),
+        ..fixture_sources()
+    };
+    let c = Classifier::build(&src, Settings::default()).unwrap();
+    // Health news with no research in it stays health.
+    let r = c.classify(&body("Malaria patients queue for the vaccine."), true);
+    assert_eq!(r.topics[0].id, "health");
+    assert!(
+        r.topics.iter().all(|t| !t.id.starts_with("science")),
+        "{r:?}"
+    );
+    // A trial reported by researchers: science leads, the label descends to the
+    // research subtopic as it would have, health is still listed, and the
+    // evidence says why.
+    let r = c.classify(
+        &body("Researchers said the malaria vaccine trial protected patients, researchers said."),
+        true,
+    );
+    let ids: Vec<&str> = r.topics.iter().map(|t| t.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "science-technology",
+            "science-technology/research",
+            "health"
+        ],
+        "{r:?}"
+    );
+    assert!(r.topics[0].score > r.topics[2].score);
+    assert_eq!(r.label, "scientific research");
+    let ev = r.evidence.unwrap();
+    let sci = ev
+        .topics
+        .iter()
+        .find(|t| t.id == "science-technology")
+        .unwrap();
+    assert!(
+        sci.rules.iter().any(|x| x.starts_with("frames health")),
+        "{sci:?}"
+    );
+    // Under the share, health keeps the lead: one passing "trial".
+    let r = c.classify(
+        &body("Malaria patients queue for the vaccine; a trial is planned. Malaria vaccine patients wait."),
+        false,
+    );
+    assert_eq!(r.topics[0].id, "health", "{r:?}");
+}
+
+#[test]
+fn framing_mistakes_are_reported() {
+    let bad = r#"
+[taxonomy]
+name = "x"
+version = "1"
+[[topic]]
+id = "health"
+label = "health"
+frames = ["health", "astrology"]
+frame_share = 1.5
+[[topic]]
+id = "sport"
+label = "sport"
+frames = ["weather"]
+[[topic]]
+id = "health/medicine"
+label = "medicine"
+frames = ["sport"]
+"#;
+    let src = Sources {
+        taxonomy: ("t.toml", bad),
+        ..fixture_sources()
+    };
+    let err = Classifier::build(&src, Settings::default())
+        .err()
+        .expect("must fail");
+    let msgs: Vec<String> = err.issues.iter().map(|i| i.to_string()).collect();
+    let has = |needle: &str| msgs.iter().any(|m| m.contains(needle));
+    assert!(
+        has("t.toml:8:") && has("frames `health`, which is not another"),
+        "{msgs:#?}"
+    );
+    assert!(has("frames `astrology`, which is not another"), "{msgs:#?}");
+    assert!(
+        has("t.toml:9:") && has("frame_share must be > 0 and <= 1"),
+        "{msgs:#?}"
+    );
+    assert!(has("frames `weather`, which is not defined"), "{msgs:#?}");
+    assert!(has("only for subjects"), "{msgs:#?}");
+    assert_eq!(msgs.len(), 5, "{msgs:#?}");
+}
