@@ -1138,7 +1138,7 @@ impl Classifier {
                 s.subtree[p] += v;
             }
         }
-        self.apply_frames(s);
+        let framed = self.apply_frames(s);
         let sc = &self.taxonomy.scoring;
         let mut listed = std::mem::take(&mut s.listed);
         listed.clear();
@@ -1178,7 +1178,7 @@ impl Classifier {
             (None, None) => "unclassified".to_owned(),
         };
 
-        let evidence = explain.then(|| self.evidence(s, named, kept, &listed, dateline));
+        let evidence = explain.then(|| self.evidence(s, named, kept, &listed, dateline, framed));
         s.ranked = ranked;
         s.listed = listed;
         s.reset();
@@ -1198,9 +1198,9 @@ impl Classifier {
     /// that it scores its own plus the leader's, keeping the shares of its
     /// subtopics (so the label still descends to the best of them). The first
     /// framing that holds applies; the framed subject keeps its score.
-    fn apply_frames(&self, s: &mut Scratch) {
+    fn apply_frames(&self, s: &mut Scratch) -> Option<Framed> {
         if self.frames.is_empty() {
-            return;
+            return None;
         }
         let mut lead: Option<u32> = None;
         for &i in &self.subjects {
@@ -1208,17 +1208,17 @@ impl Classifier {
                 lead = Some(i);
             }
         }
-        let Some(lead) = lead else { return };
+        let lead = lead?;
         let top = s.subtree[lead as usize];
         if top <= 0.0 {
-            return;
+            return None;
         }
         let Some(f) = self.frames.iter().find(|f| {
             f.subject != lead
                 && f.framed.contains(&lead)
                 && s.subtree[f.subject as usize] >= f.share * top
         }) else {
-            return;
+            return None;
         };
         let own = s.subtree[f.subject as usize];
         let k = (own + top) / own;
@@ -1227,11 +1227,11 @@ impl Classifier {
                 s.subtree[i] *= k;
             }
         }
-        s.framed = Some(Framed {
+        Some(Framed {
             subject: f.subject,
             framed: lead,
             ratio: own / top,
-        });
+        })
     }
 
     /// How repeated mentions of one name add up: linear, or log2(1 + n) when
@@ -1353,6 +1353,7 @@ impl Classifier {
         kept: &[(u32, f32)],
         listed: &[u32],
         dateline: Option<String>,
+        framed: Option<Framed>,
     ) -> Evidence<'c> {
         let ps = &self.settings.places;
         let places = kept
@@ -1457,7 +1458,7 @@ impl Classifier {
                         ));
                     }
                 }
-                if let Some(f) = s.framed.filter(|f| f.subject as usize == i) {
+                if let Some(f) = framed.filter(|f| f.subject as usize == i) {
                     rules.push(format!(
                         "frames {}: scored {:.2} of it (frame_share {}), so leads with its score added",
                         self.taxonomy.topics[f.framed as usize].id,
@@ -1534,8 +1535,6 @@ struct Scratch {
     own: Vec<f32>,
     subtree: Vec<f32>,
     active: Vec<bool>,
-    /// The framing that applied to this article, for the evidence.
-    framed: Option<Framed>,
 }
 
 /// A subject that took the lead by framing another (see [`Topic::frames`]).
@@ -1599,7 +1598,6 @@ impl Scratch {
         self.country_touched.clear();
         self.group_n.iter_mut().for_each(|g| *g = 0);
         self.own.iter_mut().for_each(|v| *v = 0.0);
-        self.framed = None;
     }
 }
 
