@@ -6,7 +6,7 @@
 //! downstream consumer reads it.
 
 use dateline_tests::kafka::{assert_exactly_once, committed, Collector, Feeder, Topics};
-use dateline_tests::worker::{config_toml, free_addr, http_get, Subprocess};
+use dateline_tests::worker::{config_toml, free_addr, http_get, Scrape, Subprocess};
 use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::time::{Duration, Instant};
 
@@ -114,6 +114,29 @@ async fn kill_9_repeatedly_mid_transaction_yields_every_input_exactly_once() {
         raw.len(),
         raw.len().saturating_sub(out.len()),
         t0.elapsed().as_secs_f64()
+    );
+    // The exactly-once consumer feeds the lag gauge too (it used to log each
+    // of librdkafka's statistics instead): a series per partition, near zero
+    // once everything is consumed (a transaction marker may remain).
+    let lag = eventually(
+        Duration::from_secs(30),
+        "a lag series for each of the 4 partitions, all caught up",
+        || {
+            Scrape::get(w.addr).filter(|s| {
+                s.0.keys()
+                    .filter(|k| k.starts_with("dateline_consumer_lag{"))
+                    .count()
+                    == 4
+                    && s.sum("dateline_consumer_lag") <= 4.0
+            })
+        },
+    )
+    .await;
+    eprintln!("lag at the end: {}", lag.sum("dateline_consumer_lag"));
+    assert!(
+        !w.log_text().contains("Client stats"),
+        "librdkafka statistics logged:\n{}",
+        w.log_tail()
     );
     w.signal("TERM");
     let status = w.wait(Duration::from_secs(30)).await;

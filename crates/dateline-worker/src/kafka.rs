@@ -436,21 +436,37 @@ impl ClientContext for ConsumerCtx {
     /// Consumer lag per assigned partition.
     fn stats(&self, stats: Statistics) {
         let assigned = self.shared.offsets.assigned();
-        let m = &self.shared.metrics;
-        for (topic, t) in &stats.topics {
-            for p in t.partitions.values() {
-                if p.partition < 0 || p.consumer_lag < 0 {
-                    continue;
-                }
-                let tp_assigned = assigned
+        record_lag(
+            &self.shared.metrics,
+            &stats,
+            |topic, partition| {
+                assigned
                     .iter()
-                    .any(|a| *a.topic == **topic && a.partition == p.partition);
-                if tp_assigned {
-                    m.consumer_lag
-                        .with_label_values(&[topic.as_str(), p.partition.to_string().as_str()])
-                        .set(p.consumer_lag);
-                }
+                    .any(|a| *a.topic == *topic && a.partition == partition)
+            },
+            |p| p.consumer_lag,
+        );
+    }
+}
+
+/// Sets `dateline_consumer_lag` from librdkafka's statistics, as `lag` reads
+/// it, for the partitions `owned` says this worker has (a revoked one's series
+/// is removed at the revoke; late statistics must not bring it back).
+pub(crate) fn record_lag(
+    m: &crate::metrics::Metrics,
+    stats: &Statistics,
+    owned: impl Fn(&str, i32) -> bool,
+    lag: impl Fn(&rdkafka::statistics::Partition) -> i64,
+) {
+    for (topic, t) in &stats.topics {
+        for p in t.partitions.values() {
+            let lag = lag(p);
+            if p.partition < 0 || lag < 0 || !owned(topic, p.partition) {
+                continue;
             }
+            m.consumer_lag
+                .with_label_values(&[topic.as_str(), p.partition.to_string().as_str()])
+                .set(lag);
         }
     }
 }

@@ -66,7 +66,8 @@ struct TxConsumerCtx {
     shared: Arc<Shared>,
     /// Partitions revoked since the loop last looked.
     revoked: Mutex<Vec<TopicPartition>>,
-    assigned: Mutex<usize>,
+    /// The partitions assigned now.
+    assigned: Mutex<Vec<TopicPartition>>,
 }
 
 impl ClientContext for TxConsumerCtx {
@@ -77,6 +78,35 @@ impl ClientContext for TxConsumerCtx {
     fn error(&self, error: KafkaError, reason: &str) {
         client_error(&self.shared, "consumer", error, reason);
     }
+
+    /// Consumer lag per assigned partition. librdkafka's own `consumer_lag` counts
+    /// from the consumer's committed offset, which offsets committed in a
+    /// transaction (by the producer) never update: here lag is the last stable
+    /// offset minus the position (at most one batch below the committed lag,
+    /// plus a transaction marker), or librdkafka's before the first message.
+    fn stats(&self, stats: rdkafka::statistics::Statistics) {
+        let assigned = self
+            .assigned
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        crate::kafka::record_lag(
+            &self.shared.metrics,
+            &stats,
+            |topic, partition| {
+                assigned
+                    .iter()
+                    .any(|a| *a.topic == *topic && a.partition == partition)
+            },
+            |p| {
+                if p.app_offset >= 0 && p.ls_offset >= 0 {
+                    (p.ls_offset - p.app_offset).max(0)
+                } else {
+                    p.consumer_lag
+                }
+            },
+        );
+    }
 }
 
 impl ConsumerContext for TxConsumerCtx {
@@ -86,12 +116,19 @@ impl ConsumerContext for TxConsumerCtx {
         if let Rebalance::Revoke(tpl) = rebalance {
             let tps = partitions_of(tpl);
             let mut assigned = self.assigned.lock().unwrap_or_else(|p| p.into_inner());
-            *assigned = assigned.saturating_sub(tps.len());
-            self.shared.set_assigned(*assigned);
+            assigned.retain(|a| !tps.contains(a));
+            for tp in &tps {
+                let _ = self
+                    .shared
+                    .metrics
+                    .consumer_lag
+                    .remove_label_values(&[&*tp.topic, tp.partition.to_string().as_str()]);
+            }
+            self.shared.set_assigned(assigned.len());
             Rebalanced {
                 kind: "revoke",
                 partitions: &describe(&tps),
-                assigned_now: *assigned,
+                assigned_now: assigned.len(),
                 dropped_in_flight: 0,
             }
             .emit(&self.shared.metrics);
@@ -106,12 +143,12 @@ impl ConsumerContext for TxConsumerCtx {
         if let Rebalance::Assign(tpl) = rebalance {
             let tps = partitions_of(tpl);
             let mut assigned = self.assigned.lock().unwrap_or_else(|p| p.into_inner());
-            *assigned += tps.len();
-            self.shared.set_assigned(*assigned);
+            assigned.extend(tps.iter().cloned());
+            self.shared.set_assigned(assigned.len());
             Rebalanced {
                 kind: "assign",
                 partitions: &describe(&tps),
-                assigned_now: *assigned,
+                assigned_now: assigned.len(),
                 dropped_in_flight: 0,
             }
             .emit(&self.shared.metrics);
@@ -205,7 +242,7 @@ pub(crate) fn run(
         .create_with_context(TxConsumerCtx {
             shared: shared.clone(),
             revoked: Mutex::new(Vec::new()),
-            assigned: Mutex::new(0),
+            assigned: Mutex::new(Vec::new()),
         })
         .map_err(|source| WorkerError::Client {
             client: "consumer",
