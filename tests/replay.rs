@@ -233,8 +233,24 @@ async fn replay_interrupted_by_sigterm_and_kill9_resumes_at_least_once() {
     );
     assert_eq!(status.code(), Some(75));
 
+    // A resume that would change the fixed range or the id is refused, not
+    // silently run with the checkpoint's: exit 2, the checkpoint untouched.
+    for extra in [
+        &["--replay-id", "another-id"][..],
+        &["--from", "0", "--replay-id", "resume-test"][..],
+        &["--partition", "1", "--replay-id", "resume-test"][..],
+    ] {
+        let out = replay_cmd(&b, &t, &[&["--checkpoint", cp_s][..], extra].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains("range fixed at its start"), "{stderr}");
+        assert_eq!(progress(&read_checkpoint(&cp).unwrap()), after_term);
+    }
+
     // 2. Resume, then kill -9 mid-range.
-    let mut c = start("ignored: the checkpoint's id wins");
+    let mut c = start("resume-test");
     wait_progress(&mut c, &cp, after_term.0).await;
     c.kill().unwrap();
     let _ = c.wait();
@@ -242,7 +258,7 @@ async fn replay_interrupted_by_sigterm_and_kill9_resumes_at_least_once() {
     assert!(after_kill.0 > after_term.0);
 
     // 3. Resume to the end.
-    let mut c = start("ignored");
+    let mut c = start("resume-test");
     let status = wait_exit(&mut c).await;
     assert_eq!(status.code(), Some(0));
     let end = progress(&read_checkpoint(&cp).unwrap());
@@ -529,7 +545,68 @@ async fn replay_exactly_once_survives_kill_9_and_leaves_the_live_group_alone() {
         raw.len() - out.len(),
         t0.elapsed().as_secs_f64()
     );
+    // The same id again, as a new replay (no checkpoint): refused before any
+    // transactional call, instead of resuming from the group's positions and
+    // writing nothing.
+    let again = Command::new(dateline_bin())
+        .args(["replay", "--config"])
+        .arg(&config)
+        .args(["--replay-id", &replay_id, "--exactly-once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("was used before"), "{stderr}");
+    assert_eq!(committed(&b, &replay_group, &t.input, 3), ends);
     drop((out, dlq, raw));
+    t.delete(&b).await;
+}
+
+/// Mistakes that would lose or pollute data are refused before anything is
+/// produced, with exit 2: a dry run cannot keep a checkpoint (it would mark the
+/// range done for the real replay), the output cannot be an input, the output
+/// and dead-letter topics must exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_refuses_what_would_lose_or_pollute_data() {
+    let Some((_lock, b)) = broker_test() else {
+        return;
+    };
+    let t = Topics::create(&b, "replay-refuse", 1, 1).await;
+    produce(&b, &t.input, &fixtures::articles(13, 20, 800)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("dry.json");
+    let missing = unique("missing-out");
+    let cp_s = cp.display().to_string();
+    let cases: [([&str; 2], &[&str], &str); 4] = [
+        (
+            [&t.output, &t.dlq],
+            &["--dry-run", "--checkpoint", &cp_s],
+            "cannot be used with",
+        ),
+        ([&t.input, &t.dlq], &[], "also an input topic"),
+        ([&t.output, &t.input], &[], "also an input topic"),
+        (
+            [&missing, &t.dlq],
+            &[],
+            "topics missing on the Kafka cluster",
+        ),
+    ];
+    for ([output, dlq], extra, expected) in cases {
+        let out = Command::new(dateline_bin())
+            .args(["replay", "--brokers", &b, "--input-topic", &t.input])
+            .args(["--output-topic", output, "--dlq-topic", dlq])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
+    assert!(!cp.exists(), "a refused dry run wrote a checkpoint");
+    let c = Collector::start_light(&b, &t.input);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(c.len(), 20, "the input topic was written to");
+    drop(c);
     t.delete(&b).await;
 }
 

@@ -1213,13 +1213,11 @@ impl Classifier {
         if top <= 0.0 {
             return None;
         }
-        let Some(f) = self.frames.iter().find(|f| {
+        let f = self.frames.iter().find(|f| {
             f.subject != lead
                 && f.framed.contains(&lead)
                 && s.subtree[f.subject as usize] >= f.share * top
-        }) else {
-            return None;
-        };
+        })?;
         let own = s.subtree[f.subject as usize];
         let k = (own + top) / own;
         for (i, &root) in self.subject_of.iter().enumerate() {

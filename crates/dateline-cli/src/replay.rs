@@ -46,12 +46,16 @@ pub struct ReplayArgs {
     /// Progress file: resumes from it when it exists, updated after every acknowledged batch.
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
-    /// Value of the `dateline-replay-id` header (default: `replay-<unix seconds>`;
-    /// a resumed replay keeps its checkpoint's id).
+    /// Names this replay: the `dateline-replay-id` header, and under
+    /// --exactly-once its group `dateline-replay-<id>` (where its position is
+    /// committed) and transactional id, so an id is used by one replay only
+    /// (default: `replay-<unix seconds>-<pid>`; a resumed replay keeps its
+    /// checkpoint's id).
     #[arg(long, value_name = "ID")]
     pub replay_id: Option<String>,
-    /// Classify the range and print the summary without producing anything.
-    #[arg(long)]
+    /// Classify the range and print the summary without producing anything
+    /// (keeps no progress: no --checkpoint).
+    #[arg(long, conflicts_with = "checkpoint")]
     pub dry_run: bool,
     /// Exactly-once: one Kafka transaction per batch (outputs, dead letters and the
     /// replay's position, committed to its own group `dateline-replay-<id>`);
@@ -148,14 +152,49 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         eprint!("dateline replay: {}", dateline_worker::ConfigErrors(issues));
         return Ok(ExitCode::from(2));
     }
+    // A resumed replay's range, partitions and id are the checkpoint's: flags
+    // that would change them are refused rather than silently ignored.
+    if let Some(path) = &args.checkpoint {
+        if let Ok(Some(cp)) = dateline_worker::replay::Checkpoint::load(path) {
+            let mut fixed: Vec<&str> = Vec::new();
+            if args.from.is_some() {
+                fixed.push("--from");
+            }
+            if args.to.is_some() {
+                fixed.push("--to");
+            }
+            if !args.partitions.is_empty() {
+                fixed.push("--partition");
+            }
+            if args
+                .replay_id
+                .as_ref()
+                .is_some_and(|id| *id != cp.replay_id)
+            {
+                fixed.push("--replay-id");
+            }
+            if !fixed.is_empty() {
+                eprintln!(
+                    "dateline replay: {} resumes replay {} with its range fixed at its start: drop {} (or use another --checkpoint file)",
+                    path.display(),
+                    cp.replay_id,
+                    fixed.join(", ")
+                );
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
     let classifier = Arc::new(build_classifier(&config).context("building the classifier")?);
     let replay_id = args.replay_id.clone().unwrap_or_else(|| {
         let s = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_secs();
-        format!("replay-{s}")
+        // The pid too: two replays started in the same second must not share an
+        // id (and under --exactly-once a group and a transactional id).
+        format!("replay-{s}-{}", std::process::id())
     });
+    let resumable = args.checkpoint.is_some();
     let opts = ReplayOptions {
         config,
         partitions: args.partitions.clone(),
@@ -182,7 +221,12 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     reporter.finish();
     match result {
         Ok(s) => {
-            print_summary(&s, args.json)?;
+            print_summary(&s, args.json, resumable)?;
+            if s.complete && s.records == 0 && s.skipped == 0 {
+                eprintln!(
+                    "dateline replay: the range holds no records (check --from and --to against the topics' offsets and times)"
+                );
+            }
             Ok(if s.complete {
                 ExitCode::SUCCESS
             } else {
@@ -255,7 +299,7 @@ impl Reporter {
     }
 }
 
-fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
+fn print_summary(s: &ReplaySummary, json: bool, resumable: bool) -> anyhow::Result<()> {
     if json {
         println!("{}", serde_json::to_string(s)?);
         return Ok(());
@@ -270,7 +314,11 @@ fn print_summary(s: &ReplaySummary, json: bool) -> anyhow::Result<()> {
         s.outputs,
         s.dead_letters,
         s.skipped,
-        if s.complete { "" } else { "; stopped before the end, resume with the same --checkpoint" },
+        match (s.complete, resumable) {
+            (true, _) => "",
+            (false, true) => "; stopped before the end, resume with the same --checkpoint",
+            (false, false) => "; stopped before the end (without --checkpoint, running it again starts over)",
+        },
     );
     if s.exactly_once {
         println!(

@@ -288,6 +288,9 @@ pub struct ToolContext {
     /// The last connection failure, and whether librdkafka then found every
     /// broker down (set, never cleared: only read after a request failed).
     down: Arc<std::sync::Mutex<(Option<String>, bool)>>,
+    /// The last error logged: librdkafka repeats "all brokers down" once per
+    /// queued request, a line each would flood a terminal.
+    last_logged: Arc<std::sync::Mutex<String>>,
 }
 
 impl ToolContext {
@@ -373,6 +376,11 @@ impl ClientContext for ToolContext {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
+        if error.rdkafka_error_code() == Some(RDKafkaErrorCode::PartitionEOF) {
+            // The end of a partition (`enable.partition.eof`, how a replay knows
+            // it is done) is no error.
+            return;
+        }
         if is_refusal(&error) {
             *self.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.to_owned());
         }
@@ -386,7 +394,12 @@ impl ClientContext for ToolContext {
                 _ => {}
             }
         }
-        warn!(error = %error, reason, "Kafka client error");
+        let line = format!("{error} {reason}");
+        let mut last = self.last_logged.lock().unwrap_or_else(|p| p.into_inner());
+        if *last != line {
+            warn!(error = %error, reason, "Kafka client error");
+            *last = line;
+        }
     }
 
     fn stats(&self, _: Statistics) {}

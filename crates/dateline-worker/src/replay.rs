@@ -49,6 +49,7 @@ pub mod diff;
 use crate::config::Config;
 use crate::inflight::{Budget, InFlight};
 use crate::kafka::send_waiting;
+use crate::kafka::ToolContext;
 use crate::metrics::Metrics;
 use crate::offsets::{Origin, TopicPartition};
 use crate::pool::{Outcome, Pool, Processed, Received, H_REPLAY_ID};
@@ -58,12 +59,16 @@ use dateline_classify::Classifier;
 use diff::{DiffReport, Differ};
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+
+/// The replay's consumer: the tools' context (librdkafka's errors to the log as
+/// warnings, the reason of an unreachable broker kept for the error).
+type ReplayConsumer = BaseConsumer<ToolContext>;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{Producer, ProducerContext, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -239,8 +244,11 @@ pub enum ReplayError {
         #[source]
         source: KafkaError,
     },
+    /// No broker answered, or the cluster metadata could not be read.
+    #[error("{0}")]
+    Unreachable(String),
     /// Records could not be delivered (external; resume from the checkpoint).
-    #[error("{0} record(s) could not be delivered; resume from the checkpoint")]
+    #[error("{0} record(s) could not be delivered; resume with the same --checkpoint (without one, the next run starts over)")]
     Delivery(u64),
     /// `--exactly-once`: another replay with the same id (so the same
     /// transactional id) took over; nothing more is produced by this one.
@@ -404,6 +412,26 @@ fn check(opts: &ReplayOptions) -> Result<(), ReplayError> {
     if opts.exactly_once && opts.dry_run {
         return invalid("--exactly-once produces in transactions; --dry-run produces nothing");
     }
+    if opts.dry_run && opts.checkpoint.is_some() {
+        // Its progress would mark the range done for the real replay that
+        // resumes from the same file, which would then write nothing.
+        return invalid("--dry-run produces nothing, so it keeps no progress: drop --checkpoint");
+    }
+    if !opts.dry_run {
+        for (what, t) in [
+            ("output", &cfg.kafka.output_topic),
+            ("dead-letter", &cfg.kafka.dlq_topic),
+        ] {
+            if cfg.kafka.input_topics.contains(t) {
+                return Err(ReplayError::Invalid(format!(
+                    "the {what} topic `{t}` is also an input topic: the replay would write into what it reads"
+                )));
+            }
+        }
+    }
+    if opts.replay_id.trim().is_empty() {
+        return invalid("the replay id is empty");
+    }
     if opts.diff_against.is_some() {
         if !opts.dry_run {
             return invalid("--diff-against compares without producing: it needs --dry-run");
@@ -459,10 +487,12 @@ pub fn replay(
         // As for `run --exactly-once`: only committed input counts.
         consumer_cfg.set("isolation.level", "read_committed");
     }
-    let consumer: BaseConsumer = consumer_cfg
-        .create()
+    let tool = ToolContext::default();
+    let consumer: ReplayConsumer = consumer_cfg
+        .create_with_context(tool.clone())
         .map_err(kafka("creating the replay consumer"))?;
 
+    let fresh = existing.is_none();
     let mut cp = match existing {
         Some(c) if c.output_topic != cfg.kafka.output_topic => {
             return Err(ReplayError::Invalid(format!(
@@ -477,9 +507,32 @@ pub fn replay(
                 if c.exactly_once { "with" } else { "without" },
             )))
         }
-        Some(c) => c,
-        None => resolve(&consumer, &opts, &replay_id)?,
+        Some(c) => {
+            let topics: BTreeSet<&str> = c
+                .partitions
+                .keys()
+                .filter_map(|k| split_key(k).ok().map(|(t, _)| t))
+                .collect();
+            let asked: BTreeSet<&str> = cfg.kafka.input_topics.iter().map(String::as_str).collect();
+            if topics != asked {
+                return Err(ReplayError::Invalid(format!(
+                    "the checkpoint belongs to a replay of {}, not {}; use another --checkpoint file",
+                    topics.iter().copied().collect::<Vec<_>>().join(", "),
+                    asked.iter().copied().collect::<Vec<_>>().join(", "),
+                )));
+            }
+            c
+        }
+        None => resolve(&consumer, &tool, &opts, &replay_id)?,
     };
+    if !opts.dry_run {
+        check_outputs_exist(&consumer, cfg)?;
+    }
+    if opts.exactly_once && fresh {
+        // Before any transactional call: a refused start must not fence a
+        // replay that runs under this id now.
+        refuse_reused_id(&consumer, &cp, &replay_id)?;
+    }
 
     let metrics = Arc::new(Metrics::new(
         &cfg.kafka.input_topics,
@@ -630,7 +683,7 @@ pub fn replay(
 /// Without one (nothing committed yet, or offsets expired after
 /// `offsets.retention.minutes` of an idle group), at the checkpoint's `next`,
 /// which is never ahead of what was committed.
-fn resume_from_group(consumer: &BaseConsumer, cp: &mut Checkpoint) -> Result<(), ReplayError> {
+fn resume_from_group(consumer: &ReplayConsumer, cp: &mut Checkpoint) -> Result<(), ReplayError> {
     let mut tpl = TopicPartitionList::new();
     for key in cp.partitions.keys() {
         let (t, p) = split_key(key)?;
@@ -664,9 +717,66 @@ fn resume_from_group(consumer: &BaseConsumer, cp: &mut Checkpoint) -> Result<(),
     Ok(())
 }
 
+/// The output and dead-letter topics must exist before anything is produced:
+/// librdkafka would otherwise retry each record until `message.timeout.ms` and
+/// fail the batch after the dead letters of it were written.
+fn check_outputs_exist(consumer: &ReplayConsumer, cfg: &Config) -> Result<(), ReplayError> {
+    let existing = crate::kafka::topics_with_partitions(consumer.client())
+        .map_err(kafka("reading the cluster metadata"))?;
+    let missing: Vec<String> = [&cfg.kafka.output_topic, &cfg.kafka.dlq_topic]
+        .into_iter()
+        .filter(|t| !existing.contains(t))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    match crate::kafka::explain_missing(consumer.client(), WorkerError::MissingTopics(missing)) {
+        WorkerError::MissingTopics(m) => Err(ReplayError::Invalid(format!(
+            "topics missing on the Kafka cluster: {} (create them first)",
+            m.join(", ")
+        ))),
+        e => Err(ReplayError::Invalid(e.to_string())),
+    }
+}
+
+/// A fresh exactly-once replay under an id whose group already holds committed
+/// positions would resume from them (they are where an exactly-once replay
+/// continues) and skip what an earlier replay with that id did, whatever the
+/// new output topic or range: refused, naming the way out.
+fn refuse_reused_id(
+    consumer: &ReplayConsumer,
+    cp: &Checkpoint,
+    replay_id: &str,
+) -> Result<(), ReplayError> {
+    let mut tpl = TopicPartitionList::new();
+    for key in cp.partitions.keys() {
+        let (t, p) = split_key(key)?;
+        tpl.add_partition(t, p);
+    }
+    let committed = consumer
+        .committed_offsets(tpl, REQUEST_TIMEOUT)
+        .map_err(kafka("reading the replay group's committed offsets"))?;
+    let used: Vec<String> = committed
+        .elements()
+        .iter()
+        .filter(|e| matches!(e.offset(), Offset::Offset(_)))
+        .map(|e| format!("{}/{}", e.topic(), e.partition()))
+        .collect();
+    if used.is_empty() {
+        return Ok(());
+    }
+    Err(ReplayError::Invalid(format!(
+        "replay id `{replay_id}` was used before: its group {} has positions committed for {}; \
+         resume that replay with its --checkpoint file, or give a new --replay-id",
+        group_id(replay_id),
+        used.join(", ")
+    )))
+}
+
 /// The state of a running replay.
 struct Run {
-    consumer: BaseConsumer,
+    consumer: ReplayConsumer,
     cp: Checkpoint,
     checkpoint: Option<PathBuf>,
     sink: Sink,
@@ -721,7 +831,7 @@ impl Run {
                 if aborts >= MAX_ABORTS_IN_A_ROW {
                     return Err(ReplayError::Kafka {
                         what: format!(
-                            "{aborts} transactions in a row aborted; resume with the same --checkpoint"
+                            "{aborts} transactions in a row aborted; resume with the same --checkpoint (without one, the next run starts over)"
                         ),
                         source: e,
                     });
@@ -977,7 +1087,11 @@ fn split_key(key: &str) -> Result<(&str, i32), ReplayError> {
 
 /// The consumer's position moves past records it never returns (transaction
 /// markers, compacted gaps); count those as done so the replay ends.
-fn note_positions(consumer: &BaseConsumer, cp: &Checkpoint, advanced: &mut BTreeMap<String, i64>) {
+fn note_positions(
+    consumer: &ReplayConsumer,
+    cp: &Checkpoint,
+    advanced: &mut BTreeMap<String, i64>,
+) {
     let Ok(pos) = consumer.position() else { return };
     for e in pos.elements() {
         if let Offset::Offset(o) = e.offset() {
@@ -996,14 +1110,23 @@ fn note_positions(consumer: &BaseConsumer, cp: &Checkpoint, advanced: &mut BTree
 
 /// Fixes the range: per partition, start and end offsets, resolved now.
 fn resolve(
-    consumer: &BaseConsumer,
+    consumer: &ReplayConsumer,
+    tool: &ToolContext,
     opts: &ReplayOptions,
     replay_id: &str,
 ) -> Result<Checkpoint, ReplayError> {
     let cfg = &opts.config;
-    let md = consumer
-        .fetch_metadata(None, REQUEST_TIMEOUT)
-        .map_err(kafka("reading the cluster metadata"))?;
+    let md = crate::kafka::tool_metadata(
+        consumer.client(),
+        tool,
+        &cfg.kafka.brokers,
+        None,
+        REQUEST_TIMEOUT,
+        || {
+            let _ = consumer.poll(Duration::ZERO);
+        },
+    )
+    .map_err(|e| ReplayError::Unreachable(e.to_string()))?;
     let mut partitions = BTreeMap::new();
     for topic in &cfg.kafka.input_topics {
         let Some(t) = md.topics().iter().find(|t| t.name() == topic) else {

@@ -229,8 +229,8 @@ impl Differ {
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "true")
             .set("isolation.level", "read_committed");
-        let consumer: BaseConsumer = consumer_cfg
-            .create()
+        let consumer: BaseConsumer<crate::kafka::ToolContext> = consumer_cfg
+            .create_with_context(crate::kafka::ToolContext::default())
             .map_err(kafka("creating the consumer of the compared topic"))?;
         let topic = self.report.topic.clone();
         let md = consumer
