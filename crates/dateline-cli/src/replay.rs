@@ -247,6 +247,9 @@ pub fn main(args: ReplayArgs) -> anyhow::Result<ExitCode> {
 struct Reporter {
     bar: Option<indicatif::ProgressBar>,
     last_line: Option<Instant>,
+    /// Records already done when this run started (a resumed replay): the rate
+    /// counts only this run's.
+    done_before: Option<u64>,
 }
 
 impl Reporter {
@@ -264,13 +267,20 @@ impl Reporter {
         Reporter {
             bar,
             last_line: None,
+            done_before: None,
         }
     }
 
     fn update(&mut self, p: Progress) {
+        let first = self.done_before.is_none();
+        let before = *self.done_before.get_or_insert(p.done);
         if let Some(b) = &self.bar {
             b.set_length(p.total);
             b.set_position(p.done);
+            if first {
+                // The jump to a resumed replay's position is not speed.
+                b.reset_eta();
+            }
             return;
         }
         if self
@@ -281,7 +291,7 @@ impl Reporter {
             return;
         }
         self.last_line = Some(Instant::now());
-        let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-3);
+        let rate = p.done.saturating_sub(before) as f64 / p.elapsed.as_secs_f64().max(1e-3);
         eprintln!(
             "replay: {}/{} records ({:.0}%), {:.0}/s, {:.1} s",
             p.done,
