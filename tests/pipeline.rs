@@ -76,6 +76,7 @@ async fn ten_thousand_articles_in_exactly_ten_thousand_records_out_in_order() {
             Some(topics.input.as_str())
         );
         assert_eq!(r.header("dateline-classifier-version"), Some(c.version()));
+        assert_eq!(r.header("dateline-taxonomy"), Some(c.taxonomy_hash()));
         *regions
             .entry(classification.region.unwrap_or("none").to_owned())
             .or_default() += 1;

@@ -130,6 +130,10 @@ async fn replay_by_timestamp_reprocesses_exactly_the_range() {
             r.header("dateline-classifier-version"),
             Some(classifier().version())
         );
+        assert_eq!(
+            r.header("dateline-taxonomy"),
+            Some(classifier().taxonomy_hash())
+        );
     }
 
     // --dry-run: the same summary, nothing produced.

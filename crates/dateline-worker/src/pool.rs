@@ -27,6 +27,10 @@ pub(crate) const H_SOURCE_TOPIC: &str = "dateline-source-topic";
 pub(crate) const H_SOURCE_PARTITION: &str = "dateline-source-partition";
 pub(crate) const H_SOURCE_OFFSET: &str = "dateline-source-offset";
 pub(crate) const H_CLASSIFIER_VERSION: &str = "dateline-classifier-version";
+/// The taxonomy's content hash (the record's `classifier.taxonomy`): tells apart
+/// outputs of one classifier version run with different taxonomies (a replay
+/// with `--taxonomy`) without parsing the record.
+pub(crate) const H_TAXONOMY: &str = "dateline-taxonomy";
 pub(crate) const H_ERROR_KIND: &str = "dateline-error-kind";
 pub(crate) const H_ERROR_MESSAGE: &str = "dateline-error-message";
 pub(crate) const H_REPLAY_ID: &str = "dateline-replay-id";
@@ -248,7 +252,7 @@ impl Pool {
 }
 
 fn source_headers(origin: &Origin) -> OwnedHeaders {
-    OwnedHeaders::new_with_capacity(6)
+    OwnedHeaders::new_with_capacity(7)
         .insert(Header {
             key: H_SOURCE_TOPIC,
             value: Some(origin.tp.topic.as_bytes()),
@@ -355,10 +359,15 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
             } else {
                 let region = ctx.metrics.region_index(c.region);
                 let subject = ctx.metrics.subject_index(c.subject());
-                let headers = source_headers(&origin).insert(Header {
-                    key: H_CLASSIFIER_VERSION,
-                    value: Some(classifier.version().as_bytes()),
-                });
+                let headers = source_headers(&origin)
+                    .insert(Header {
+                        key: H_CLASSIFIER_VERSION,
+                        value: Some(classifier.version().as_bytes()),
+                    })
+                    .insert(Header {
+                        key: H_TAXONOMY,
+                        value: Some(classifier.taxonomy_hash().as_bytes()),
+                    });
                 (
                     Outcome::Output {
                         key: Some(out_key),
