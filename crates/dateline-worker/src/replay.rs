@@ -114,8 +114,9 @@ impl Bound {
         use time::format_description::well_known::Rfc3339;
         let s = s.trim();
         if let Some(rel) = s.strip_prefix('-') {
-            let d = humantime::parse_duration(rel)
-                .map_err(|e| format!("{s:?}: not a relative time like -24h: {e}"))?;
+            let d = humantime::parse_duration(rel).map_err(|_| {
+                format!("{s:?}: not a relative time: a number and a unit, like -24h, -90m or -30s")
+            })?;
             let t = now
                 .checked_sub(d)
                 .ok_or_else(|| format!("{s:?} is before the epoch"))?;
@@ -133,7 +134,19 @@ impl Bound {
             Err(_) if time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339).is_ok() => Err(
                 format!("{s:?}: an RFC 3339 time needs its offset: `Z` for UTC or e.g. `+02:00`"),
             ),
-            Err(e) => Err(format!("{s:?}: {what}: {e}")),
+            // A date alone: say what it lacks.
+            Err(_) if time::OffsetDateTime::parse(&format!("{s}T00:00:00Z"), &Rfc3339).is_ok() => {
+                Err(format!(
+                    "{s:?}: {what}: a date needs a time and an offset, e.g. {s}T00:00:00Z"
+                ))
+            }
+            // Something that looks like a time: the parser's reason says which
+            // part is wrong ("month was not in range"). Anything else: no reason,
+            // the parser's would name a component the input never had.
+            Err(e) if s.starts_with(|c: char| c.is_ascii_digit()) && s.contains('-') => {
+                Err(format!("{s:?}: {what}: {e}"))
+            }
+            Err(_) => Err(format!("{s:?}: {what}")),
         }
     }
 }
@@ -1209,7 +1222,7 @@ mod tests {
         );
         assert!(Bound::parse_at("-soon", now)
             .unwrap_err()
-            .contains("not a relative time like -24h"));
+            .contains("not a relative time: a number and a unit"));
     }
 
     #[test]
@@ -1271,6 +1284,11 @@ mod tests {
             err("1969-12-31T23:59:59Z"),
             "\"1969-12-31T23:59:59Z\" is before 1970"
         );
+        assert!(err("2025-06-01")
+            .ends_with("a date needs a time and an offset, e.g. 2025-06-01T00:00:00Z"));
+        assert!(err("2025-13-01T00:00:00Z").ends_with("month was not in range"));
+        assert!(err("yesterday").ends_with("2025-06-01T02:00:00+02:00)"));
+        assert!(err("-5").contains("a number and a unit, like -24h"));
     }
 
     #[test]
