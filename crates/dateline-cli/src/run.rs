@@ -174,8 +174,12 @@ pub(crate) fn init_logging(format: LogFormat) {
 }
 
 pub(crate) fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
+    let c = &config.classifier;
     let data = DataArgs {
-        taxonomy: config.classifier.taxonomy.clone(),
+        taxonomy: c.taxonomy.clone(),
+        gazetteer: c.gazetteer.clone(),
+        regions: c.regions.clone(),
+        countries: c.countries.clone(),
         ..DataArgs::default()
     };
     let loaded = data.read()?;

@@ -503,6 +503,14 @@ pub struct ClassifierConfig {
     /// A taxonomy TOML replacing the bundled one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxonomy: Option<PathBuf>,
+    /// Place names (TSV, the format of the bundled `gazetteer.tsv`) replacing the
+    /// bundled ones; likewise the country → region table and the country list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countries: Option<PathBuf>,
     #[serde(default)]
     pub settings: Settings,
 }
@@ -609,6 +617,9 @@ pub const ENV_KEYS: &[&str] = &[
     "shutdown.drain_timeout_ms",
     "metrics.addr",
     "classifier.taxonomy",
+    "classifier.gazetteer",
+    "classifier.regions",
+    "classifier.countries",
 ];
 
 /// Prefix of every dateline environment variable.
@@ -983,6 +994,9 @@ impl Config {
             }
             "metrics.addr" => self.metrics.addr = parse(value, "a socket address (host:port)")?,
             "classifier.taxonomy" => self.classifier.taxonomy = opt_path(value),
+            "classifier.gazetteer" => self.classifier.gazetteer = opt_path(value),
+            "classifier.regions" => self.classifier.regions = opt_path(value),
+            "classifier.countries" => self.classifier.countries = opt_path(value),
             _ => return Err(format!("unknown key `{key}`")),
         }
         Ok(())
@@ -1288,12 +1302,17 @@ impl Config {
                 );
             }
         }
-        if let Some(path) = &self.classifier.taxonomy {
-            if !path.is_file() {
-                err(
-                    "classifier.taxonomy",
-                    format!("{} is not a readable file", path.display()),
-                );
+        let c = &self.classifier;
+        for (key, path) in [
+            ("classifier.taxonomy", &c.taxonomy),
+            ("classifier.gazetteer", &c.gazetteer),
+            ("classifier.regions", &c.regions),
+            ("classifier.countries", &c.countries),
+        ] {
+            if let Some(path) = path {
+                if !path.is_file() {
+                    err(key, format!("{} is not a readable file", path.display()));
+                }
             }
         }
 
@@ -1442,6 +1461,35 @@ mod tests {
         assert!(e.0[0].message.contains("unknown field `brokerz`"), "{e}");
         assert!(Config::from_toml("[pipeline]\nmax_in_flight = 3").is_err());
         assert!(Config::from_toml("[classifier.settings]\nmax_text_bytez = 3").is_err());
+    }
+
+    #[test]
+    fn place_data_files_come_from_the_file_or_the_environment_and_must_exist() {
+        let mut c =
+            Config::from_toml("[classifier]\ngazetteer = \"/nonexistent/g.tsv\"\n").unwrap();
+        c.apply_env([
+            (
+                "DATELINE_CLASSIFIER_REGIONS".into(),
+                "/nonexistent/r.tsv".into(),
+            ),
+            (
+                "DATELINE_CLASSIFIER_COUNTRIES".into(),
+                "/nonexistent/c.tsv".into(),
+            ),
+        ])
+        .unwrap();
+        c.kafka.input_topics = vec!["in".into()];
+        c.kafka.output_topic = "out".into();
+        c.kafka.dlq_topic = "dlq".into();
+        let e = c.validate().unwrap_err();
+        assert_eq!(
+            keys(e),
+            [
+                "classifier.gazetteer",
+                "classifier.regions",
+                "classifier.countries"
+            ]
+        );
     }
 
     #[test]
