@@ -600,6 +600,7 @@ impl Classifier {
                 subject: i as u32,
                 framed: t.frames.iter().map(|&f| f as u32).collect(),
                 share: t.frame_share,
+                min_terms: t.frame_min_terms,
             })
             .collect();
         Ok(Classifier {
@@ -1166,7 +1167,9 @@ impl Classifier {
                 TopicScore {
                     id: &t.id,
                     label: &t.label,
-                    score: round3(raw / (raw + sc.saturation)),
+                    // In (0, 1) as documented, whatever the rounding: a tiny
+                    // saturation or min_score would round to 1.0 or 0.0.
+                    score: round3(raw / (raw + sc.saturation)).clamp(0.001, 0.999),
                 }
             })
             .collect();
@@ -1217,6 +1220,7 @@ impl Classifier {
             f.subject != lead
                 && f.framed.contains(&lead)
                 && s.subtree[f.subject as usize] >= f.share * top
+                && self.distinct_terms_under(s, f.subject, f.min_terms) >= f.min_terms
         })?;
         let own = s.subtree[f.subject as usize];
         let k = (own + top) / own;
@@ -1230,6 +1234,25 @@ impl Classifier {
             framed: lead,
             ratio: own / top,
         })
+    }
+
+    /// How many distinct positive phrases of `subject`'s subtree matched, counting
+    /// no further than `enough`.
+    fn distinct_terms_under(&self, s: &Scratch, subject: u32, enough: u32) -> u32 {
+        let mut n = 0;
+        for &t in &s.term_touched {
+            let term = self.term_hot[t as usize];
+            if term.weight > 0.0
+                && self.subject_of[term.topic as usize] == subject
+                && s.active[term.topic as usize]
+            {
+                n += 1;
+                if n >= enough {
+                    break;
+                }
+            }
+        }
+        n
     }
 
     /// How repeated mentions of one name add up: linear, or log2(1 + n) when
@@ -1458,16 +1481,19 @@ impl Classifier {
                 }
                 if let Some(f) = framed.filter(|f| f.subject as usize == i) {
                     rules.push(format!(
-                        "frames {}: scored {:.2} of it (frame_share {}), so leads with its score added",
+                        "frames {}: scored {:.2} of it (frame_share {}) with at least {} distinct phrases, so leads with its score added (subtree ×{:.2})",
                         self.taxonomy.topics[f.framed as usize].id,
                         f.ratio,
-                        t.frame_share
+                        t.frame_share,
+                        t.frame_min_terms,
+                        1.0 + 1.0 / f.ratio
                     ));
                 }
                 TopicEvidence {
                     id: &t.id,
                     raw_score: round3(s.subtree[i]),
-                    own_score: round3(s.own[i]),
+                    // Clipped, as it counts (negatives cannot go below zero).
+                    own_score: round3(s.own[i].max(0.0)),
                     terms,
                     rules,
                 }
@@ -1550,6 +1576,7 @@ struct Frame {
     subject: u32,
     framed: Vec<u32>,
     share: f32,
+    min_terms: u32,
 }
 
 thread_local! {

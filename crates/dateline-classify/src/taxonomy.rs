@@ -129,10 +129,15 @@ pub struct Topic {
     /// into [`Taxonomy::topics`], only ever on a subject.
     pub frames: Vec<usize>,
     pub frame_share: f32,
+    /// Distinct phrases of this subject (its subtopics' included) that must
+    /// match before it can frame: one passing "scientists said" is no framing.
+    pub frame_min_terms: u32,
 }
 
 /// `frame_share` when a subject gives `frames` without one.
 pub const DEFAULT_FRAME_SHARE: f32 = 0.25;
+/// `frame_min_terms` when a subject gives `frames` without one.
+pub const DEFAULT_FRAME_MIN_TERMS: u32 = 2;
 
 /// A validated taxonomy. Topics are ordered parents-before-children.
 #[derive(Debug, Clone)]
@@ -181,6 +186,7 @@ struct RawTopic {
     #[serde(default)]
     frames: Vec<Spanned<String>>,
     frame_share: Option<Spanned<f64>>,
+    frame_min_terms: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -245,16 +251,35 @@ impl Taxonomy {
             Some(s) => {
                 let span = s.span();
                 let s = s.into_inner();
-                let positive = [s.title_weight, s.lead_weight, s.saturation];
-                if positive.iter().any(|v| !v.is_finite() || *v <= 0.0)
-                    || !s.min_score.is_finite()
-                    || s.min_score < 0.0
-                    || !(0.0..=1.0).contains(&s.subtopic_share)
-                {
-                    issues.push(at(
-                        span.start,
-                        "[scoring]: weights and saturation must be > 0, min_score >= 0, subtopic_share in 0..=1".into(),
-                    ));
+                let positive = |v: f32| v.is_finite() && v > 0.0;
+                let bad: Vec<String> = [
+                    (
+                        "title_weight",
+                        s.title_weight,
+                        positive(s.title_weight),
+                        "> 0",
+                    ),
+                    ("lead_weight", s.lead_weight, positive(s.lead_weight), "> 0"),
+                    ("saturation", s.saturation, positive(s.saturation), "> 0"),
+                    (
+                        "min_score",
+                        s.min_score,
+                        s.min_score.is_finite() && s.min_score >= 0.0,
+                        ">= 0",
+                    ),
+                    (
+                        "subtopic_share",
+                        s.subtopic_share,
+                        (0.0..=1.0).contains(&s.subtopic_share),
+                        "in 0..=1",
+                    ),
+                ]
+                .into_iter()
+                .filter(|(_, _, ok, _)| !ok)
+                .map(|(key, v, _, want)| format!("{key} must be {want} (got {v})"))
+                .collect();
+                if !bad.is_empty() {
+                    issues.push(at(span.start, format!("[scoring]: {}", bad.join("; "))));
                 }
                 s
             }
@@ -440,11 +465,27 @@ impl Taxonomy {
                 Some(v) => *v.get_ref() as f32,
                 None => DEFAULT_FRAME_SHARE,
             };
-            if segments.len() > 1 && (!t.frames.is_empty() || t.frame_share.is_some()) {
-                issues.push(at(
-                    id_span.start,
-                    format!("topic `{id}`: `frames` and `frame_share` are only for subjects (top-level topics)"),
-                ));
+            let frame_min_terms = t
+                .frame_min_terms
+                .as_ref()
+                .map_or(DEFAULT_FRAME_MIN_TERMS, |v| *v.get_ref());
+            let frame_keys = [
+                t.frames.first().map(|f| f.span().start),
+                t.frame_share.as_ref().map(|v| v.span().start),
+                t.frame_min_terms.as_ref().map(|v| v.span().start),
+            ];
+            if let Some(first) = frame_keys.iter().flatten().min() {
+                if segments.len() > 1 {
+                    issues.push(at(
+                        *first,
+                        format!("topic `{id}`: `frames`, `frame_share` and `frame_min_terms` are only for subjects (top-level topics)"),
+                    ));
+                } else if t.frames.is_empty() {
+                    issues.push(at(
+                        *first,
+                        format!("topic `{id}`: `frame_share` and `frame_min_terms` need `frames`"),
+                    ));
+                }
             }
             for f in &t.frames {
                 let name = f.get_ref();
@@ -470,6 +511,7 @@ impl Taxonomy {
                 countries,
                 frames: Vec::new(),
                 frame_share,
+                frame_min_terms,
             });
         }
         for (framing, offset, name) in frame_names {
@@ -547,6 +589,7 @@ mod shape {
         ("require", Kind::Requires, false),
         ("frames", Kind::Strings, false),
         ("frame_share", Kind::Number, false),
+        ("frame_min_terms", Kind::Count, false),
     ];
     const REQUIRE: &[(&str, Kind, bool)] =
         &[("terms", Kind::Strings, true), ("min", Kind::Count, false)];
@@ -555,8 +598,17 @@ mod shape {
     pub(super) fn check(src: &str, report: Report<'_>) -> bool {
         let (root, errors) = DeTable::parse_recoverable(src);
         let mut ok = errors.is_empty();
+        // One syntax error often yields a second at the same line as the parser
+        // recovers ("extra `=`", then "unexpected key or value"): the first says it.
+        let mut lines_seen = Vec::new();
         for e in errors {
-            report(e.span().map(|s| s.start), e.message().trim().to_owned());
+            let at = e.span().map(|s| s.start);
+            let line = at.map(|a| src[..a.min(src.len())].matches('\n').count());
+            if line.is_some() && lines_seen.contains(&line) {
+                continue;
+            }
+            lines_seen.push(line);
+            report(at, e.message().trim().to_owned());
         }
         if !ok {
             return false; // the tree of a file with syntax errors is a guess

@@ -27,6 +27,14 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TaxonomyCommand::Check { file, mut data } => {
+            if let Some(other) = &data.taxonomy {
+                eprintln!(
+                    "dateline taxonomy check: the taxonomy is the FILE argument ({}); drop --taxonomy {}",
+                    file.display(),
+                    other.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
             data.taxonomy = Some(file.clone());
             let loaded = data.read()?;
             match Classifier::build(&loaded.sources(), data.settings()?) {

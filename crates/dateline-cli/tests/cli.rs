@@ -271,6 +271,41 @@ fn taxonomy_check_reports_lines() {
     assert!(text.contains("t.toml:6:"), "{text}");
     assert!(text.contains("t.toml:13:"), "{text}");
 
+    // [scoring] names each bad key; one syntax slip is one error, not two.
+    let scoring = dir.path().join("s.toml");
+    std::fs::write(
+        &scoring,
+        "[taxonomy]\nname = \"t\"\nversion = \"1\"\n[scoring]\ntitle_weight = -1\nsaturation = 0\n[[topic]]\nid = \"sport\"\nlabel = \"s\"\n[topic.terms]\n\"goal\" = = 2\n",
+    )
+    .unwrap();
+    let out = dateline(&["taxonomy", "check", scoring.to_str().unwrap()], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    std::fs::write(
+        &scoring,
+        "[taxonomy]\nname = \"t\"\nversion = \"1\"\n[scoring]\ntitle_weight = -1\nsaturation = 0\n[[topic]]\nid = \"sport\"\nlabel = \"s\"\n",
+    )
+    .unwrap();
+    let out = dateline(&["taxonomy", "check", scoring.to_str().unwrap()], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("title_weight must be > 0 (got -1)")
+            && text.contains("saturation must be > 0 (got 0)"),
+        "{text}"
+    );
+    // The file checked is the argument; a --taxonomy beside it is refused, not ignored.
+    let out = dateline(
+        &[
+            "taxonomy",
+            "check",
+            path.to_str().unwrap(),
+            "--taxonomy",
+            scoring.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+
     let bundled = dateline(&["taxonomy", "print"], b"");
     std::fs::write(&path, &bundled.stdout).unwrap();
     let ok = dateline(&["taxonomy", "check", path.to_str().unwrap()], b"");

@@ -529,9 +529,17 @@ fn research_framing_makes_a_health_story_a_science_story() {
         .find(|t| t.id == "science-technology")
         .unwrap();
     assert!(
-        sci.rules.iter().any(|x| x.starts_with("frames health")),
+        sci.rules
+            .iter()
+            .any(|x| x.starts_with("frames health") && x.contains("at least 2 distinct phrases")),
         "{sci:?}"
     );
+    // Over the share but with one phrase only (said three times): no framing.
+    let r = c.classify(
+        &body("Malaria vaccine for patients, researchers said. Researchers said so; researchers agree."),
+        true,
+    );
+    assert_eq!(r.topics[0].id, "health", "{r:?}");
     // Under the share, health keeps the lead: one passing "trial".
     let r = c.classify(
         &body("Malaria patients queue for the vaccine; a trial is planned. Malaria vaccine patients wait."),
@@ -555,6 +563,10 @@ frame_share = 1.5
 id = "sport"
 label = "sport"
 frames = ["weather"]
+[[topic]]
+id = "religion"
+label = "religion"
+frame_share = 0.5
 [[topic]]
 id = "health/medicine"
 label = "medicine"
@@ -580,5 +592,6 @@ frames = ["sport"]
     );
     assert!(has("frames `weather`, which is not defined"), "{msgs:#?}");
     assert!(has("only for subjects"), "{msgs:#?}");
-    assert_eq!(msgs.len(), 5, "{msgs:#?}");
+    assert!(has("need `frames`"), "{msgs:#?}");
+    assert_eq!(msgs.len(), 6, "{msgs:#?}");
 }
