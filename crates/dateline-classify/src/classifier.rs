@@ -207,6 +207,10 @@ pub struct Classification<'c> {
     pub countries: Vec<CountryScore<'c>>,
     pub topics: Vec<TopicScore<'c>>,
     pub label: String,
+    /// The id of the topic the label names (the most specific confident topic or
+    /// storyline), for `dateline eval --exact-topics`; not part of the record.
+    #[serde(skip)]
+    pub focus: Option<&'c str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence<'c>>,
 }
@@ -1191,6 +1195,7 @@ impl Classifier {
             countries,
             topics: topic_scores,
             label,
+            focus: focus.map(|t| topics[t].id.as_str()),
             evidence,
         }
     }

@@ -19,25 +19,53 @@ pub struct Gold {
     pub topic: Option<String>,
 }
 
-/// How predicted subjects are compared with gold topic classes.
+/// How predictions are compared with gold topic classes.
 #[derive(Debug, Clone, Default)]
 pub struct TopicMapping {
     /// Predicted subject (first segment of the best topic) → class.
     pub predicted: BTreeMap<String, String>,
-    /// Class for subjects not in `predicted` (e.g. `other` for a four-way split);
-    /// when `None`, an unmapped subject is its own class.
+    /// The classes the maps name (targets of the gold and predicted maps): with
+    /// `otherwise`, every other class, gold or predicted, is `otherwise`.
+    pub named: BTreeSet<String>,
+    /// Class for whatever the maps do not name (e.g. `other` for a four-way
+    /// split); when `None`, an unmapped subject is its own class.
     pub otherwise: Option<String>,
+    /// Compare full topic ids instead of subjects: the gold is a topic id at any
+    /// depth, the prediction the topic its label names, right when it is the gold
+    /// topic or one of its descendants (more specific is not wrong).
+    pub exact: bool,
 }
 
 impl TopicMapping {
+    /// The class of a prediction (its subject, or with `exact` its label's topic).
     pub fn class_of(&self, subject: Option<&str>) -> String {
         match subject {
             None => self.otherwise.clone().unwrap_or_else(|| "none".into()),
             Some(s) => match self.predicted.get(s) {
                 Some(c) => c.clone(),
-                None => self.otherwise.clone().unwrap_or_else(|| s.to_owned()),
+                None => match &self.otherwise {
+                    Some(o) if !self.named.contains(s) => o.clone(),
+                    _ => s.to_owned(),
+                },
             },
         }
+    }
+
+    /// The class of a gold label, already through the gold map.
+    pub fn gold_class(&self, class: &str) -> String {
+        match &self.otherwise {
+            Some(o) if !self.named.contains(class) => o.clone(),
+            _ => class.to_owned(),
+        }
+    }
+
+    /// Whether `predicted` counts as `gold`.
+    fn matches(&self, predicted: &str, gold: &str) -> bool {
+        predicted == gold
+            || (self.exact
+                && predicted.len() > gold.len()
+                && predicted.starts_with(gold)
+                && predicted.as_bytes()[gold.len()] == b'/')
     }
 }
 
@@ -126,8 +154,12 @@ impl EvalReport {
         }
         if let Some(gt) = &gold.topic {
             self.topic_scored += 1;
-            let predicted = topics.class_of(pred.subject());
-            self.topic_correct += u64::from(&predicted == gt);
+            let predicted = if topics.exact {
+                pred.focus.unwrap_or("none").to_owned()
+            } else {
+                topics.class_of(pred.subject())
+            };
+            self.topic_correct += u64::from(topics.matches(&predicted, gt));
             *self
                 .topic_confusion
                 .entry(gt.clone())
@@ -200,6 +232,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             label: String::new(),
+            focus: topic,
             evidence: None,
         }
     }
@@ -209,7 +242,9 @@ mod tests {
         let g = geo();
         let map = TopicMapping {
             predicted: [("sport".to_string(), "sport".to_string())].into(),
+            named: ["sport".to_string()].into(),
             otherwise: Some("other".into()),
+            exact: false,
         };
         let mut r = EvalReport::default();
         let gold = Gold {
@@ -249,5 +284,59 @@ mod tests {
         assert!((s.country_f1.unwrap() - 0.4).abs() < 1e-9);
         assert_eq!(s.topic_accuracy, Some(0.5));
         assert_eq!(r.topic_confusion["sport"]["other"], 1);
+    }
+
+    #[test]
+    fn otherwise_folds_gold_and_predicted_alike() {
+        // Named by a gold map only: a predicted `sport` is still `sport`.
+        let map = TopicMapping {
+            named: ["sport".to_string(), "other".to_string()].into(),
+            otherwise: Some("other".into()),
+            ..TopicMapping::default()
+        };
+        assert_eq!(map.class_of(Some("sport")), "sport");
+        assert_eq!(map.class_of(Some("politics")), "other");
+        assert_eq!(map.gold_class("politics"), "other");
+        assert_eq!(map.gold_class("sport"), "sport");
+    }
+
+    #[test]
+    fn exact_topics_count_a_more_specific_prediction_under_the_gold() {
+        let g = geo();
+        let map = TopicMapping {
+            exact: true,
+            ..TopicMapping::default()
+        };
+        let mut r = EvalReport::default();
+        let gold = |t: &str| Gold {
+            topic: Some(t.into()),
+            ..Gold::default()
+        };
+        r.add(
+            &gold("health/mental-health"),
+            &pred(None, &[], Some("health/mental-health")),
+            &g,
+            &map,
+        );
+        r.add(
+            &gold("health"),
+            &pred(None, &[], Some("health/mental-health")),
+            &g,
+            &map,
+        );
+        r.add(
+            &gold("health/mental-health"),
+            &pred(None, &[], Some("health")),
+            &g,
+            &map,
+        );
+        r.add(
+            &gold("health/mental"),
+            &pred(None, &[], Some("health/mental-health")),
+            &g,
+            &map,
+        );
+        assert_eq!((r.topic_correct, r.topic_scored), (2, 4));
+        assert_eq!(r.topic_confusion["health/mental-health"]["health"], 1);
     }
 }

@@ -20,7 +20,12 @@ fn four_way_topic_accuracy_on_short_news() {
             .iter()
             .map(|s| (s.to_string(), s.to_string()))
             .collect(),
+        named: ["sport", "economy-business-finance", "science-technology", "other"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         otherwise: Some("other".into()),
+        exact: false,
     };
     let mut report = EvalReport::default();
     for line in SHORT_NEWS.lines() {

@@ -40,9 +40,17 @@ pub struct EvalArgs {
     /// Predicted IPTC subject → class, comma separated; unmapped subjects are their own class.
     #[arg(long, value_name = "MAP", default_value = "")]
     pub predicted_map: String,
-    /// Class for every predicted subject (and gold class) not named in the maps.
+    /// Class for every predicted subject and gold class that neither map names
+    /// (as a target): `--predicted-map sport=sport --otherwise other` scores sport
+    /// against everything else.
     #[arg(long, value_name = "CLASS")]
     pub otherwise: Option<String>,
+    /// Score full topic ids, for subtopics and storylines of your own taxonomy:
+    /// the gold topic is an id at any depth (`health/mental-health`), the
+    /// prediction the topic the label names; a prediction more specific than the
+    /// gold, under it, counts as right.
+    #[arg(long, conflicts_with_all = ["four_way", "predicted_map", "otherwise"])]
+    pub exact_topics: bool,
     /// Score the four-way split sport / economy-business-finance / science-technology / other.
     #[arg(long)]
     pub four_way: bool,
@@ -88,6 +96,8 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut mapping = TopicMapping {
         predicted: parse_map(&args.predicted_map)?,
         otherwise: args.otherwise.clone(),
+        exact: args.exact_topics,
+        ..TopicMapping::default()
     };
     if args.four_way {
         for s in FOUR_WAY {
@@ -95,6 +105,23 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
         }
         mapping.otherwise.get_or_insert_with(|| "other".to_owned());
     }
+    // The classes kept apart; under --four-way exactly its four, whatever the
+    // gold map names (BBC's `entertainment=arts-...` is `other` there).
+    mapping.named = if args.four_way {
+        FOUR_WAY
+            .iter()
+            .map(|s| s.to_string())
+            .chain(mapping.otherwise.clone())
+            .collect()
+    } else {
+        mapping
+            .predicted
+            .values()
+            .chain(gold_map.values())
+            .chain(mapping.otherwise.as_ref())
+            .cloned()
+            .collect()
+    };
     let country_map: BTreeMap<String, String> = match &args.country_map {
         None => BTreeMap::new(),
         Some(p) => std::fs::read_to_string(p)
@@ -117,13 +144,23 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
 
     let mut report = EvalReport::default();
     let mut notes = Notes::default();
-    // Classes a gold topic can rightly be: the subjects, and what the maps name.
-    let known_classes: std::collections::BTreeSet<&str> = dateline_classify::taxonomy::SUBJECTS
-        .iter()
-        .map(|(s, _, _)| *s)
-        .chain(mapping.predicted.values().map(String::as_str))
-        .chain(mapping.otherwise.as_deref())
-        .collect();
+    // Classes a gold topic can rightly be: the subjects (with --exact-topics, the
+    // loaded taxonomy's topic ids), and what the maps name.
+    let known_classes: std::collections::BTreeSet<&str> = if args.exact_topics {
+        classifier
+            .taxonomy()
+            .topics
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect()
+    } else {
+        dateline_classify::taxonomy::SUBJECTS
+            .iter()
+            .map(|(s, _, _)| *s)
+            .chain(mapping.predicted.values().map(String::as_str))
+            .chain(mapping.otherwise.as_deref())
+            .collect()
+    };
     let mut objects = 0usize;
     'files: for path in &args.files {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -211,17 +248,11 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
                     let class = gold_map.get(t).cloned().unwrap_or_else(|| t.to_owned());
                     // A gold class no prediction can ever be (a typo, or a
                     // data-set label without --gold-map) only ever scores wrong,
-                    // or with --four-way is silently "other".
+                    // or under --otherwise is folded into that class unseen: said.
                     if !known_classes.contains(class.as_str()) {
                         notes.odd(&args.topic_field, t);
                     }
-                    let class = match &mapping.otherwise {
-                        Some(other) if args.four_way && !FOUR_WAY.contains(&class.as_str()) => {
-                            other.clone()
-                        }
-                        _ => class,
-                    };
-                    Some(class)
+                    Some(mapping.gold_class(&class))
                 }
                 Some(other) => {
                     notes.odd(&args.topic_field, &not_a(other, "string"));

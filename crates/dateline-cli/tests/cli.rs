@@ -317,6 +317,54 @@ fn taxonomy_check_reports_lines() {
 }
 
 #[test]
+fn eval_otherwise_and_exact_topics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"title\":\"Ajax win the derby\",\"body\":\"Ajax beat PSV 2-0 in Amsterdam; the striker scored twice in the league match.\",\"topic\":\"SPORTS\",\"id_topic\":\"sport\"}\n",
+            "{\"title\":\"Parliament passes budget\",\"body\":\"Parliament passed the budget after a long debate; the opposition voted against the government's bill.\",\"topic\":\"NEWS\",\"id_topic\":\"politics/nothing-like-this\"}\n",
+        ),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let accuracy = |args: &[&str]| {
+        let out = dateline(&[&["eval", p, "--json"][..], args].concat(), b"");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["summary"]["topic_accuracy"].as_f64().unwrap()
+    };
+    // A class named only by the gold map is kept on the predicted side too.
+    assert_eq!(
+        accuracy(&[
+            "--gold-map",
+            "SPORTS=sport,NEWS=other",
+            "--otherwise",
+            "other"
+        ]),
+        1.0
+    );
+    // A predicted map alone folds gold classes it does not name as well.
+    assert_eq!(
+        accuracy(&[
+            "--topic-field",
+            "id_topic",
+            "--predicted-map",
+            "sport=sport",
+            "--otherwise",
+            "other"
+        ]),
+        1.0
+    );
+    // Full ids: the sport story's label topic is under `sport`, right; the
+    // politics one names no such subtopic, wrong.
+    assert_eq!(
+        accuracy(&["--topic-field", "id_topic", "--exact-topics"]),
+        0.5
+    );
+}
+
+#[test]
 fn eval_scores_a_labelled_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gold.jsonl");
