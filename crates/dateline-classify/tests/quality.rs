@@ -20,10 +20,15 @@ fn four_way_topic_accuracy_on_short_news() {
             .iter()
             .map(|s| (s.to_string(), s.to_string()))
             .collect(),
-        named: ["sport", "economy-business-finance", "science-technology", "other"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        named: [
+            "sport",
+            "economy-business-finance",
+            "science-technology",
+            "other",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         otherwise: Some("other".into()),
         exact: false,
     };

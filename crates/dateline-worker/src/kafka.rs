@@ -449,32 +449,26 @@ impl ClientContext for ConsumerCtx {
     /// Consumer lag per assigned partition.
     fn stats(&self, stats: Statistics) {
         let assigned = self.shared.offsets.assigned();
-        record_lag(
-            &self.shared.metrics,
-            &stats,
-            |topic, partition| {
-                assigned
-                    .iter()
-                    .any(|a| *a.topic == *topic && a.partition == partition)
-            },
-            |p| p.consumer_lag,
-        );
+        record_lag(&self.shared.metrics, &stats, &assigned, |p| p.consumer_lag);
     }
 }
 
 /// Sets `dateline_consumer_lag` from librdkafka's statistics, as `lag` reads
-/// it, for the partitions `owned` says this worker has (a revoked one's series
-/// is removed at the revoke; late statistics must not bring it back).
+/// it, for the partitions this worker has (a revoked one's series is removed at
+/// the revoke; late statistics must not bring it back).
 pub(crate) fn record_lag(
     m: &crate::metrics::Metrics,
     stats: &Statistics,
-    owned: impl Fn(&str, i32) -> bool,
+    assigned: &[TopicPartition],
     lag: impl Fn(&rdkafka::statistics::Partition) -> i64,
 ) {
     for (topic, t) in &stats.topics {
         for p in t.partitions.values() {
             let lag = lag(p);
-            if p.partition < 0 || lag < 0 || !owned(topic, p.partition) {
+            let owned = assigned
+                .iter()
+                .any(|a| *a.topic == **topic && a.partition == p.partition);
+            if p.partition < 0 || lag < 0 || !owned {
                 continue;
             }
             m.consumer_lag

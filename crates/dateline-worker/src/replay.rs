@@ -697,14 +697,7 @@ pub fn replay(
 /// `offsets.retention.minutes` of an idle group), at the checkpoint's `next`,
 /// which is never ahead of what was committed.
 fn resume_from_group(consumer: &ReplayConsumer, cp: &mut Checkpoint) -> Result<(), ReplayError> {
-    let mut tpl = TopicPartitionList::new();
-    for key in cp.partitions.keys() {
-        let (t, p) = split_key(key)?;
-        tpl.add_partition(t, p);
-    }
-    let committed = consumer
-        .committed_offsets(tpl, REQUEST_TIMEOUT)
-        .map_err(kafka("reading the replay group's committed offsets"))?;
+    let committed = group_committed(consumer, cp)?;
     for e in committed.elements() {
         let key = format!("{}/{}", e.topic(), e.partition());
         let Some(r) = cp.partitions.get_mut(&key) else {
@@ -728,6 +721,21 @@ fn resume_from_group(consumer: &ReplayConsumer, cp: &mut Checkpoint) -> Result<(
         r.next = next;
     }
     Ok(())
+}
+
+/// The offsets the replay's group has committed for the range's partitions.
+fn group_committed(
+    consumer: &ReplayConsumer,
+    cp: &Checkpoint,
+) -> Result<TopicPartitionList, ReplayError> {
+    let mut tpl = TopicPartitionList::new();
+    for key in cp.partitions.keys() {
+        let (t, p) = split_key(key)?;
+        tpl.add_partition(t, p);
+    }
+    consumer
+        .committed_offsets(tpl, REQUEST_TIMEOUT)
+        .map_err(kafka("reading the replay group's committed offsets"))
 }
 
 /// The output and dead-letter topics must exist before anything is produced:
@@ -762,14 +770,7 @@ fn refuse_reused_id(
     cp: &Checkpoint,
     replay_id: &str,
 ) -> Result<(), ReplayError> {
-    let mut tpl = TopicPartitionList::new();
-    for key in cp.partitions.keys() {
-        let (t, p) = split_key(key)?;
-        tpl.add_partition(t, p);
-    }
-    let committed = consumer
-        .committed_offsets(tpl, REQUEST_TIMEOUT)
-        .map_err(kafka("reading the replay group's committed offsets"))?;
+    let committed = group_committed(consumer, cp)?;
     let used: Vec<String> = committed
         .elements()
         .iter()

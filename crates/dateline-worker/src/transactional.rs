@@ -90,22 +90,13 @@ impl ClientContext for TxConsumerCtx {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        crate::kafka::record_lag(
-            &self.shared.metrics,
-            &stats,
-            |topic, partition| {
-                assigned
-                    .iter()
-                    .any(|a| *a.topic == *topic && a.partition == partition)
-            },
-            |p| {
-                if p.app_offset >= 0 && p.ls_offset >= 0 {
-                    (p.ls_offset - p.app_offset).max(0)
-                } else {
-                    p.consumer_lag
-                }
-            },
-        );
+        crate::kafka::record_lag(&self.shared.metrics, &stats, &assigned, |p| {
+            if p.app_offset >= 0 && p.ls_offset >= 0 {
+                (p.ls_offset - p.app_offset).max(0)
+            } else {
+                p.consumer_lag
+            }
+        });
     }
 }
 
