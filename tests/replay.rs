@@ -607,6 +607,14 @@ async fn replay_refuses_what_would_lose_or_pollute_data() {
         assert!(stderr.contains(expected), "{extra:?}: {stderr}");
     }
     assert!(!cp.exists(), "a refused dry run wrote a checkpoint");
+    // A file that is no checkpoint is the operator's to fix: exit 2, named.
+    std::fs::write(&cp, "not a checkpoint").unwrap();
+    let out = replay_cmd(&b, &t, &["--checkpoint", &cp_s])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("checkpoint"), "{stderr}");
     let c = Collector::start_light(&b, &t.input);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(c.len(), 20, "the input topic was written to");

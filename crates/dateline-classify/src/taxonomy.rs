@@ -355,6 +355,17 @@ impl Taxonomy {
                         span.start,
                         format!("topic `{id}`: medtop `{m}` is not `medtop:` and 8 digits"),
                     ));
+                } else if let Some((_, _, code)) = SUBJECTS
+                    .iter()
+                    .find(|(s, _, _)| segments.len() == 1 && *s == id.as_str())
+                    .filter(|(_, _, code)| *code != m.as_str())
+                {
+                    issues.push(at(
+                        span.start,
+                        format!(
+                            "topic `{id}`: the IPTC subject's medtop code is `{code}`, not `{m}`"
+                        ),
+                    ));
                 }
                 m
             });
@@ -427,6 +438,12 @@ impl Taxonomy {
                 } else {
                     countries.push(c);
                 }
+            }
+            if t.storyline && segments.len() == 1 {
+                issues.push(at(
+                    id_span.start,
+                    format!("topic `{id}`: a subject cannot be a storyline (its gates would hide the whole subject); make a storyline below it"),
+                ));
             }
             if t.storyline && !gated {
                 issues.push(at(

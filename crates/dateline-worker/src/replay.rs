@@ -203,13 +203,18 @@ pub struct PartitionRange {
 }
 
 impl Checkpoint {
+    /// `None` when the file does not exist yet. A file that cannot be read or is
+    /// no checkpoint is the operator's to fix (an invalid argument, exit 2).
     pub fn load(path: &Path) -> Result<Option<Checkpoint>, ReplayError> {
+        let invalid = |e: &dyn std::fmt::Display| {
+            ReplayError::Invalid(format!("checkpoint {}: {e}", path.display()))
+        };
         match std::fs::read(path) {
             Ok(b) => serde_json::from_slice(&b)
                 .map(Some)
-                .map_err(|e| ReplayError::Checkpoint(format!("{}: {e}", path.display()))),
+                .map_err(|e| invalid(&e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(ReplayError::Checkpoint(format!("{}: {e}", path.display()))),
+            Err(e) => Err(invalid(&e)),
         }
     }
 

@@ -549,7 +549,7 @@ fn research_framing_makes_a_health_story_a_science_story() {
 }
 
 #[test]
-fn framing_mistakes_are_reported() {
+fn framing_and_subject_mistakes_are_reported() {
     let bad = r#"
 [taxonomy]
 name = "x"
@@ -566,7 +566,13 @@ frames = ["weather"]
 [[topic]]
 id = "religion"
 label = "religion"
+medtop = "medtop:15000000"
 frame_share = 0.5
+[[topic]]
+id = "lifestyle-leisure"
+label = "lifestyle"
+storyline = true
+countries = ["FR"]
 [[topic]]
 id = "health/medicine"
 label = "medicine"
@@ -593,5 +599,11 @@ frames = ["sport"]
     assert!(has("frames `weather`, which is not defined"), "{msgs:#?}");
     assert!(has("only for subjects"), "{msgs:#?}");
     assert!(has("need `frames`"), "{msgs:#?}");
-    assert_eq!(msgs.len(), 6, "{msgs:#?}");
+    // Two more checks of subjects ride along: the medtop code and storyline.
+    assert!(
+        has("the IPTC subject's medtop code is `medtop:12000000`"),
+        "{msgs:#?}"
+    );
+    assert!(has("a subject cannot be a storyline"), "{msgs:#?}");
+    assert_eq!(msgs.len(), 8, "{msgs:#?}");
 }
