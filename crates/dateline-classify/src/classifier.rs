@@ -197,6 +197,10 @@ pub struct Evidence<'c> {
     pub dateline: Option<String>,
     pub places: Vec<PlaceEvidence<'c>>,
     pub topics: Vec<TopicEvidence<'c>>,
+    /// Storylines with matched phrases whose gates failed (a require group, the
+    /// countries, or the parent storyline), each rule saying which: not scored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gated: Vec<TopicEvidence<'c>>,
 }
 
 /// The result of classifying one document. Borrows names from the classifier.
@@ -1428,86 +1432,134 @@ impl Classifier {
             .collect();
         let topics = listed
             .iter()
-            .map(|&i| {
-                let i = i as usize;
-                let t: &Topic = &self.taxonomy.topics[i];
-                let mut terms: Vec<TermEvidence<'c>> = s
-                    .term_touched
+            .map(|&i| self.topic_evidence(s, i as usize, framed))
+            .collect();
+        // Storylines some phrase of which matched but a gate failed: what a
+        // taxonomy author needs to see why one did not fire.
+        let gated = (0..self.taxonomy.topics.len())
+            .filter(|&i| self.nodes[i].storyline && !s.active[i])
+            .filter(|&i| {
+                s.term_touched
                     .iter()
-                    .map(|&x| (x as usize, &self.terms[x as usize]))
-                    .filter(|(_, term)| term.topic as usize == i)
-                    .map(|(x, term)| TermEvidence {
-                        term: &term.phrase,
-                        kind: if term.negative {
-                            "negative"
-                        } else if term.groups.is_empty() {
-                            "topic"
-                        } else {
-                            "require"
-                        },
-                        mentions: s.term_tally[x].n,
-                        contribution: round3(term.weight * (1.0 + s.term_tally[x].w).log2()),
-                        ambiguity: None,
-                    })
-                    .collect();
-                terms.sort_by(|a, b| {
-                    b.contribution
-                        .total_cmp(&a.contribution)
-                        .then(a.term.cmp(b.term))
-                });
-                let mut rules = Vec::new();
-                if t.storyline {
-                    for (gi, g) in self
-                        .groups
+                    .any(|&x| self.terms[x as usize].topic as usize == i)
+                    || s.group_n[self.topic_groups[i].clone()]
                         .iter()
-                        .enumerate()
-                        .filter(|(_, g)| g.topic as usize == i)
-                    {
-                        let matched: Vec<&str> = s
-                            .term_touched
-                            .iter()
-                            .map(|&x| &self.terms[x as usize])
-                            .filter(|term| term.groups.contains(&(gi as u32)))
-                            .map(|term| term.phrase.as_str())
-                            .collect();
-                        rules.push(format!(
-                            "require at least {}: matched {} ({})",
-                            g.min,
-                            s.group_n[gi],
-                            matched.join(", ")
-                        ));
-                    }
-                    if !t.countries.is_empty() {
-                        rules.push(format!(
-                            "countries any of {}: satisfied",
-                            t.countries.join(", ")
-                        ));
-                    }
-                }
-                if let Some(f) = framed.filter(|f| f.subject as usize == i) {
-                    rules.push(format!(
-                        "frames {}: scored {:.2} of it (frame_share {}) with at least {} distinct phrases, so leads with its score added (subtree ×{:.2})",
-                        self.taxonomy.topics[f.framed as usize].id,
-                        f.ratio,
-                        t.frame_share,
-                        t.frame_min_terms,
-                        1.0 + 1.0 / f.ratio
+                        .any(|&n| n > 0)
+            })
+            .map(|i| {
+                let mut e = self.topic_evidence(s, i, None);
+                if let Some(p) = self.nodes[i]
+                    .parent()
+                    .filter(|&p| self.nodes[p].storyline && !s.active[p])
+                {
+                    e.rules.push(format!(
+                        "parent storyline {}: FAILED (not active)",
+                        self.taxonomy.topics[p].id
                     ));
                 }
-                TopicEvidence {
-                    id: &t.id,
-                    raw_score: round3(s.subtree[i]),
-                    // Clipped, as it counts (negatives cannot go below zero).
-                    own_score: round3(s.own[i].max(0.0)),
-                    terms,
-                    rules,
-                }
+                e
             })
             .collect();
         Evidence {
             dateline,
             places,
             topics,
+            gated,
+        }
+    }
+
+    /// The evidence of one topic: its matched phrases and, for a storyline, each
+    /// gate and whether it held; for a subject that led by framing, the framing.
+    fn topic_evidence<'c>(
+        &'c self,
+        s: &Scratch,
+        i: usize,
+        framed: Option<Framed>,
+    ) -> TopicEvidence<'c> {
+        let t: &Topic = &self.taxonomy.topics[i];
+        let mut terms: Vec<TermEvidence<'c>> = s
+            .term_touched
+            .iter()
+            .map(|&x| (x as usize, &self.terms[x as usize]))
+            .filter(|(_, term)| term.topic as usize == i)
+            .map(|(x, term)| TermEvidence {
+                term: &term.phrase,
+                kind: if term.negative {
+                    "negative"
+                } else if term.groups.is_empty() {
+                    "topic"
+                } else {
+                    "require"
+                },
+                mentions: s.term_tally[x].n,
+                contribution: round3(term.weight * (1.0 + s.term_tally[x].w).log2()),
+                ambiguity: None,
+            })
+            .collect();
+        terms.sort_by(|a, b| {
+            b.contribution
+                .total_cmp(&a.contribution)
+                .then(a.term.cmp(b.term))
+        });
+        let mut rules = Vec::new();
+        if t.storyline {
+            for (gi, g) in self
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.topic as usize == i)
+            {
+                let matched: Vec<&str> = s
+                    .term_touched
+                    .iter()
+                    .map(|&x| &self.terms[x as usize])
+                    .filter(|term| term.groups.contains(&(gi as u32)))
+                    .map(|term| term.phrase.as_str())
+                    .collect();
+                rules.push(format!(
+                    "require at least {}: matched {} ({}){}",
+                    g.min,
+                    s.group_n[gi],
+                    matched.join(", "),
+                    if s.group_n[gi] >= g.min {
+                        ""
+                    } else {
+                        ": FAILED"
+                    }
+                ));
+            }
+            if !t.countries.is_empty() {
+                let holds = self.topic_countries[i]
+                    .iter()
+                    .any(|&c| s.country_kept[c as usize]);
+                rules.push(format!(
+                    "countries any of {}: {}",
+                    t.countries.join(", "),
+                    if holds {
+                        "satisfied"
+                    } else {
+                        "FAILED: none among the article's countries"
+                    }
+                ));
+            }
+        }
+        if let Some(f) = framed.filter(|f| f.subject as usize == i) {
+            rules.push(format!(
+                "frames {}: scored {:.2} of it (frame_share {}) with at least {} distinct phrases, so leads with its score added (subtree ×{:.2})",
+                self.taxonomy.topics[f.framed as usize].id,
+                f.ratio,
+                t.frame_share,
+                t.frame_min_terms,
+                1.0 + 1.0 / f.ratio
+            ));
+        }
+        TopicEvidence {
+            id: &t.id,
+            raw_score: round3(s.subtree[i]),
+            // Clipped, as it counts (negatives cannot go below zero).
+            own_score: round3(s.own[i].max(0.0)),
+            terms,
+            rules,
         }
     }
 }

@@ -362,18 +362,78 @@ fn storylines_need_every_rule() {
     // The same words without Ukraine: no storyline (the country gate).
     let r = c.classify(
         &body("Troops kept up the shelling as the cease-fire failed. The war goes on."),
-        false,
+        true,
     );
     assert_eq!(r.label, "conflict, war and peace");
     assert!(r.topics.iter().all(|t| !t.id.contains("russia-ukraine")));
+    // --explain says which gate failed, for the storyline and its child.
+    let ev = r.evidence.unwrap();
+    let gated: Vec<&str> = ev.gated.iter().map(|t| t.id).collect();
+    assert_eq!(
+        gated,
+        [
+            "conflict-war-peace/war/russia-ukraine-war",
+            "conflict-war-peace/war/russia-ukraine-war/diplomacy"
+        ]
+    );
+    assert!(ev.gated[0]
+        .rules
+        .iter()
+        .any(|r| r.starts_with("countries any of UA: FAILED")));
+    assert!(ev.gated[1]
+        .rules
+        .iter()
+        .any(|r| r.contains("parent storyline conflict-war-peace/war/russia-ukraine-war: FAILED")));
     // Ukraine without any war word: no storyline (the require gate).
     let r = c.classify(
         &body("Ukraine held a phone call about a cease-fire in Chad."),
-        false,
+        true,
     );
     assert!(
         r.topics.iter().all(|t| !t.id.contains("russia-ukraine")),
         "{r:?}"
+    );
+    // Its phrases matched, so the child is shown, failing through its parent,
+    // whose own war group matched nothing.
+    let ev = r.evidence.unwrap();
+    assert_eq!(
+        ev.gated[0].id,
+        "conflict-war-peace/war/russia-ukraine-war/diplomacy"
+    );
+    assert!(
+        ev.gated[0]
+            .rules
+            .iter()
+            .any(|r| r.contains("parent storyline")),
+        "{:?}",
+        ev.gated
+    );
+    let r = c.classify(&body("The war in Chad: shelling, an invasion."), true);
+    let ev = r.evidence.unwrap();
+    assert!(
+        ev.gated[0]
+            .rules
+            .iter()
+            .any(|r| r.starts_with("countries any of UA: FAILED")),
+        "{:?}",
+        ev.gated
+    );
+    let r = c.classify(
+        &body("Ukraine held a phone call about a cease-fire, and peace talks."),
+        true,
+    );
+    let diplomacy_fails_on_war: Vec<String> = r
+        .evidence
+        .unwrap()
+        .gated
+        .iter()
+        .flat_map(|t| t.rules.clone())
+        .collect();
+    assert!(
+        diplomacy_fails_on_war
+            .iter()
+            .any(|r| r.contains("parent storyline")),
+        "{diplomacy_fails_on_war:?}"
     );
 }
 
