@@ -506,13 +506,7 @@ impl ConsumerContext for ConsumerCtx {
             Rebalance::Revoke(tpl) => {
                 let tps = partitions_of(tpl);
                 let dropped = self.shared.offsets.revoke(&tps);
-                for tp in &tps {
-                    let _ = self
-                        .shared
-                        .metrics
-                        .consumer_lag
-                        .remove_label_values(&[&*tp.topic, tp.partition.to_string().as_str()]);
-                }
+                self.shared.metrics.forget_lag(&tps);
                 if consumer.assignment_lost() {
                     warn!("assignment lost (session timed out); not committing for revoked partitions");
                 } else {

@@ -288,6 +288,16 @@ impl Metrics {
         self.region_names.get(index as usize).map(String::as_str)
     }
 
+    /// Removes the lag series of revoked partitions (their statistics stop; a
+    /// stale value would look like lag that never moves).
+    pub(crate) fn forget_lag(&self, revoked: &[crate::offsets::TopicPartition]) {
+        for tp in revoked {
+            let _ = self
+                .consumer_lag
+                .remove_label_values(&[&*tp.topic, tp.partition.to_string().as_str()]);
+        }
+    }
+
     pub fn region_index(&self, region: Option<&str>) -> u16 {
         let none = self.region_names.len();
         let i = region

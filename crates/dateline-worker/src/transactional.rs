@@ -108,13 +108,7 @@ impl ConsumerContext for TxConsumerCtx {
             let tps = partitions_of(tpl);
             let mut assigned = self.assigned.lock().unwrap_or_else(|p| p.into_inner());
             assigned.retain(|a| !tps.contains(a));
-            for tp in &tps {
-                let _ = self
-                    .shared
-                    .metrics
-                    .consumer_lag
-                    .remove_label_values(&[&*tp.topic, tp.partition.to_string().as_str()]);
-            }
+            self.shared.metrics.forget_lag(&tps);
             self.shared.set_assigned(assigned.len());
             Rebalanced {
                 kind: "revoke",
