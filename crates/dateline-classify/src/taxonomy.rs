@@ -217,8 +217,10 @@ impl Taxonomy {
         };
         // First the file's shape, all of it: every syntax error, unknown key,
         // wrong type and missing field, so one run of `taxonomy check` lists them
-        // all (the typed reading below stops at its first).
-        if !shape::check(src, &mut |offset, message| match offset {
+        // all (the typed reading below stops at its first). What is left once the
+        // bad parts are set aside is read and checked for meaning too.
+        let start = issues.len();
+        let (shape_ok, tree) = shape::check(src, &mut |offset, message| match offset {
             Some(offset) => issues.push(at(offset, message)),
             None => issues.push(DataIssue {
                 file: file.to_owned(),
@@ -226,10 +228,9 @@ impl Taxonomy {
                 column: None,
                 message,
             }),
-        }) {
-            return None;
-        }
-        let raw: RawFile = match toml::from_str(src) {
+        });
+        let tree = tree?;
+        let raw = match RawFile::deserialize(toml::de::Deserializer::from(tree)) {
             Ok(raw) => raw,
             Err(e) => {
                 let message = e.message().trim().to_owned();
@@ -245,7 +246,6 @@ impl Taxonomy {
                 return None;
             }
         };
-        let start = issues.len();
         let scoring = match raw.scoring {
             None => Scoring::default(),
             Some(s) => {
@@ -370,6 +370,9 @@ impl Taxonomy {
                 m
             });
             let mut terms = Vec::new();
+            // Each phrase's words, lower-cased, and whether it is negative: the
+            // same phrase both counting for and against a topic is a slip.
+            let mut seen: Vec<(String, bool)> = Vec::new();
             for (table, case_sensitive, negative) in [
                 (t.terms, false, false),
                 (t.case_terms, true, false),
@@ -379,6 +382,18 @@ impl Taxonomy {
                     let span = phrase.span();
                     let phrase = phrase.into_inner();
                     let w = *weight.get_ref();
+                    let words = text::words(&phrase)
+                        .map(|w| w.as_str(&phrase).to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if negative && seen.iter().any(|(p, neg)| !neg && *p == words) {
+                        issues.push(at(
+                            span.start,
+                            format!("topic `{id}`: `{phrase}` is both a term and a negative term"),
+                        ));
+                        continue;
+                    }
+                    seen.push((words, negative));
                     if text::words(&phrase).next().is_none() {
                         issues.push(at(
                             span.start,
@@ -543,7 +558,7 @@ impl Taxonomy {
                 )),
             }
         }
-        if no_topics {
+        if no_topics && shape_ok {
             issues.push(DataIssue {
                 file: file.to_owned(),
                 line: None,
@@ -551,7 +566,9 @@ impl Taxonomy {
                 message: "no [[topic]] defined".into(),
             });
         }
-        if issues.len() > start {
+        // Shape and meaning were checked in two passes: the file's order reads better.
+        issues[start..].sort_by_key(|i| (i.line.is_none(), i.line, i.column));
+        if issues.len() > start || !shape_ok {
             return None;
         }
         Some(Taxonomy {
@@ -565,10 +582,15 @@ impl Taxonomy {
 
 /// The shape of a taxonomy file, checked on the parsed TOML tree before the typed
 /// reading: the serde structs above stop at their first error, and a user fixing
-/// a file wants every problem at once. The keys and types here must follow
-/// `RawFile` and the structs under it (a test checks the shipped file passes and
-/// that each kind of mistake is found).
+/// a file wants every problem at once. Each bad part is reported and set aside
+/// (an unknown key, a value of the wrong type, a topic without an id), and what
+/// is left goes on to the typed reading and its checks of meaning, so one run
+/// also reports a weight out of range or an unknown parent in the rest of the
+/// file. The keys and types here must follow `RawFile` and the structs under it
+/// (a test checks the shipped file passes and that each kind of mistake is
+/// found).
 mod shape {
+    use std::borrow::Cow;
     use toml::de::{DeTable, DeValue};
     use toml::Spanned;
 
@@ -611,38 +633,77 @@ mod shape {
     const REQUIRE: &[(&str, Kind, bool)] =
         &[("terms", Kind::Strings, true), ("min", Kind::Count, false)];
 
-    /// Report every problem of shape; true when there is none.
-    pub(super) fn check(src: &str, report: Report<'_>) -> bool {
+    /// Report every problem of shape. Returns whether there was none and, unless
+    /// the file has syntax errors (its tree would be a guess), the tree with the
+    /// bad parts set aside: it reads as a `RawFile`.
+    pub(super) fn check<'i>(
+        src: &'i str,
+        report: Report<'_>,
+    ) -> (bool, Option<Spanned<DeTable<'i>>>) {
         let (root, errors) = DeTable::parse_recoverable(src);
-        let mut ok = errors.is_empty();
-        // One syntax error often yields a second at the same line as the parser
-        // recovers ("extra `=`", then "unexpected key or value"): the first says it.
-        let mut lines_seen = Vec::new();
-        for e in errors {
-            let at = e.span().map(|s| s.start);
-            let line = at.map(|a| src[..a.min(src.len())].matches('\n').count());
-            if line.is_some() && lines_seen.contains(&line) {
-                continue;
+        if !errors.is_empty() {
+            // One syntax error often yields a second at the same line as the
+            // parser recovers ("extra `=`", then "unexpected key or value"): the
+            // first says it.
+            let mut lines_seen = Vec::new();
+            for e in errors {
+                let at = e.span().map(|s| s.start);
+                let line = at.map(|a| src[..a.min(src.len())].matches('\n').count());
+                if line.is_some() && lines_seen.contains(&line) {
+                    continue;
+                }
+                lines_seen.push(line);
+                report(at, e.message().trim().to_owned());
             }
-            lines_seen.push(line);
-            report(at, e.message().trim().to_owned());
+            return (false, None);
         }
-        if !ok {
-            return false; // the tree of a file with syntax errors is a guess
-        }
-        let root_span = root.span().start;
-        let root = root.into_inner();
-        for (key, value) in &root {
-            match key.get_ref().as_ref() {
-                "taxonomy" => ok &= table(value, "[taxonomy]", META, report),
-                "scoring" => ok &= table(value, "[scoring]", SCORING, report),
-                "topic" => match value.get_ref().as_array() {
-                    Some(topics) => {
-                        for t in topics {
-                            ok &= table(t, "[[topic]]", TOPIC, report);
+        let mut ok = true;
+        let root_span = root.span();
+        let mut root = root.into_inner();
+        let keys: Vec<_> = root.keys().cloned().collect();
+        for key in keys {
+            let value = root.get_mut(&key).expect("a key of the root");
+            let keep = match key.get_ref().as_ref() {
+                "taxonomy" => {
+                    ok &= table(value, "[taxonomy]", META, report);
+                    // Stand-ins for what is missing: the rest can still be read.
+                    if let DeValue::Table(t) = value.get_mut() {
+                        for name in ["name", "version"] {
+                            fill(t, name, "");
                         }
                     }
-                    None => ok = wrong(value, "`topic`", "an array of [[topic]] tables", report),
+                    value.get_ref().is_table()
+                }
+                "scoring" => {
+                    ok &= table(value, "[scoring]", SCORING, report);
+                    value.get_ref().is_table()
+                }
+                "topic" => match value.get_mut() {
+                    DeValue::Array(topics) => {
+                        let mut kept = Vec::with_capacity(topics.len());
+                        for t in topics.iter() {
+                            let mut t = t.clone();
+                            ok &= table(&mut t, "[[topic]]", TOPIC, report);
+                            let DeValue::Table(fields) = t.get_mut() else {
+                                continue;
+                            };
+                            // Without an id there is nothing to check a topic by;
+                            // without a label, its id stands in.
+                            let Some(id) = fields.get("id").and_then(|v| v.get_ref().as_str())
+                            else {
+                                continue;
+                            };
+                            let id = id.to_owned();
+                            fill(fields, "label", &id);
+                            kept.push(t);
+                        }
+                        *topics = kept.into_iter().collect();
+                        true
+                    }
+                    _ => {
+                        ok = wrong(value, "`topic`", "an array of [[topic]] tables", report);
+                        false
+                    }
                 },
                 other => {
                     report(
@@ -652,30 +713,56 @@ mod shape {
                         ),
                     );
                     ok = false;
+                    false
                 }
+            };
+            if !keep {
+                root.remove(&key);
             }
         }
         if !root.keys().any(|k| k.get_ref() == "taxonomy") {
             report(
-                Some(root_span),
+                Some(root_span.start),
                 "missing table [taxonomy] (with `name` and `version`)".into(),
             );
             ok = false;
+            let mut meta = DeTable::new();
+            fill(&mut meta, "name", "");
+            fill(&mut meta, "version", "");
+            root.insert(
+                Spanned::new(0..0, Cow::Borrowed("taxonomy")),
+                Spanned::new(0..0, DeValue::Table(meta)),
+            );
         }
-        ok
+        (ok, Some(Spanned::new(root_span, root)))
     }
 
+    /// Puts `key = value` (with no place in the file) into `t` when it is missing.
+    fn fill(t: &mut DeTable<'_>, key: &str, value: &str) {
+        if !t.keys().any(|k| k.get_ref() == key) {
+            t.insert(
+                Spanned::new(0..0, Cow::Owned(key.to_owned())),
+                Spanned::new(0..0, DeValue::String(Cow::Owned(value.to_owned()))),
+            );
+        }
+    }
+
+    /// Checks a table against its fields, removing unknown keys and values of the
+    /// wrong type. True when nothing was wrong; a value that is no table at all is
+    /// left as it is (the caller drops it).
     fn table(
-        value: &Spanned<DeValue<'_>>,
+        value: &mut Spanned<DeValue<'_>>,
         what: &str,
         fields: &[(&str, Kind, bool)],
         report: Report<'_>,
     ) -> bool {
-        let Some(t) = value.get_ref().as_table() else {
+        let span = value.span();
+        let DeValue::Table(t) = value.get_mut() else {
             return wrong(value, what, "a table", report);
         };
         let mut ok = true;
-        for (key, v) in t {
+        let keys: Vec<_> = t.keys().cloned().collect();
+        for key in keys {
             let name = key.get_ref().as_ref();
             let Some(&(_, kind, _)) = fields.iter().find(|(f, _, _)| *f == name) else {
                 let known: Vec<String> = fields.iter().map(|(f, _, _)| format!("`{f}`")).collect();
@@ -687,63 +774,123 @@ mod shape {
                     ),
                 );
                 ok = false;
+                t.remove(&key);
                 continue;
             };
-            ok &= field(v, &format!("{what} `{name}`"), kind, report);
+            let v = t.get_mut(&key).expect("a key of this table");
+            let (fine, keep) = field(v, &format!("{what} `{name}`"), kind, report);
+            ok &= fine;
+            if !keep {
+                t.remove(&key);
+            }
         }
         for (name, _, required) in fields {
             if *required && !t.keys().any(|k| k.get_ref() == name) {
-                report(
-                    Some(value.span().start),
-                    format!("{what}: missing `{name}`"),
-                );
+                report(Some(span.start), format!("{what}: missing `{name}`"));
                 ok = false;
             }
         }
         ok
     }
 
-    fn field(v: &Spanned<DeValue<'_>>, what: &str, kind: Kind, report: Report<'_>) -> bool {
+    /// Checks one value: whether it was right, and whether (mended: its bad items
+    /// removed) it can stay.
+    fn field(
+        v: &mut Spanned<DeValue<'_>>,
+        what: &str,
+        kind: Kind,
+        report: Report<'_>,
+    ) -> (bool, bool) {
         let value = v.get_ref();
+        let bad = |ok: bool| (ok, ok);
         match kind {
-            Kind::Str if value.is_str() => true,
-            Kind::Str => wrong(v, what, "a string", report),
-            Kind::Bool if value.is_bool() => true,
-            Kind::Bool => wrong(v, what, "true or false", report),
-            Kind::Number if value.is_float() || value.is_integer() => true,
-            Kind::Number => wrong(v, what, "a number", report),
+            Kind::Str if value.is_str() => (true, true),
+            Kind::Str => bad(wrong(v, what, "a string", report)),
+            Kind::Bool if value.is_bool() => (true, true),
+            Kind::Bool => bad(wrong(v, what, "true or false", report)),
+            Kind::Number if value.is_float() || value.is_integer() => (true, true),
+            Kind::Number => bad(wrong(v, what, "a number", report)),
             Kind::Count => match value.as_integer() {
-                Some(i) if !i.as_str().starts_with('-') => true,
-                Some(i) => {
+                Some(i) if i.as_str().parse::<u32>().is_ok() => (true, true),
+                Some(i) if i.as_str().starts_with('-') => {
                     report(
                         Some(v.span().start),
                         format!("{what}: must be >= 0 (got {})", i.as_str()),
                     );
-                    false
+                    (false, false)
                 }
-                None => wrong(v, what, "a whole number >= 0", report),
+                Some(i) => {
+                    report(
+                        Some(v.span().start),
+                        format!(
+                            "{what}: must be a whole number up to {} (got {})",
+                            u32::MAX,
+                            i.as_str()
+                        ),
+                    );
+                    (false, false)
+                }
+                None => bad(wrong(v, what, "a whole number >= 0", report)),
             },
-            Kind::Strings => match value.as_array() {
-                Some(items) => items
-                    .iter()
-                    .map(|i| field(i, what, Kind::Str, report))
-                    .fold(true, |a, b| a & b),
-                None => wrong(v, what, "an array of strings", report),
-            },
-            Kind::Weights => match value.as_table() {
-                Some(t) => t
-                    .values()
-                    .map(|w| field(w, &format!("{what} weight"), Kind::Number, report))
-                    .fold(true, |a, b| a & b),
-                None => wrong(v, what, "a table of `\"phrase\" = weight`", report),
-            },
-            Kind::Requires => match value.as_array() {
-                Some(groups) => groups
-                    .iter()
-                    .map(|g| table(g, "[[topic.require]]", REQUIRE, report))
-                    .fold(true, |a, b| a & b),
-                None => wrong(v, what, "an array of [[topic.require]] tables", report),
-            },
+            Kind::Strings | Kind::Requires => {
+                let DeValue::Array(items) = v.get_mut() else {
+                    let expected = if kind == Kind::Strings {
+                        "an array of strings"
+                    } else {
+                        "an array of [[topic.require]] tables"
+                    };
+                    return bad(wrong(v, what, expected, report));
+                };
+                let mut ok = true;
+                let mut kept = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    let mut item = item.clone();
+                    let keep = if kind == Kind::Strings {
+                        let (fine, keep) = field(&mut item, what, Kind::Str, report);
+                        ok &= fine;
+                        keep
+                    } else {
+                        let fine = table(&mut item, "[[topic.require]]", REQUIRE, report);
+                        ok &= fine;
+                        // A group without terms is no group. One whose terms lost
+                        // a bad item loses its `min` too, which may now exceed
+                        // them: that would be a second report of the same slip.
+                        match item.get_mut() {
+                            DeValue::Table(g) => {
+                                let min = g.keys().find(|k| k.get_ref() == "min").cloned();
+                                if let Some(min) = min.filter(|_| !fine) {
+                                    g.remove(&min);
+                                }
+                                g.get("terms")
+                                    .and_then(|t| t.get_ref().as_array())
+                                    .is_some_and(|t| fine || !t.is_empty())
+                            }
+                            _ => false,
+                        }
+                    };
+                    if keep {
+                        kept.push(item);
+                    }
+                }
+                *items = kept.into_iter().collect();
+                (ok, true)
+            }
+            Kind::Weights => {
+                let DeValue::Table(t) = v.get_mut() else {
+                    return bad(wrong(v, what, "a table of `\"phrase\" = weight`", report));
+                };
+                let mut ok = true;
+                let keys: Vec<_> = t.keys().cloned().collect();
+                for key in keys {
+                    let w = t.get_mut(&key).expect("a key of this table");
+                    let (fine, keep) = field(w, &format!("{what} weight"), Kind::Number, report);
+                    ok &= fine;
+                    if !keep {
+                        t.remove(&key);
+                    }
+                }
+                (ok, true)
+            }
         }
     }
 
@@ -879,6 +1026,44 @@ storyline = true
         }
         // The shipped taxonomy has none.
         let shipped = include_str!("../data/taxonomy.toml");
-        assert!(shape::check(shipped, &mut |_, m| panic!("{m}")));
+        assert!(shape::check(shipped, &mut |_, m| panic!("{m}")).0);
+    }
+
+    /// A file with mistakes of shape is still checked for meaning: one run of
+    /// `taxonomy check` lists both kinds, in the file's order.
+    #[test]
+    fn mistakes_of_meaning_are_reported_beside_those_of_shape() {
+        let src = concat!(
+            "[taxonomy]\nname = \"t\"\nversion = \"1\"\n", // 1-3
+            "[[topic]]\nid = \"sport\"\nlable = \"s\"\n",  // 4-6: typo, no label
+            "[topic.terms]\ngoal = 200\nmatch = \"x\"\n",  // 7-9: weight, type
+            "[[topic]]\nid = \"sport/golf/open\"\nlabel = \"o\"\n", // 10-12: no parent
+            "[[topic]]\nlabel = \"no id\"\n",              // 13-14
+            "[[topic]]\nid = \"economy-business-finance\"\nlabel = \"e\"\n", // 15-17
+            "terms = { \"Trade war\" = 1 }\n",             // 18
+            "negative = { \"trade  war\" = 1, \"golf\" = 1 }\n", // 19
+        );
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        let got: Vec<(usize, &str)> = issues
+            .iter()
+            .map(|i| (i.line.unwrap(), i.message.as_str()))
+            .collect();
+        let lines: Vec<usize> = got.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 6, 8, 9, 11, 13, 19], "{got:#?}");
+        for (line, want) in [
+            (4, "missing `label`"),
+            (6, "unknown key `lable`"),
+            (8, "weight of `goal` must be > 0 and <= 100"),
+            (9, "weight: expected a number"),
+            (11, "parent `sport/golf` is not defined"),
+            (13, "missing `id`"),
+            (19, "`trade  war` is both a term and a negative term"),
+        ] {
+            assert!(
+                got.iter().any(|(l, m)| *l == line && m.contains(want)),
+                "line {line}: {want}: {got:#?}"
+            );
+        }
     }
 }
