@@ -201,6 +201,11 @@ pub struct Evidence<'c> {
     /// countries, or the parent storyline), each rule saying which: not scored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gated: Vec<TopicEvidence<'c>>,
+    /// Topics with matched phrases that are not in `topics`: below `min_score`
+    /// (a negative term may have pulled them there) or past the eight listed,
+    /// best first, each rule saying which.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlisted: Vec<TopicEvidence<'c>>,
 }
 
 /// The result of classifying one document. Borrows names from the classifier.
@@ -1460,11 +1465,39 @@ impl Classifier {
                 e
             })
             .collect();
+        // Topics a phrase of which matched but which did not make the list: what
+        // a taxonomy author needs to see why a topic is missing.
+        let min = self.taxonomy.scoring.min_score;
+        let mut unlisted: Vec<usize> = (0..self.taxonomy.topics.len())
+            .filter(|&i| s.active[i] && !listed.contains(&(i as u32)))
+            .filter(|&i| {
+                s.term_touched
+                    .iter()
+                    .any(|&x| self.terms[x as usize].topic as usize == i)
+            })
+            .collect();
+        unlisted.sort_by(|&a, &b| s.subtree[b].total_cmp(&s.subtree[a]).then(a.cmp(&b)));
+        let unlisted = unlisted
+            .into_iter()
+            .map(|i| {
+                let mut e = self.topic_evidence(s, i, None);
+                e.rules.push(if s.subtree[i] < min {
+                    format!(
+                        "score {} below min_score {min}: not listed",
+                        round3(s.subtree[i])
+                    )
+                } else {
+                    format!("not among the {MAX_TOPICS} best: not listed")
+                });
+                e
+            })
+            .collect();
         Evidence {
             dateline,
             places,
             topics,
             gated,
+            unlisted,
         }
     }
 

@@ -667,3 +667,40 @@ frames = ["sport"]
     assert!(has("a subject cannot be a storyline"), "{msgs:#?}");
     assert_eq!(msgs.len(), 8, "{msgs:#?}");
 }
+
+/// --explain shows the topics whose phrases matched but which are not listed,
+/// and why: what a taxonomy author looks for when a topic is missing.
+#[test]
+fn explain_lists_topics_that_matched_but_did_not_score() {
+    let c = fixture();
+    // "shares" counts for economy, "shares his" against it: 2 - 2 = 0.
+    let r = c.classify(&body("She shares his view of the war."), true);
+    assert!(
+        r.topics.iter().all(|t| t.id != "economy-business-finance"),
+        "{r:?}"
+    );
+    let ev = r.evidence.unwrap();
+    let econ = ev
+        .unlisted
+        .iter()
+        .find(|t| t.id == "economy-business-finance")
+        .unwrap_or_else(|| panic!("{:#?}", ev.unlisted));
+    assert!(
+        econ.terms
+            .iter()
+            .any(|t| t.term == "shares his" && t.kind == "negative"),
+        "{econ:?}"
+    );
+    assert!(
+        econ.rules
+            .iter()
+            .any(|r| r.starts_with("score 0 below min_score 1")),
+        "{econ:?}"
+    );
+    // A listed topic is not repeated there.
+    assert!(r.topics.iter().any(|t| t.id == "conflict-war-peace"));
+    assert!(ev.unlisted.iter().all(|t| t.id != "conflict-war-peace"));
+    // Without --explain nothing of it is computed or written.
+    let r = c.classify(&body("She shares his view of the war."), false);
+    assert!(r.evidence.is_none());
+}
