@@ -162,6 +162,9 @@ pub struct PlaceEvidence<'c> {
     pub code: &'c str,
     pub raw_score: f32,
     pub terms: Vec<TermEvidence<'c>>,
+    /// For an unlisted country: why it is not in `countries`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// One phrase behind a score.
@@ -196,6 +199,11 @@ pub struct Evidence<'c> {
     /// The dateline found at the start of the body, if any.
     pub dateline: Option<String>,
     pub places: Vec<PlaceEvidence<'c>>,
+    /// Countries with evidence that are not in `countries` (under `min_score`
+    /// or under `min_relative` of the top one), best first, each rule saying
+    /// which. They still count in `regions`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlisted_places: Vec<PlaceEvidence<'c>>,
     pub topics: Vec<TopicEvidence<'c>>,
     /// Storylines with matched phrases whose gates failed (a require group, the
     /// countries, or the parent storyline), each rule saying which: not scored.
@@ -1194,7 +1202,27 @@ impl Classifier {
             (None, None) => "unclassified".to_owned(),
         };
 
-        let evidence = explain.then(|| self.evidence(s, named, kept, &listed, dateline, framed));
+        let evidence = explain.then(|| {
+            let mut e = self.evidence(s, named, kept, &listed, dateline, framed);
+            e.unlisted_places = self.place_evidence(s, named, &ranked[n_kept..]);
+            for (p, &(_, v)) in e.unlisted_places.iter_mut().zip(&ranked[n_kept..]) {
+                p.rule = Some(if v < ps.min_score {
+                    format!(
+                        "score {} below min_score {}: not listed",
+                        round3(v),
+                        ps.min_score
+                    )
+                } else {
+                    format!(
+                        "score {} below min_relative {} of the top country's {}: not listed",
+                        round3(v),
+                        ps.min_relative,
+                        round3(top)
+                    )
+                });
+            }
+            e
+        });
         s.ranked = ranked;
         s.listed = listed;
         s.reset();
@@ -1390,51 +1418,7 @@ impl Classifier {
         dateline: Option<String>,
         framed: Option<Framed>,
     ) -> Evidence<'c> {
-        let ps = &self.settings.places;
-        let places = kept
-            .iter()
-            .map(|&(c, raw)| {
-                let mut terms: Vec<TermEvidence<'c>> = s
-                    .place_touched
-                    .iter()
-                    .map(|&p| (p as usize, &self.places[p as usize]))
-                    .filter(|&(p, n)| {
-                        n.country == Some(c as CountryId) && !self.silenced(s, p, named)
-                    })
-                    .map(|(p, n)| {
-                        let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
-                        if n.weak {
-                            w *= ps.weak_factor;
-                        }
-                        let ambiguity = n.ambiguous.then(|| {
-                            if s.country_clear[c as usize] {
-                                "corroborated"
-                            } else {
-                                w *= self.ambiguity_factor(s, p);
-                                "discounted"
-                            }
-                        });
-                        TermEvidence {
-                            term: &n.name,
-                            kind: n.kind.as_str(),
-                            mentions: s.place_tally[p].all.n,
-                            contribution: round3(w),
-                            ambiguity,
-                        }
-                    })
-                    .collect();
-                terms.sort_by(|a, b| {
-                    b.contribution
-                        .total_cmp(&a.contribution)
-                        .then(a.term.cmp(b.term))
-                });
-                PlaceEvidence {
-                    code: &self.geo.country(c as CountryId).code,
-                    raw_score: round3(raw),
-                    terms,
-                }
-            })
-            .collect();
+        let places = self.place_evidence(s, named, kept);
         let topics = listed
             .iter()
             .map(|&i| self.topic_evidence(s, i as usize, framed))
@@ -1495,10 +1479,66 @@ impl Classifier {
         Evidence {
             dateline,
             places,
+            unlisted_places: Vec::new(),
             topics,
             gated,
             unlisted,
         }
+    }
+
+    /// The evidence of each of `countries`: the names that gave its score.
+    fn place_evidence<'c>(
+        &'c self,
+        s: &Scratch,
+        named: bool,
+        countries: &[(u32, f32)],
+    ) -> Vec<PlaceEvidence<'c>> {
+        let ps = &self.settings.places;
+        countries
+            .iter()
+            .map(|&(c, raw)| {
+                let mut terms: Vec<TermEvidence<'c>> = s
+                    .place_touched
+                    .iter()
+                    .map(|&p| (p as usize, &self.places[p as usize]))
+                    .filter(|&(p, n)| {
+                        n.country == Some(c as CountryId) && !self.silenced(s, p, named)
+                    })
+                    .map(|(p, n)| {
+                        let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
+                        if n.weak {
+                            w *= ps.weak_factor;
+                        }
+                        let ambiguity = n.ambiguous.then(|| {
+                            if s.country_clear[c as usize] {
+                                "corroborated"
+                            } else {
+                                w *= self.ambiguity_factor(s, p);
+                                "discounted"
+                            }
+                        });
+                        TermEvidence {
+                            term: &n.name,
+                            kind: n.kind.as_str(),
+                            mentions: s.place_tally[p].all.n,
+                            contribution: round3(w),
+                            ambiguity,
+                        }
+                    })
+                    .collect();
+                terms.sort_by(|a, b| {
+                    b.contribution
+                        .total_cmp(&a.contribution)
+                        .then(a.term.cmp(b.term))
+                });
+                PlaceEvidence {
+                    code: &self.geo.country(c as CountryId).code,
+                    raw_score: round3(raw),
+                    terms,
+                    rule: None,
+                }
+            })
+            .collect()
     }
 
     /// The evidence of one topic: its matched phrases and, for a storyline, each

@@ -704,3 +704,31 @@ fn explain_lists_topics_that_matched_but_did_not_score() {
     let r = c.classify(&body("She shares his view of the war."), false);
     assert!(r.evidence.is_none());
 }
+
+/// --explain also shows the countries that had evidence but were not listed,
+/// with the threshold that left them out.
+#[test]
+fn explain_lists_countries_that_fell_short() {
+    let c = fixture();
+    let r = c.classify(
+        &Document {
+            dateline: Some("KYIV, May 2 -"),
+            body: "Ukraine said Ukraine and the Kyiv government would talk. A Russian envoy came.",
+            ..Document::default()
+        },
+        true,
+    );
+    assert_eq!(codes(&r), ["UA"], "{r:?}");
+    let ev = r.evidence.unwrap();
+    assert!(ev.places.iter().all(|p| p.rule.is_none()));
+    let ru = ev
+        .unlisted_places
+        .iter()
+        .find(|p| p.code == "RU")
+        .unwrap_or_else(|| panic!("{ev:#?}"));
+    assert_eq!(ru.terms[0].term, "Russian");
+    let rule = ru.rule.as_deref().unwrap();
+    assert!(rule.contains("below min_relative 0.3"), "{rule}");
+    // A country the list keeps is not repeated there.
+    assert!(ev.unlisted_places.iter().all(|p| p.code != "UA"));
+}
