@@ -4,7 +4,9 @@
 //! (Issue 3, scenarios 1, 2 and 7.)
 
 use dateline_classify::{Article, Enriched, InputError, InputFormat};
-use dateline_tests::kafka::{committed, produce, produce_null, Collector, Position, Topics};
+use dateline_tests::kafka::{
+    committed, produce, produce_null, produce_with_headers, Collector, Position, Topics,
+};
 use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
 use dateline_tests::{broker_test, eventually, fixtures, unique};
 use std::collections::{HashMap, HashSet};
@@ -319,6 +321,110 @@ async fn every_kind_of_bad_record_is_dead_lettered_with_its_original_bytes() {
     assert!(summary.drained);
     assert_eq!(summary.dead_lettered as usize, n_bad);
     assert_eq!(summary.produced as usize, n_good);
+    topics.delete(&brokers).await;
+}
+
+/// An input the input topic took but the worker's producer could not send whole
+/// (larger than its message.max.bytes) would be refused for good and hold its
+/// partition: its dead letter carries the first bytes that fit and says so, and
+/// the records after it go on. Input headers pass through to enriched records
+/// and dead letters alike, except dateline's own, which are set afresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_too_large_to_send_whole_is_dead_lettered_cut_and_headers_pass_through() {
+    let Some((_lock, brokers)) = broker_test() else {
+        return;
+    };
+    const MAX_MESSAGE: usize = 100_000;
+    let topics = Topics::create(&brokers, "s2big", 1, 1).await;
+    let trace = [
+        (
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        ),
+        ("dateline-source-topic", "forged"),
+    ];
+    let huge = format!(
+        "{{\"body\": \"{}\"}}",
+        "Paris talks went on. ".repeat(300_000 / 21)
+    );
+    let good = fixtures::articles(9, 1, 1_500).remove(0).1;
+    let mut at = Vec::new();
+    for (key, value) in [
+        ("huge", huge.as_bytes()),
+        ("good", &good[..]),
+        ("bad", &b"{not json"[..]),
+    ] {
+        at.push(produce_with_headers(&brokers, &topics.input, key.as_bytes(), value, &trace).await);
+    }
+
+    let addr = free_addr();
+    let extra = format!(
+        "[input]\nmax_record_bytes = 60000\n[kafka.producer]\n\"message.max.bytes\" = {MAX_MESSAGE}\n"
+    );
+    let worker = InProcess::start(&config_toml(
+        &brokers,
+        &topics,
+        &unique("s2big-group"),
+        addr,
+        &extra,
+    ));
+    let out = Collector::start(&brokers, &topics.output);
+    let dlq = Collector::start(&brokers, &topics.dlq);
+    eventually(
+        Duration::from_secs(60),
+        "one output and two dead letters",
+        || (!out.is_empty() && dlq.len() >= 2).then_some(()),
+    )
+    .await;
+    let summary = worker.stop().await;
+    assert!(summary.drained);
+    assert_eq!((out.len(), dlq.len()), (1, 2));
+
+    let dead = dlq.snapshot();
+    let cut = dead
+        .iter()
+        .find(|r| r.source() == at[0])
+        .expect("the huge one");
+    assert_eq!(cut.header("dateline-error-kind"), Some("oversize"));
+    assert_eq!(
+        cut.header("dateline-original-bytes"),
+        Some(huge.len().to_string().as_str())
+    );
+    assert!(cut.value.len() < MAX_MESSAGE && !cut.value.is_empty());
+    assert_eq!(
+        &cut.value[..],
+        &huge.as_bytes()[..cut.value.len()],
+        "its first bytes"
+    );
+    assert_eq!(cut.key.as_deref(), Some(&b"huge"[..]));
+    let message = cut.header("dateline-error-message").unwrap_or_default();
+    assert!(message.contains("first"), "{message}");
+    let bad = dead
+        .iter()
+        .find(|r| r.source() == at[2])
+        .expect("the bad one");
+    assert_eq!(bad.value, b"{not json");
+    assert_eq!(bad.header("dateline-original-bytes"), None, "not cut");
+    let enriched = &out.snapshot()[0];
+    assert_eq!(enriched.source(), at[1]);
+    for r in [cut, bad, enriched] {
+        assert_eq!(
+            r.header("traceparent"),
+            Some(trace[0].1),
+            "{:?}",
+            r.header_keys
+        );
+        let own = r
+            .header_keys
+            .iter()
+            .filter(|k| *k == "dateline-source-topic")
+            .count();
+        assert_eq!(own, 1, "{:?}", r.header_keys);
+        assert_eq!(
+            r.header("dateline-source-topic"),
+            Some(topics.input.as_str())
+        );
+    }
     topics.delete(&brokers).await;
 }
 

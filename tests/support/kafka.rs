@@ -170,6 +170,36 @@ pub async fn produce_null(brokers: &str, topic: &str, key: &[u8]) -> Position {
     position
 }
 
+/// Produces one record with `headers` (and a producer that takes records up to
+/// 1 MB, as a broker's default topic does); its position.
+pub async fn produce_with_headers(
+    brokers: &str,
+    topic: &str,
+    key: &[u8],
+    value: &[u8],
+    headers: &[(&str, &str)],
+) -> Position {
+    let p: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("message.max.bytes", "1040000")
+        .create()
+        .expect("create a test producer");
+    let h = headers
+        .iter()
+        .fold(rdkafka::message::OwnedHeaders::new(), |h, (k, v)| {
+            h.insert(rdkafka::message::Header {
+                key: k,
+                value: Some(v.as_bytes()),
+            })
+        });
+    let f = p
+        .send_result(FutureRecord::to(topic).key(key).payload(value).headers(h))
+        .unwrap_or_else(|(e, _)| panic!("test produce failed: {e}"));
+    let position = delivered(f).await;
+    p.flush(Duration::from_secs(30)).expect("flush");
+    position
+}
+
 /// Enqueues at once (unlike `FutureProducer::send`, which enqueues only when
 /// polled), waiting out a full queue.
 pub async fn enqueue(
@@ -252,6 +282,8 @@ pub struct Record {
     /// The value was null (a tombstone), not empty.
     pub null_value: bool,
     pub headers: HashMap<String, Vec<u8>>,
+    /// Every header's key in the record's order, repeats included.
+    pub header_keys: Vec<String>,
     pub timestamp_ms: i64,
 }
 
@@ -359,6 +391,10 @@ impl Collector {
                 while !stop.load(Ordering::SeqCst) {
                     // Errors (a broker restart) are retried by the client.
                     if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
+                        let header_keys = m
+                            .headers()
+                            .map(|h| h.iter().map(|h| h.key.to_owned()).collect())
+                            .unwrap_or_default();
                         let headers = m
                             .headers()
                             .map(|h| {
@@ -380,6 +416,7 @@ impl Collector {
                             },
                             null_value: m.payload().is_none(),
                             headers,
+                            header_keys,
                             timestamp_ms: m.timestamp().to_millis().unwrap_or(0),
                         });
                         seen.fetch_add(1, Ordering::SeqCst);

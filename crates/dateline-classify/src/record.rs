@@ -57,6 +57,19 @@ pub enum InputError {
     EmptyBody,
 }
 
+/// A JSON syntax error, in serde_json's words.
+fn invalid_json(e: serde_json::Error) -> InputError {
+    let mut m = e.to_string();
+    // serde_json's words for a `\u` escape that is half a surrogate pair
+    // ("unexpected end of hex escape") read like a truncated record.
+    if m.contains("hex escape") || m.contains("surrogate") {
+        m.push_str(
+            " (a \\u escape that is not a whole character, such as half of a UTF-16 surrogate pair)",
+        );
+    }
+    InputError::InvalidJson(m)
+}
+
 impl InputError {
     /// A short, stable name for metrics labels and dead-letter headers.
     pub fn kind(&self) -> &'static str {
@@ -136,10 +149,15 @@ impl Article {
     }
 
     fn from_json(text: &str) -> Result<Article, InputError> {
-        let invalid = |e: serde_json::Error| InputError::InvalidJson(e.to_string());
+        let invalid = invalid_json;
         // A UTF-8 byte order mark (the first line of a file saved by some Windows
         // tools) is not JSON, nor content: skipped, as for plain text.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // An empty value (or only whitespace) is no article, as an empty body is
+        // none: the same kind, not a JSON syntax error.
+        if text.trim_start_matches([' ', '\t', '\n', '\r']).is_empty() {
+            return Err(InputError::EmptyBody);
+        }
         // JSON whitespace is these four; anything else first is not an object.
         if !text
             .trim_start_matches([' ', '\t', '\n', '\r'])
@@ -721,8 +739,10 @@ mod tests {
     /// `Value` and take the fields out of its map.
     fn from_json_by_value(text: &str) -> Result<Article, InputError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| InputError::InvalidJson(e.to_string()))?;
+        if text.trim_start_matches([' ', '\t', '\n', '\r']).is_empty() {
+            return Err(InputError::EmptyBody);
+        }
+        let value: Value = serde_json::from_str(text).map_err(invalid_json)?;
         let Value::Object(mut map) = value else {
             return Err(InputError::NotAnObject);
         };
@@ -810,6 +830,12 @@ mod tests {
             "wrong_type"
         );
         assert_eq!(json(r#"{"body":"  "}"#).unwrap_err().kind(), "empty_body");
+        // An empty value is no article either, not a syntax error.
+        assert_eq!(json("").unwrap_err().kind(), "empty_body");
+        assert_eq!(json(" \r\n").unwrap_err().kind(), "empty_body");
+        let half = json(r#"{"body":"\ud800 Paris"}"#).unwrap_err();
+        assert_eq!(half.kind(), "invalid_json");
+        assert!(half.to_string().contains("surrogate pair"), "{half}");
         assert_eq!(
             Article::parse(b"{\"body\":\"\xff\"}", InputFormat::Json, 100).unwrap_err(),
             InputError::InvalidUtf8 { offset: 9 }

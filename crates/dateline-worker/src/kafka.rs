@@ -702,7 +702,7 @@ impl ProducerContext for ProducerCtx {
 }
 
 /// Whether the broker refused a record for its size: re-sending cannot help.
-fn is_too_large(error: &KafkaError) -> bool {
+pub(crate) fn is_too_large(error: &KafkaError) -> bool {
     matches!(
         error.rdkafka_error_code(),
         Some(

@@ -28,7 +28,7 @@
 //!   one case where output order can differ from input order.
 //! - the delivery callback (`kafka::ProducerCtx`) acknowledges the offset.
 
-use crate::events::{Backpressure, MessageReceived, ProduceFailed, ProduceRetried};
+use crate::events::{Backpressure, MessageReceived, ProduceFailed, ProduceRetried, RecordTooLarge};
 use crate::inflight::{Budget, InFlight};
 use crate::kafka::{WorkerConsumer, WorkerProducer};
 use crate::offsets::{Origin, TopicPartition};
@@ -135,6 +135,7 @@ impl Pipeline {
             payload: m.payload().unwrap_or_default().to_vec(),
             tombstone: m.payload().is_none(),
             timestamp_ms: m.timestamp().to_millis(),
+            headers: Received::headers_of(m),
         })
     }
 
@@ -460,6 +461,19 @@ impl Pipeline {
                             attempt: ticket.attempt,
                         }
                         .emit(&self.shared.metrics, &self.shared.log_limit);
+                    }
+                    if crate::kafka::is_too_large(&e) && ticket.refused.is_none() {
+                        // Refused before it left (larger than the producer's
+                        // message.max.bytes): as when the broker refuses it, the
+                        // record is kept, its partition waits, and that is seen.
+                        RecordTooLarge {
+                            topic,
+                            bytes: value.map_or(0, <[u8]>::len),
+                            origin: &ticket.origin,
+                        }
+                        .emit();
+                        ticket.refused = Some(self.shared.health.refused_too_large());
+                        self.shared.refresh_ready();
                     }
                     let wait = if queue_full {
                         queue_full_seen = true;

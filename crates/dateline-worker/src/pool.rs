@@ -16,7 +16,7 @@ use crate::inflight::InFlight;
 use crate::metrics::Metrics;
 use crate::offsets::Origin;
 use dateline_classify::{Article, Classifier, Enriched, InputFormat};
-use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::BaseRecord;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -34,6 +34,13 @@ pub(crate) const H_TAXONOMY: &str = "dateline-taxonomy";
 pub(crate) const H_ERROR_KIND: &str = "dateline-error-kind";
 pub(crate) const H_ERROR_MESSAGE: &str = "dateline-error-message";
 pub(crate) const H_REPLAY_ID: &str = "dateline-replay-id";
+/// On a dead letter cut to fit the producer's `message.max.bytes`: the size of
+/// the original value, which carries only its first bytes (the whole record
+/// stays in the input topic, at the source offset, until its retention ends).
+pub(crate) const H_ORIGINAL_BYTES: &str = "dateline-original-bytes";
+/// Input headers with this prefix are not passed through: the record gets its
+/// own (an input that is itself an enriched or dead-letter topic has them).
+const OWN_PREFIX: &str = "dateline-";
 
 /// Longest `dateline-error-message` header; longer messages are cut.
 const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
@@ -47,6 +54,22 @@ pub(crate) struct Received {
     /// The value was null, not empty: its dead letter keeps it null.
     pub tombstone: bool,
     pub timestamp_ms: Option<i64>,
+    /// The input's headers (trace context, content type…), passed through to
+    /// the enriched or dead-letter record.
+    pub headers: Option<OwnedHeaders>,
+}
+
+impl Received {
+    /// The input's headers, detached from librdkafka's buffer: `None` when there
+    /// are none (the common case costs nothing).
+    pub(crate) fn headers_of(m: &impl rdkafka::Message) -> Option<OwnedHeaders> {
+        m.headers().filter(|h| h.count() > 0).map(|h| {
+            h.iter()
+                .fold(OwnedHeaders::new_with_capacity(h.count()), |o, x| {
+                    o.insert(x)
+                })
+        })
+    }
 }
 
 /// What became of a message.
@@ -251,8 +274,25 @@ impl Pool {
     }
 }
 
-fn source_headers(origin: &Origin) -> OwnedHeaders {
-    OwnedHeaders::new_with_capacity(7)
+/// The input's headers to pass through (none of dateline's own), and their size
+/// as the producer counts it.
+fn passthrough(input: Option<&OwnedHeaders>) -> (OwnedHeaders, usize) {
+    let Some(input) = input else {
+        return (OwnedHeaders::new_with_capacity(7), 0);
+    };
+    let mut headers = OwnedHeaders::new_with_capacity(input.count() + 7);
+    let mut bytes = 0;
+    for h in input.iter().filter(|h| !h.key.starts_with(OWN_PREFIX)) {
+        bytes += h.key.len() + h.value.map_or(0, <[u8]>::len);
+        headers = headers.insert(h);
+    }
+    (headers, bytes)
+}
+
+/// The source headers after the passed-through ones.
+fn source_headers(passed: &OwnedHeaders, origin: &Origin) -> OwnedHeaders {
+    passed
+        .clone()
         .insert(Header {
             key: H_SOURCE_TOPIC,
             value: Some(origin.tp.topic.as_bytes()),
@@ -294,10 +334,37 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
         payload,
         tombstone,
         timestamp_ms,
+        headers: input_headers,
     } = r;
-    let dead = |kind: &'static str, message: String, key: Option<Vec<u8>>, value: Vec<u8>| {
+    let (passed, passed_bytes) = passthrough(input_headers.as_ref());
+    // Room for a record's key and value under the producer's message.max.bytes.
+    let room = ctx.max_output_bytes.saturating_sub(passed_bytes);
+    let dead = |kind: &'static str,
+                mut message: String,
+                mut key: Option<Vec<u8>>,
+                mut value: Vec<u8>| {
+        let mut headers = source_headers(&passed, &origin);
+        // A record larger than the producer takes (an oversize input the input
+        // topic accepted) would be refused for good and hold its partition:
+        // its dead letter carries the first bytes that fit, and says so.
+        let key_len = key.as_ref().map_or(0, Vec::len);
+        if key_len + value.len() > room {
+            let original = value.len();
+            if let Some(k) = key.as_mut() {
+                k.truncate(room);
+            }
+            value.truncate(room.saturating_sub(key_len));
+            message.push_str(&format!(
+                "; the dead letter carries its first {} of {original} bytes (the producer's message.max.bytes)",
+                value.len()
+            ));
+            headers = headers.insert(Header {
+                key: H_ORIGINAL_BYTES,
+                value: Some(original.to_string().as_bytes()),
+            });
+        }
         let value = (!tombstone).then_some(value);
-        let headers = source_headers(&origin)
+        let headers = headers
             .insert(Header {
                 key: H_ERROR_KIND,
                 value: Some(kind.as_bytes()),
@@ -317,7 +384,7 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
         )
     };
     let Some(classifier) = &ctx.classifier else {
-        let headers = source_headers(&origin);
+        let headers = source_headers(&passed, &origin);
         let outcome = Outcome::Output {
             key,
             value: payload,
@@ -349,17 +416,17 @@ fn process(ctx: &PoolContext, r: Received, permits: InFlight) -> Processed {
                 Some(k) if !k.is_empty() => k.clone(),
                 _ => article.id.as_bytes().to_vec(),
             };
-            if value.len() + out_key.len() > ctx.max_output_bytes {
+            if value.len() + out_key.len() > room {
                 let message = format!(
                     "enriched record is {} bytes, over the {}-byte limit of the output producer (message.max.bytes)",
-                    value.len() + out_key.len(),
+                    value.len() + out_key.len() + passed_bytes,
                     ctx.max_output_bytes
                 );
                 dead("oversize", message, key, payload)
             } else {
                 let region = ctx.metrics.region_index(c.region);
                 let subject = ctx.metrics.subject_index(c.subject());
-                let headers = source_headers(&origin)
+                let headers = source_headers(&passed, &origin)
                     .insert(Header {
                         key: H_CLASSIFIER_VERSION,
                         value: Some(classifier.version().as_bytes()),

@@ -932,6 +932,7 @@ impl Run {
                         tombstone: m.payload().is_none(),
                         payload,
                         timestamp_ms: ts,
+                        headers: Received::headers_of(&m),
                     };
                     let Some(permit) = self.budget.try_acquire(received.payload.len()) else {
                         return Err(ReplayError::Internal("replay budget exhausted".into()));

@@ -418,6 +418,7 @@ impl Loop {
                         payload: m.payload().unwrap_or_default().to_vec(),
                         tombstone: m.payload().is_none(),
                         timestamp_ms: m.timestamp().to_millis(),
+                        headers: Received::headers_of(&m),
                     };
                     drop(m);
                     MessageReceived {
