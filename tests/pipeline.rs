@@ -5,7 +5,8 @@
 
 use dateline_classify::{Article, Enriched, InputError, InputFormat};
 use dateline_tests::kafka::{
-    committed, produce, produce_null, produce_with_headers, Collector, Position, Topics,
+    committed, create_topics, produce, produce_null, produce_with_headers, Collector, Position,
+    Topics,
 };
 use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
 use dateline_tests::{broker_test, eventually, fixtures, unique};
@@ -425,6 +426,62 @@ async fn a_record_too_large_to_send_whole_is_dead_lettered_cut_and_headers_pass_
             Some(topics.input.as_str())
         );
     }
+    topics.delete(&brokers).await;
+}
+
+/// A new group stuck on its very first record has no committed offset, for which
+/// librdkafka reports no lag: the gauge must show it anyway (the stalled and
+/// lag alerts read it), counted from the record a restart would begin at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_group_stuck_on_its_first_record_shows_its_lag() {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    let Some((_lock, brokers)) = broker_test() else {
+        return;
+    };
+    let topics = Topics {
+        input: unique("s7lag-in"),
+        output: unique("s7lag-out"),
+        dlq: unique("s7lag-dlq"),
+    };
+    create_topics(&brokers, &[(&topics.input, 1), (&topics.dlq, 1)]).await;
+    // An output topic that refuses every enriched record as too large.
+    let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &brokers)
+        .create()
+        .expect("admin client");
+    let small = NewTopic::new(&topics.output, 1, TopicReplication::Fixed(1))
+        .set("max.message.bytes", "600");
+    for r in admin
+        .create_topics(&[small], &AdminOptions::new())
+        .await
+        .expect("create the output topic")
+    {
+        r.expect("output topic created");
+    }
+    const N: usize = 12;
+    produce(&brokers, &topics.input, &fixtures::articles(7, N, 1_500)).await;
+
+    let addr = free_addr();
+    let extra = "[shutdown]\ndrain_timeout_ms = 1000\n[kafka.consumer]\n\"statistics.interval.ms\" = 1000\n";
+    let group = unique("s7lag-group");
+    let worker = InProcess::start(&config_toml(&brokers, &topics, &group, addr, extra));
+    let lag = format!(
+        "dateline_consumer_lag{{partition=\"0\",topic=\"{}\"}}",
+        topics.input
+    );
+    eventually(
+        Duration::from_secs(30),
+        "the lag of the stuck group",
+        || Scrape::get(addr).filter(|s| s.u(&lag) == N as u64),
+    )
+    .await;
+    let summary = worker.stop().await;
+    assert!(!summary.drained, "nothing could be delivered");
+    assert!(
+        committed(&brokers, &group, &topics.input, 1).is_empty(),
+        "nothing committed"
+    );
     topics.delete(&brokers).await;
 }
 

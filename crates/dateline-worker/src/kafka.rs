@@ -449,7 +449,20 @@ impl ClientContext for ConsumerCtx {
     /// Consumer lag per assigned partition.
     fn stats(&self, stats: Statistics) {
         let assigned = self.shared.offsets.assigned();
-        record_lag(&self.shared.metrics, &stats, &assigned, |p| p.consumer_lag);
+        record_lag(&self.shared.metrics, &stats, &assigned, |tp, p| {
+            if p.consumer_lag >= 0 || p.hi_offset < 0 {
+                return p.consumer_lag;
+            }
+            // No committed offset (a new group, or its offsets expired), so
+            // librdkafka reports no lag: counted from where a restart would
+            // begin, the oldest record not yet finished, else the position. A
+            // group stuck on its very first record is thus seen lagging.
+            self.shared
+                .offsets
+                .oldest_pending(tp)
+                .or((p.app_offset >= 0).then_some(p.app_offset))
+                .map_or(-1, |from| (p.hi_offset - from).max(0))
+        });
     }
 }
 
@@ -460,15 +473,18 @@ pub(crate) fn record_lag(
     m: &crate::metrics::Metrics,
     stats: &Statistics,
     assigned: &[TopicPartition],
-    lag: impl Fn(&rdkafka::statistics::Partition) -> i64,
+    lag: impl Fn(&TopicPartition, &rdkafka::statistics::Partition) -> i64,
 ) {
     for (topic, t) in &stats.topics {
         for p in t.partitions.values() {
-            let lag = lag(p);
-            let owned = assigned
+            let Some(tp) = assigned
                 .iter()
-                .any(|a| *a.topic == **topic && a.partition == p.partition);
-            if p.partition < 0 || lag < 0 || !owned {
+                .find(|a| *a.topic == **topic && a.partition == p.partition)
+            else {
+                continue;
+            };
+            let lag = lag(tp, p);
+            if p.partition < 0 || lag < 0 {
                 continue;
             }
             m.consumer_lag

@@ -186,6 +186,12 @@ impl<T> OffsetTracker<T> {
     pub fn assigned(&self) -> impl Iterator<Item = &TopicPartition> {
         self.parts.keys()
     }
+
+    /// The oldest offset of `tp` consumed and not yet committable: where a
+    /// restart would begin.
+    pub fn oldest_pending(&self, tp: &TopicPartition) -> Option<i64> {
+        self.parts.get(tp)?.entries.front().map(|e| e.offset)
+    }
 }
 
 /// The tracker of the running worker, plus the consumer it stores offsets into.
@@ -241,6 +247,11 @@ impl<T> Offsets<T> {
 
     pub fn assigned(&self) -> Vec<TopicPartition> {
         self.lock().assigned().cloned().collect()
+    }
+
+    /// See [`OffsetTracker::oldest_pending`].
+    pub fn oldest_pending(&self, tp: &TopicPartition) -> Option<i64> {
+        self.lock().oldest_pending(tp)
     }
 
     /// The broker acknowledged the record of `origin`: move the watermark and

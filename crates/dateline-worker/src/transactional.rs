@@ -90,7 +90,7 @@ impl ClientContext for TxConsumerCtx {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        crate::kafka::record_lag(&self.shared.metrics, &stats, &assigned, |p| {
+        crate::kafka::record_lag(&self.shared.metrics, &stats, &assigned, |_, p| {
             if p.app_offset >= 0 && p.ls_offset >= 0 {
                 (p.ls_offset - p.app_offset).max(0)
             } else {
