@@ -175,8 +175,9 @@ async fn kill_9_mid_stream_loses_nothing_and_duplicates_are_bounded() {
         "committed only what A wrote"
     );
 
+    // SIGHUP stops as SIGTERM does: drained, committed, exit 0.
     let mut b = b;
-    b.signal("TERM");
+    b.signal("HUP");
     let status = b.wait(Duration::from_secs(30)).await;
     assert_eq!(status.code(), Some(0), "{}", b.log_tail());
     topics.delete(&brokers).await;
@@ -295,8 +296,9 @@ async fn sigterm_mid_stream_then_restart_has_no_loss_and_no_duplicates() {
         s.sum("dateline_messages_consumed_total") as u64,
         N as u64 - total(&c)
     );
+    // SIGHUP stops as SIGTERM does: drained, committed, exit 0.
     let mut b = b;
-    b.signal("TERM");
+    b.signal("HUP");
     assert_eq!(
         b.wait(Duration::from_secs(30)).await.code(),
         Some(0),

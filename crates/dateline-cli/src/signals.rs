@@ -1,6 +1,9 @@
-//! SIGTERM/SIGINT, the same for every long-running subcommand (`run`, `replay`,
-//! `produce`): the first signal cancels the token — finish what is in flight,
-//! commit or checkpoint, exit — and a second one exits at once with 130.
+//! SIGTERM/SIGINT/SIGHUP, the same for every long-running subcommand (`run`,
+//! `replay`, `produce`): the first signal cancels the token — finish what is in
+//! flight, commit or checkpoint, exit — and a second one exits at once with 130.
+//! SIGHUP (a closed terminal, or a tool that sends it to every process) would
+//! otherwise kill the process where it stands, dropping what is in flight; dateline
+//! has no configuration to reload, so it is a request to stop, like SIGTERM.
 
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
@@ -12,12 +15,13 @@ pub const EXIT_SECOND_SIGNAL: i32 = 130;
 /// what the first signal does ("draining in-flight records").
 pub async fn watch(token: CancellationToken, what: &'static str) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (mut term, mut int) = match (
+    let (mut term, mut int, mut hup) = match (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
     ) {
-        (Ok(t), Ok(i)) => (t, i),
-        (Err(e), _) | (_, Err(e)) => {
+        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             error!(error = %e, "cannot install signal handlers");
             return;
         }
@@ -25,6 +29,7 @@ pub async fn watch(token: CancellationToken, what: &'static str) {
     let first = tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = int.recv() => "SIGINT",
+        _ = hup.recv() => "SIGHUP",
     };
     info!(
         signal = first,
@@ -34,6 +39,7 @@ pub async fn watch(token: CancellationToken, what: &'static str) {
     let second = tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = int.recv() => "SIGINT",
+        _ = hup.recv() => "SIGHUP",
     };
     warn!(signal = second, "second signal: exiting at once");
     std::process::exit(EXIT_SECOND_SIGNAL);
