@@ -489,6 +489,12 @@ async fn check_prints_the_effective_config_without_secrets() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.contains("brokers = \"env:9092\""), "{stdout}");
     assert!(stdout.contains("group_id = \"from-flag\""), "{stdout}");
+    // dateline's own client defaults are part of what is in effect.
+    assert!(
+        stdout.contains("\"auto.offset.reset\" = \"earliest\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"linger.ms\" = 20"), "{stdout}");
     assert!(stdout.contains("username = \"svc\""), "{stdout}");
     assert!(
         stdout.contains("password_env = \"DATELINE_TEST_SASL_SECRET\""),

@@ -212,7 +212,10 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         }
-        print!("{}", config.to_toml());
+        print!(
+            "{}",
+            dateline_worker::with_client_defaults(&config).to_toml()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let classifier = if args.passthrough {

@@ -1202,6 +1202,13 @@ impl Config {
                         continue;
                     }
                 }
+                if table == "kafka.consumer"
+                    && name == "statistics.interval.ms"
+                    && value.trim().parse::<i64>().is_ok_and(|v| v <= 0)
+                {
+                    err(&key, "must be > 0: the statistics feed dateline_consumer_lag, which the lag and stalled alerts read (dateline's default: 5000)".into());
+                    continue;
+                }
                 // librdkafka's own check of the name and value, one property at a
                 // time so every bad one is reported. No client is created.
                 if let Err(e) = rdkafka::ClientConfig::new()
@@ -1660,6 +1667,10 @@ max_record_bytes = -1
         c.kafka
             .consumer
             .insert("no.such.property".into(), toml::Value::Integer(1));
+        // No statistics, no lag gauge: the alerts that read it would go blind.
+        c.kafka
+            .consumer
+            .insert("statistics.interval.ms".into(), toml::Value::Integer(0));
         c.kafka
             .producer
             .insert("enable.idempotence".into(), toml::Value::Boolean(false));
@@ -1683,6 +1694,7 @@ max_record_bytes = -1
             [
                 "kafka.consumer.\"enable.auto.offset.store\"",
                 "kafka.consumer.\"no.such.property\"",
+                "kafka.consumer.\"statistics.interval.ms\"",
                 "kafka.producer.\"acks\"",
                 "kafka.producer.\"enable.idempotence\"",
                 "kafka.producer.\"sasl.password\"",

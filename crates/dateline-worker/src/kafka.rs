@@ -89,6 +89,28 @@ fn producer_defaults() -> [(&'static str, &'static str); 2] {
     ]
 }
 
+/// `cfg` with dateline's client defaults written into `[kafka.consumer]` and
+/// `[kafka.producer]` where the file does not set them: what `run --check`
+/// prints as the effective configuration (still valid as a file: the
+/// properties dateline always sets itself are not among them).
+pub fn with_client_defaults(cfg: &Config) -> Config {
+    let mut cfg = cfg.clone();
+    let value = |v: &str| {
+        v.parse::<i64>()
+            .map_or_else(|_| toml::Value::String(v.to_owned()), toml::Value::Integer)
+    };
+    let k = &mut cfg.kafka;
+    for (table, defaults) in [
+        (&mut k.consumer, consumer_defaults().to_vec()),
+        (&mut k.producer, producer_defaults().to_vec()),
+    ] {
+        for (name, v) in common_defaults().into_iter().chain(defaults) {
+            table.entry(name.to_owned()).or_insert_with(|| value(v));
+        }
+    }
+    cfg
+}
+
 /// Builds the consumer and producer properties. Secrets are read here.
 ///
 /// Public so the CLI's `produce`, `lag` and `replay` connect exactly like the

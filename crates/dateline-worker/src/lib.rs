@@ -47,7 +47,10 @@ pub mod replay;
 mod transactional;
 
 pub use config::{Config, ConfigErrors, ConfigIssue, Secret};
-pub use kafka::{client_configs, tool_metadata, MetadataError, ToolContext, UNREACHABLE_AFTER};
+pub use kafka::{
+    client_configs, tool_metadata, with_client_defaults, MetadataError, ToolContext,
+    UNREACHABLE_AFTER,
+};
 
 use dateline_classify::Classifier;
 use events::RateLimit;
