@@ -453,6 +453,32 @@ async fn bad_configuration_exits_2_and_lists_every_error() {
     ] {
         assert!(stderr.contains(key), "missing `{key}` in:\n{stderr}");
     }
+
+    // With JSON logs every line of stderr is a JSON object, one per error, with
+    // its key: a log pipeline parses them (the Kubernetes base runs this way).
+    let out = std::process::Command::new(dateline_bin())
+        .args(["run", "--log-format", "json", "--config"])
+        .arg(&cfg)
+        .args(["--metrics-addr", "not-an-address"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let keys: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["fields"]["key"].as_str())
+        .collect();
+    for key in [
+        "--metrics-addr",
+        "kafka.output_topic",
+        "input.max_record_bytes",
+    ] {
+        assert!(keys.contains(&key), "missing `{key}` in:\n{stderr}");
+    }
 }
 
 /// `--check` prints the effective configuration (file < environment < flags) and

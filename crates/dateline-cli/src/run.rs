@@ -186,18 +186,33 @@ pub(crate) fn build_classifier(config: &Config) -> anyhow::Result<Classifier> {
     match Classifier::build(&loaded.sources(), config.classifier.settings.clone()) {
         Ok(c) => Ok(c),
         Err(e) => {
-            for issue in &e.issues {
-                eprintln!("{issue}");
-            }
-            anyhow::bail!("{} problem(s) in the classifier data", e.issues.len())
+            let issues: Vec<String> = e.issues.iter().map(|i| i.to_string()).collect();
+            anyhow::bail!(
+                "{} problem(s) in the classifier data:\n{}",
+                issues.len(),
+                issues.join("\n")
+            )
         }
     }
 }
 
 pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
+    // With JSON logs (a log pipeline reads stderr), a fatal problem is told in
+    // JSON lines only; `--check` is for a person and prints plain text.
+    let json = matches!(args.log_format, LogFormat::Json) && !args.check;
     let config = match load_config(&args) {
         Ok(c) => c,
+        Err(e) if json => {
+            for issue in &e.0 {
+                error!(key = %issue.key, problem = %issue.message, "configuration error");
+            }
+            error!(
+                errors = e.0.len(),
+                "dateline run: bad configuration; exiting"
+            );
+            return Ok(ExitCode::from(2));
+        }
         Err(e) => {
             eprint!("dateline run: {e}");
             return Ok(ExitCode::from(2));
@@ -224,7 +239,14 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         None
     } else {
-        let classifier = build_classifier(&config).context("building the classifier")?;
+        let classifier = match build_classifier(&config) {
+            Ok(c) => c,
+            Err(e) if json => {
+                error!(error = %format!("{e:#}"), "dateline run: cannot build the classifier; exiting");
+                return Ok(ExitCode::from(2));
+            }
+            Err(e) => return Err(e.context("building the classifier")),
+        };
         info!(
             version = classifier.version(),
             taxonomy = classifier.taxonomy_hash(),
@@ -274,7 +296,9 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => {
             error!(error = %e, "dateline run failed");
-            eprintln!("dateline run: {e}");
+            if !json {
+                eprintln!("dateline run: {e}");
+            }
             Ok(ExitCode::from(match e {
                 dateline_worker::WorkerError::Config(_) => 2,
                 _ => 1,
