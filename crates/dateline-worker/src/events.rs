@@ -53,6 +53,29 @@ impl RateLimit {
             }
         }
     }
+
+    /// Logs, for each key whose interval has passed with lines suppressed, how
+    /// many: a burst's count is told when the interval ends, not only at the
+    /// key's next occurrence (which may never come). Called about once a second.
+    pub fn flush(&self) -> Vec<(String, u64)> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let mut told = Vec::new();
+        for (key, (last, suppressed)) in slots.iter_mut() {
+            if *suppressed > 0 && now.duration_since(*last) >= self.interval {
+                warn!(
+                    event = key.as_str(),
+                    suppressed = *suppressed,
+                    interval_s = self.interval.as_secs(),
+                    "repeats of a rate-limited log line were not logged"
+                );
+                told.push((key.clone(), *suppressed));
+                *last = now;
+                *suppressed = 0;
+            }
+        }
+        told
+    }
 }
 
 /// An input message arrived.
@@ -330,5 +353,18 @@ mod tests {
         assert_eq!(l.check("b"), Some(0), "keys are independent");
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(l.check("a"), Some(2));
+    }
+
+    #[test]
+    fn a_burst_is_counted_when_its_interval_ends() {
+        let l = RateLimit::new(Duration::from_millis(50));
+        assert_eq!(l.check("dead"), Some(0));
+        for _ in 0..1999 {
+            assert_eq!(l.check("dead"), None);
+        }
+        assert!(l.flush().is_empty(), "not before the interval ends");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(l.flush(), [("dead".to_owned(), 1999)]);
+        assert!(l.flush().is_empty(), "told once");
     }
 }

@@ -902,6 +902,7 @@ pub(crate) async fn probe_broker(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        shared.log_limit.flush();
         let p = producer.clone();
         let topic = output_topic.clone();
         let r = tokio::task::spawn_blocking(move || {

@@ -396,6 +396,7 @@ impl Loop {
                     if deadline.is_none() {
                         // Idle: let the caller look at shutdown and failures.
                         self.tx.check_fatal()?;
+                        self.shared.log_limit.flush();
                     }
                 }
                 Some(Ok(m)) => {
