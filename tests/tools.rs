@@ -252,8 +252,16 @@ async fn lag_reports_committed_end_and_lag_per_partition() {
     );
 
     // A group that never committed (or a typo) says so, rather than only "lag 0".
-    let out = dateline(&["lag", "--group", &unique("lag-none"), "--brokers", &b]);
-    assert!(out.status.success());
+    let out = Command::new(dateline_bin())
+        .args(["lag", "--group", &unique("lag-none"), "--brokers", &b])
+        .output()
+        .expect("run dateline lag");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "not success: nothing was measured"
+    );
+    assert!(out.stdout.is_empty(), "no table claiming a total of 0");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("has committed no offsets"), "{err}");
 

@@ -20,6 +20,10 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Exit code when the group has committed no offsets and no `--topic` was named:
+/// nothing to report, which is not "no lag".
+const EXIT_NO_OFFSETS: u8 = 3;
+
 #[derive(Debug, Args)]
 pub struct LagArgs {
     /// Consumer group.
@@ -93,12 +97,14 @@ pub fn main(args: LagArgs) -> anyhow::Result<ExitCode> {
         tool.explain("reading the group's lag")
     })?;
     if report.partitions.is_empty() {
-        // Not "lag 0": a group that never committed has no topics to look up, and
-        // a typo in its name looks the same.
+        // Not "lag 0" and success: a group that never committed has no topics to
+        // look up, and a typo in its name looks the same; a script must not read
+        // it as caught up.
         eprintln!(
-            "dateline lag: group {} has committed no offsets; name its input topics with --topic to see its lag",
+            "dateline lag: group {} has committed no offsets (a misspelt group, or one that never committed); name its input topics with --topic to see its lag",
             args.group
         );
+        return Ok(ExitCode::from(EXIT_NO_OFFSETS));
     }
 
     let mut out = std::io::stdout().lock();
