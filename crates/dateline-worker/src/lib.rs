@@ -78,7 +78,7 @@ pub enum WorkerError {
     Config(#[from] ConfigErrors),
     /// The metrics address cannot be bound (deployment's fault: port in use, no
     /// permission).
-    #[error("cannot serve metrics on {addr}: {source}")]
+    #[error("cannot serve metrics on {addr} (metrics.addr or --metrics-addr; another worker on this host?): {source}")]
     MetricsBind {
         addr: SocketAddr,
         #[source]

@@ -28,7 +28,9 @@
 //!   one case where output order can differ from input order.
 //! - the delivery callback (`kafka::ProducerCtx`) acknowledges the offset.
 
-use crate::events::{Backpressure, MessageReceived, ProduceFailed, ProduceRetried, RecordTooLarge};
+use crate::events::{
+    Backpressure, ClientError, MessageReceived, ProduceFailed, ProduceRetried, RecordTooLarge,
+};
 use crate::inflight::{Budget, InFlight};
 use crate::kafka::{WorkerConsumer, WorkerProducer};
 use crate::offsets::{Origin, TopicPartition};
@@ -255,10 +257,20 @@ impl Pipeline {
             e => {
                 if e.rdkafka_error_code() == Some(RDKafkaErrorCode::AllBrokersDown) {
                     self.shared.set_broker_up(false, "all brokers down");
+                    // Already logged (rate limited) by the client context's
+                    // error callback; librdkafka retries by itself.
+                    debug!(error = %e, "consumer error");
+                } else {
+                    // Errors of a topic or partition (an input topic deleted,
+                    // access revoked) come only this way, not through the error
+                    // callback: they must be seen.
+                    ClientError {
+                        client: "consumer",
+                        error: &e,
+                        reason: "consuming",
+                    }
+                    .emit(&self.shared.log_limit);
                 }
-                // Already logged (rate limited) by the client context's error
-                // callback; librdkafka retries by itself.
-                debug!(error = %e, "consumer error");
             }
         }
     }
