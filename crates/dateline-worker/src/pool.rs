@@ -276,9 +276,9 @@ impl Pool {
 
 /// The input's headers to pass through (none of dateline's own), and their size
 /// as the producer counts it.
-fn passthrough(input: Option<&OwnedHeaders>) -> (OwnedHeaders, usize) {
+fn passthrough(input: Option<&OwnedHeaders>) -> (Option<OwnedHeaders>, usize) {
     let Some(input) = input else {
-        return (OwnedHeaders::new_with_capacity(7), 0);
+        return (None, 0);
     };
     let mut headers = OwnedHeaders::new_with_capacity(input.count() + 7);
     let mut bytes = 0;
@@ -286,13 +286,15 @@ fn passthrough(input: Option<&OwnedHeaders>) -> (OwnedHeaders, usize) {
         bytes += h.key.len() + h.value.map_or(0, <[u8]>::len);
         headers = headers.insert(h);
     }
-    (headers, bytes)
+    (Some(headers), bytes)
 }
 
-/// The source headers after the passed-through ones.
-fn source_headers(passed: &OwnedHeaders, origin: &Origin) -> OwnedHeaders {
+/// The source headers after the passed-through ones (most records have none:
+/// then nothing is copied).
+fn source_headers(passed: &Option<OwnedHeaders>, origin: &Origin) -> OwnedHeaders {
     passed
         .clone()
+        .unwrap_or_else(|| OwnedHeaders::new_with_capacity(7))
         .insert(Header {
             key: H_SOURCE_TOPIC,
             value: Some(origin.tp.topic.as_bytes()),
