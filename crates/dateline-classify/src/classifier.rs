@@ -1419,24 +1419,38 @@ impl Classifier {
         framed: Option<Framed>,
     ) -> Evidence<'c> {
         let places = self.place_evidence(s, named, kept);
+        // The touched terms by topic, once: each topic's evidence reads its own
+        // slice instead of every touched term (a dense story touches hundreds,
+        // and lists dozens of topics here).
+        let mut by_topic: Vec<(u32, u32)> = s
+            .term_touched
+            .iter()
+            .map(|&x| (self.terms[x as usize].topic, x))
+            .collect();
+        // Stable, by topic only: a topic's terms keep the order they were first
+        // seen in, which the rules list them in.
+        by_topic.sort_by_key(|&(t, _)| t);
+        let terms_of = |i: usize| {
+            let a = by_topic.partition_point(|&(t, _)| (t as usize) < i);
+            let b = by_topic.partition_point(|&(t, _)| (t as usize) <= i);
+            &by_topic[a..b]
+        };
         let topics = listed
             .iter()
-            .map(|&i| self.topic_evidence(s, i as usize, framed))
+            .map(|&i| self.topic_evidence(s, i as usize, framed, terms_of(i as usize)))
             .collect();
         // Storylines some phrase of which matched but a gate failed: what a
         // taxonomy author needs to see why one did not fire.
         let gated = (0..self.taxonomy.topics.len())
             .filter(|&i| self.nodes[i].storyline && !s.active[i])
             .filter(|&i| {
-                s.term_touched
-                    .iter()
-                    .any(|&x| self.terms[x as usize].topic as usize == i)
+                !terms_of(i).is_empty()
                     || s.group_n[self.topic_groups[i].clone()]
                         .iter()
                         .any(|&n| n > 0)
             })
             .map(|i| {
-                let mut e = self.topic_evidence(s, i, None);
+                let mut e = self.topic_evidence(s, i, None, terms_of(i));
                 if let Some(p) = self.nodes[i]
                     .parent()
                     .filter(|&p| self.nodes[p].storyline && !s.active[p])
@@ -1452,19 +1466,14 @@ impl Classifier {
         // Topics a phrase of which matched but which did not make the list: what
         // a taxonomy author needs to see why a topic is missing.
         let min = self.taxonomy.scoring.min_score;
-        let mut unlisted: Vec<usize> = (0..self.taxonomy.topics.len())
-            .filter(|&i| s.active[i] && !listed.contains(&(i as u32)))
-            .filter(|&i| {
-                s.term_touched
-                    .iter()
-                    .any(|&x| self.terms[x as usize].topic as usize == i)
-            })
-            .collect();
+        let mut unlisted: Vec<usize> = by_topic.iter().map(|&(t, _)| t as usize).collect();
+        unlisted.dedup();
+        unlisted.retain(|&i| s.active[i] && !listed.contains(&(i as u32)));
         unlisted.sort_by(|&a, &b| s.subtree[b].total_cmp(&s.subtree[a]).then(a.cmp(&b)));
         let unlisted = unlisted
             .into_iter()
             .map(|i| {
-                let mut e = self.topic_evidence(s, i, None);
+                let mut e = self.topic_evidence(s, i, None, terms_of(i));
                 e.rules.push(if s.subtree[i] < min {
                     format!(
                         "score {} below min_score {min}: not listed",
@@ -1548,13 +1557,12 @@ impl Classifier {
         s: &Scratch,
         i: usize,
         framed: Option<Framed>,
+        touched: &[(u32, u32)],
     ) -> TopicEvidence<'c> {
         let t: &Topic = &self.taxonomy.topics[i];
-        let mut terms: Vec<TermEvidence<'c>> = s
-            .term_touched
+        let mut terms: Vec<TermEvidence<'c>> = touched
             .iter()
-            .map(|&x| (x as usize, &self.terms[x as usize]))
-            .filter(|(_, term)| term.topic as usize == i)
+            .map(|&(_, x)| (x as usize, &self.terms[x as usize]))
             .map(|(x, term)| TermEvidence {
                 term: &term.phrase,
                 kind: if term.negative {
@@ -1576,16 +1584,11 @@ impl Classifier {
         });
         let mut rules = Vec::new();
         if t.storyline {
-            for (gi, g) in self
-                .groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.topic as usize == i)
-            {
-                let matched: Vec<&str> = s
-                    .term_touched
+            for gi in self.topic_groups[i].clone() {
+                let g = &self.groups[gi];
+                let matched: Vec<&str> = touched
                     .iter()
-                    .map(|&x| &self.terms[x as usize])
+                    .map(|&(_, x)| &self.terms[x as usize])
                     .filter(|term| term.groups.contains(&(gi as u32)))
                     .map(|term| term.phrase.as_str())
                     .collect();
