@@ -274,7 +274,10 @@ pub(crate) struct ClientError<'a> {
 }
 
 impl ClientError<'_> {
-    pub fn emit(&self, limit: &RateLimit) {
+    pub fn emit(&self, m: &Metrics, limit: &RateLimit) {
+        m.client_errors
+            .with_label_values(&[self.client, produce_error_kind(self.error)])
+            .inc();
         let key = format!("{}:{:?}", self.client, self.error.rdkafka_error_code());
         if let Some(suppressed) = limit.check(&key) {
             warn!(client = self.client, error = %self.error, reason = self.reason, suppressed, "Kafka client error");
@@ -353,6 +356,28 @@ mod tests {
         assert_eq!(l.check("b"), Some(0), "keys are independent");
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(l.check("a"), Some(2));
+    }
+
+    /// A consumer error (an input topic deleted under the worker) is counted by
+    /// kind, and logged once per interval.
+    #[test]
+    fn client_errors_are_counted_by_client_and_kind() {
+        let m = Metrics::new(&["in".into()], "out", None);
+        let l = RateLimit::new(Duration::from_secs(60));
+        let e = KafkaError::MessageConsumption(
+            rdkafka::types::RDKafkaErrorCode::UnknownTopicOrPartition,
+        );
+        for _ in 0..3 {
+            ClientError {
+                client: "consumer",
+                error: &e,
+                reason: "consuming",
+            }
+            .emit(&m, &l);
+        }
+        assert!(m.render().contains(
+            "dateline_client_errors_total{client=\"consumer\",kind=\"unknown_topic\"} 3"
+        ));
     }
 
     #[test]

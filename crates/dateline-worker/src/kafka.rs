@@ -451,7 +451,7 @@ pub(crate) fn client_error(shared: &Shared, client: &'static str, error: KafkaEr
         error: &error,
         reason,
     }
-    .emit(&shared.log_limit);
+    .emit(&shared.metrics, &shared.log_limit);
 }
 
 /// The consumer's callbacks.
@@ -575,7 +575,7 @@ impl ConsumerContext for ConsumerCtx {
                     error: e,
                     reason: "rebalance",
                 }
-                .emit(&self.shared.log_limit);
+                .emit(&self.shared.metrics, &self.shared.log_limit);
             }
         }
     }

@@ -50,6 +50,9 @@ pub struct Metrics {
     pub consumer_lag: IntGaugeVec,
     pub rebalances: IntCounterVec,
     pub produce_errors: IntCounterVec,
+    /// Errors the Kafka clients report outside a delivery (the error callback,
+    /// the consumer's poll): an input topic deleted, a rebalance failed.
+    pub client_errors: IntCounterVec,
     pub produce_retries: IntCounter,
     pub commits: IntCounterVec,
     /// Exactly-once mode: transactions by result (`committed`, `aborted`).
@@ -182,6 +185,12 @@ impl Metrics {
             "Failed produce attempts (enqueue or delivery), by kind.",
             &["kind"],
         );
+        let client_errors = counter_vec(
+            &r,
+            "dateline_client_errors_total",
+            "Errors the Kafka clients report outside deliveries (error callback, consumer poll), by client and kind.",
+            &["client", "kind"],
+        );
         let produce_retries = IntCounter::new(
             "dateline_produce_retries_total",
             "Records re-sent after a failed delivery.",
@@ -234,6 +243,9 @@ impl Metrics {
         }
         for k in PRODUCE_ERROR_KINDS {
             produce_errors.with_label_values(&[k]);
+            for client in ["consumer", "producer"] {
+                client_errors.with_label_values(&[client, k]);
+            }
         }
         for k in ["ok", "error"] {
             commits.with_label_values(&[k]);
@@ -270,6 +282,7 @@ impl Metrics {
             consumer_lag,
             rebalances,
             produce_errors,
+            client_errors,
             produce_retries,
             commits,
             transactions,
@@ -338,7 +351,9 @@ impl Metrics {
 /// The `kind` label of a produce error.
 pub fn produce_error_kind(e: &KafkaError) -> &'static str {
     let code = match e {
-        KafkaError::MessageProduction(c) | KafkaError::Global(c) => *c,
+        KafkaError::MessageProduction(c)
+        | KafkaError::Global(c)
+        | KafkaError::MessageConsumption(c) => *c,
         KafkaError::Canceled => return "other",
         _ => return "other",
     };
@@ -393,6 +408,7 @@ mod tests {
             "dateline_in_flight_bytes 0",
             "dateline_rebalances_total{kind=\"revoke\"} 0",
             "dateline_produce_errors_total{kind=\"timed_out\"} 0",
+            "dateline_client_errors_total{client=\"consumer\",kind=\"unknown_topic\"} 0",
             "dateline_produce_retries_total 0",
             "dateline_commits_total{result=\"ok\"} 0",
             "dateline_transactions_total{result=\"aborted\"} 0",

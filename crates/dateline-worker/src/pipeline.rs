@@ -269,7 +269,7 @@ impl Pipeline {
                         error: &e,
                         reason: "consuming",
                     }
-                    .emit(&self.shared.log_limit);
+                    .emit(&self.shared.metrics, &self.shared.log_limit);
                 }
             }
         }
