@@ -1202,27 +1202,8 @@ impl Classifier {
             (None, None) => "unclassified".to_owned(),
         };
 
-        let evidence = explain.then(|| {
-            let mut e = self.evidence(s, named, kept, &listed, dateline, framed);
-            e.unlisted_places = self.place_evidence(s, named, &ranked[n_kept..]);
-            for (p, &(_, v)) in e.unlisted_places.iter_mut().zip(&ranked[n_kept..]) {
-                p.rule = Some(if v < ps.min_score {
-                    format!(
-                        "score {} below min_score {}: not listed",
-                        round3(v),
-                        ps.min_score
-                    )
-                } else {
-                    format!(
-                        "score {} below min_relative {} of the top country's {}: not listed",
-                        round3(v),
-                        ps.min_relative,
-                        round3(top)
-                    )
-                });
-            }
-            e
-        });
+        let evidence =
+            explain.then(|| self.evidence(s, named, (&ranked, n_kept), &listed, dateline, framed));
         s.ranked = ranked;
         s.listed = listed;
         s.reset();
@@ -1413,12 +1394,32 @@ impl Classifier {
         &'c self,
         s: &Scratch,
         named: bool,
-        kept: &[(u32, f32)],
+        (ranked, n_kept): (&[(u32, f32)], usize),
         listed: &[u32],
         dateline: Option<String>,
         framed: Option<Framed>,
     ) -> Evidence<'c> {
-        let places = self.place_evidence(s, named, kept);
+        // The countries listed, then those under a threshold, with the threshold.
+        let places = self.place_evidence(s, named, &ranked[..n_kept]);
+        let ps = &self.settings.places;
+        let top = ranked.first().map_or(0.0, |r| r.1);
+        let mut unlisted_places = self.place_evidence(s, named, &ranked[n_kept..]);
+        for (p, &(_, v)) in unlisted_places.iter_mut().zip(&ranked[n_kept..]) {
+            p.rule = Some(if v < ps.min_score {
+                format!(
+                    "score {} below min_score {}: not listed",
+                    round3(v),
+                    ps.min_score
+                )
+            } else {
+                format!(
+                    "score {} below min_relative {} of the top country's {}: not listed",
+                    round3(v),
+                    ps.min_relative,
+                    round3(top)
+                )
+            });
+        }
         // The touched terms by topic, once: each topic's evidence reads its own
         // slice instead of every touched term (a dense story touches hundreds,
         // and lists dozens of topics here).
@@ -1488,7 +1489,7 @@ impl Classifier {
         Evidence {
             dateline,
             places,
-            unlisted_places: Vec::new(),
+            unlisted_places,
             topics,
             gated,
             unlisted,

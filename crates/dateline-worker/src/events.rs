@@ -9,7 +9,7 @@
 //! per key and interval with the number suppressed meanwhile. Metrics are never
 //! rate limited.
 
-use crate::metrics::{produce_error_kind, Metrics};
+use crate::metrics::{error_kind, Metrics};
 use crate::offsets::Origin;
 use rdkafka::error::KafkaError;
 use std::collections::HashMap;
@@ -152,7 +152,7 @@ pub(crate) struct ProduceFailed<'a> {
 
 impl ProduceFailed<'_> {
     pub fn emit(&self, m: &Metrics, limit: &RateLimit) {
-        let kind = produce_error_kind(self.error);
+        let kind = error_kind(self.error);
         m.produce_errors.with_label_values(&[kind]).inc();
         if kind == "queue_full" {
             // Backpressure, not a failure: the sender waits and tries again.
@@ -276,7 +276,7 @@ pub(crate) struct ClientError<'a> {
 impl ClientError<'_> {
     pub fn emit(&self, m: &Metrics, limit: &RateLimit) {
         m.client_errors
-            .with_label_values(&[self.client, produce_error_kind(self.error)])
+            .with_label_values(&[self.client, error_kind(self.error)])
             .inc();
         let key = format!("{}:{:?}", self.client, self.error.rdkafka_error_code());
         if let Some(suppressed) = limit.check(&key) {

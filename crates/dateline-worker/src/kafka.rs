@@ -15,7 +15,7 @@
 use crate::config::{property_value, Config, ConfigErrors, ConfigIssue};
 use crate::events::{
     BrokerStatus, ClientError, Committed, DeadLetterDelivered, FatalError, OutputDelivered,
-    ProduceFailed, Rebalanced, RecordTooLarge, SyncCommitFailed,
+    ProduceFailed, Rebalanced, SyncCommitFailed,
 };
 use crate::offsets::{commit_stored, Ack, TopicPartition};
 use crate::pipeline::{Resend, Ticket, TicketKind};
@@ -715,19 +715,7 @@ impl ProducerContext for ProducerCtx {
                 }
                 .emit(&shared.metrics, &shared.log_limit);
                 let mut ticket = ticket;
-                if is_too_large(error) && ticket.refused.is_none() {
-                    // Re-sending will not help until an operator raises the
-                    // topic's limit; the record is not dropped (at least once),
-                    // so its partition waits, and that must be seen.
-                    RecordTooLarge {
-                        topic: message.topic(),
-                        bytes: message.payload_len(),
-                        origin: &ticket.origin,
-                    }
-                    .emit();
-                    ticket.refused = Some(shared.health.refused_too_large());
-                    shared.refresh_ready();
-                }
+                ticket.note_refusal(shared, error, message.topic(), message.payload_len());
                 // Closed channel = shutting down: dropping the ticket leaves the
                 // offset unstored, which is the safe side.
                 let _ = self.resend.send(Resend {

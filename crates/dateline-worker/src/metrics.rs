@@ -18,8 +18,9 @@ use prometheus::{
 };
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
-/// The `kind` label values of `dateline_produce_errors_total`.
-pub const PRODUCE_ERROR_KINDS: [&str; 8] = [
+/// The `kind` label values of `dateline_produce_errors_total` and
+/// `dateline_client_errors_total`.
+pub const ERROR_KINDS: [&str; 8] = [
     "queue_full",
     "timed_out",
     "message_too_large",
@@ -241,7 +242,7 @@ impl Metrics {
         for k in ["assign", "revoke"] {
             rebalances.with_label_values(&[k]);
         }
-        for k in PRODUCE_ERROR_KINDS {
+        for k in ERROR_KINDS {
             produce_errors.with_label_values(&[k]);
             for client in ["consumer", "producer"] {
                 client_errors.with_label_values(&[client, k]);
@@ -348,8 +349,8 @@ impl Metrics {
     }
 }
 
-/// The `kind` label of a produce error.
-pub fn produce_error_kind(e: &KafkaError) -> &'static str {
+/// The `kind` label of a Kafka error (a produce attempt's, or a client's).
+pub fn error_kind(e: &KafkaError) -> &'static str {
     let code = match e {
         KafkaError::MessageProduction(c)
         | KafkaError::Global(c)

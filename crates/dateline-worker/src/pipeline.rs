@@ -74,6 +74,32 @@ pub(crate) struct Ticket {
     pub refused: Option<crate::http::Refused>,
 }
 
+impl Ticket {
+    /// After a failed produce: a record refused for its size (by the broker, or
+    /// by the producer before it left) will not get through by re-sending until
+    /// an operator raises a limit. It is not dropped (at least once), so its
+    /// partition waits, and that must be seen: logged once with its source, and
+    /// `/readyz` unready while the ticket holds the refusal.
+    pub(crate) fn note_refusal(
+        &mut self,
+        shared: &Shared,
+        error: &KafkaError,
+        topic: &str,
+        bytes: usize,
+    ) {
+        if crate::kafka::is_too_large(error) && self.refused.is_none() {
+            RecordTooLarge {
+                topic,
+                bytes,
+                origin: &self.origin,
+            }
+            .emit();
+            self.refused = Some(shared.health.refused_too_large());
+            shared.refresh_ready();
+        }
+    }
+}
+
 /// A record whose delivery failed, on its way back to the producer.
 pub(crate) struct Resend {
     pub ticket: Box<Ticket>,
@@ -474,19 +500,9 @@ impl Pipeline {
                         }
                         .emit(&self.shared.metrics, &self.shared.log_limit);
                     }
-                    if crate::kafka::is_too_large(&e) && ticket.refused.is_none() {
-                        // Refused before it left (larger than the producer's
-                        // message.max.bytes): as when the broker refuses it, the
-                        // record is kept, its partition waits, and that is seen.
-                        RecordTooLarge {
-                            topic,
-                            bytes: value.map_or(0, <[u8]>::len),
-                            origin: &ticket.origin,
-                        }
-                        .emit();
-                        ticket.refused = Some(self.shared.health.refused_too_large());
-                        self.shared.refresh_ready();
-                    }
+                    // Refused before it left (larger than the producer's
+                    // message.max.bytes) is handled as a refusal by the broker.
+                    ticket.note_refusal(&self.shared, &e, topic, value.map_or(0, <[u8]>::len));
                     let wait = if queue_full {
                         queue_full_seen = true;
                         QUEUE_FULL_WAIT

@@ -59,10 +59,6 @@ use dateline_classify::Classifier;
 use diff::{DiffReport, Differ};
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-
-/// The replay's consumer: the tools' context (librdkafka's errors to the log as
-/// warnings, the reason of an unreachable broker kept for the error).
-type ReplayConsumer = BaseConsumer<ToolContext>;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{Producer, ProducerContext, ThreadedProducer};
@@ -75,6 +71,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
+
+/// The replay's consumer: the tools' context (librdkafka's errors to the log as
+/// warnings, the reason of an unreachable broker kept for the error).
+type ReplayConsumer = BaseConsumer<ToolContext>;
 
 /// Timeout of the metadata, watermark and offsets-for-times requests.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
