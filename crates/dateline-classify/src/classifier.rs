@@ -993,12 +993,28 @@ impl Classifier {
                 topic_matches,
                 place_matches,
                 starts,
+                words,
                 ..
             } = &mut *s;
             self.scan(tokens, starts, place_matches, topic_matches);
             for &m in place_matches.iter() {
                 let t = m.target as usize;
-                if self.places[t].dateline_only && tokens[m.at].zone != ZONE_DATELINE {
+                let first = &tokens[m.at as usize];
+                // "WELLINGTON (AAP) -": the parenthesis of a dateline names the
+                // agency (Australian Associated Press, not India's Aam Aadmi Party).
+                if first.zone == ZONE_DATELINE
+                    && doc.dateline.is_none()
+                    && in_agency(words, doc.body, first)
+                {
+                    continue;
+                }
+                // A name that is only part of the dateline's place ("SANTIAGO
+                // ATITLAN", "VIRGINIA WATER, England") is not where the story was
+                // filed: it counts as a mention in the lead.
+                let in_dateline = first.zone == ZONE_DATELINE
+                    && (doc.dateline.is_some()
+                        || !part_of_longer_name(tokens, words, doc.body, &m));
+                if self.places[t].dateline_only && !in_dateline {
                     continue;
                 }
                 let tally = &mut place_tally[t];
@@ -1006,12 +1022,16 @@ impl Classifier {
                     place_touched.push(m.target);
                 }
                 tally.all.n += 1;
-                let w = self.place_weight(&tokens[m.at]);
+                let w = if in_dateline || first.zone != ZONE_DATELINE {
+                    self.place_weight(first)
+                } else {
+                    self.settings.places.lead_weight
+                };
                 tally.all.w += w;
-                if tokens[m.at].zone == ZONE_DATELINE {
+                if in_dateline {
                     tally.dateline_w += w;
                 }
-                tally.title_n += u32::from(tokens[m.at].zone == ZONE_TITLE);
+                tally.title_n += u32::from(first.zone == ZONE_TITLE);
             }
             // Whether a term was seen before in the article is a coin flip: every
             // match writes its term into `term_touched`, and the length moves on
@@ -1025,7 +1045,7 @@ impl Classifier {
                 term_touched[k.min(base + n)] = m.target;
                 k += usize::from(tally.n == 0);
                 tally.n += 1;
-                tally.w += self.topic_weight(&tokens[m.at]);
+                tally.w += self.topic_weight(&tokens[m.at as usize]);
             }
             term_touched.truncate(k);
         }
@@ -1655,6 +1675,50 @@ pub struct ClassifierStats {
 
 /// Most topics listed in a classification.
 const MAX_TOPICS: usize = 8;
+
+/// Whether place match `m`, in a dateline found at the start of `body`, is only
+/// part of the dateline's place name: the dateline's ALL-CAPS words, joined by
+/// spaces alone and closed by a comma or a parenthesis, hold more than the match
+/// ("EAST LONDON, South Africa", "SANTIAGO ATITLAN (Reuters)", "VIRGINIA WATER,
+/// England"). A trailing `CITY` is no other place ("GAZA CITY"). A headline run
+/// such as "LONDON STERLING OPENING - APRIL 7" is closed by a dash: its place
+/// stands.
+fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &Match) -> bool {
+    // Word `i + 1` follows word `i` in the same ALL-CAPS run.
+    let joined = |i: usize| {
+        let (Some(a), Some(b)) = (words.get(i), words.get(i + 1)) else {
+            return false;
+        };
+        b.shape == text::Shape::Upper
+            && a.shape == text::Shape::Upper
+            && body
+                .get(a.end as usize..b.start as usize)
+                .is_some_and(|gap| !gap.is_empty() && gap.bytes().all(|c| c == b' '))
+    };
+    let first = tokens[m.at as usize].pos as usize;
+    let last = tokens[m.end as usize - 1].pos as usize;
+    let before = first > 0 && joined(first - 1);
+    let after = joined(last) && !words[last + 1].as_str(body).eq_ignore_ascii_case("city");
+    if !(before || after) {
+        return false;
+    }
+    let mut k = last;
+    while joined(k) {
+        k += 1;
+    }
+    let rest = body[words[k].end as usize..].trim_start_matches(' ');
+    rest.starts_with(',') || rest.starts_with('(')
+}
+
+/// Whether dateline token `t` of `body` is inside the dateline's parenthesis,
+/// which names the agency ("WELLINGTON (AAP) -").
+fn in_agency(words: &[text::Word], body: &str, t: &Token) -> bool {
+    words.get(t.pos as usize).is_some_and(|w| {
+        let head = &body[..w.start as usize];
+        head.rfind('(')
+            .is_some_and(|open| !head[open..].contains(')'))
+    })
+}
 
 fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0

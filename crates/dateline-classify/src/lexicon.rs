@@ -347,7 +347,9 @@ pub(crate) struct Match {
     pub channel: Channel,
     pub target: u32,
     /// Index of the first token of the match.
-    pub at: usize,
+    pub at: u32,
+    /// Index of the token after the match.
+    pub end: u32,
 }
 
 impl Lexicon {
@@ -501,7 +503,8 @@ impl Lexicon {
                     emit(Match {
                         channel: ch,
                         target: one & !SINGLE_TOPIC,
-                        at: i,
+                        at: i as u32,
+                        end: end as u32,
                     });
                     continue;
                 }
@@ -510,7 +513,8 @@ impl Lexicon {
                         emit(Match {
                             channel: ch,
                             target: e.target,
-                            at: i,
+                            at: i as u32,
+                            end: end as u32,
                         });
                     }
                 }

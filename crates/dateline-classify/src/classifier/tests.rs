@@ -3,8 +3,8 @@
 
 use super::*;
 
-const COUNTRIES: &str = "UA\tUkraine\nRU\tRussia\nUS\tUnited States\nGE\tGeorgia\nJO\tJordan\nTR\tTurkey\nMX\tMexico\nFR\tFrance\nGB\tUnited Kingdom\nTD\tChad\nAQ\tAntarctica\n";
-const REGIONS: &str = "UA\tEUROPE\nRU\tEUROPE\nUS\tNORTH_AMERICA\nGE\tEUROPE\nJO\tMIDDLE_EAST\nTR\tEUROPE\nMX\tLATIN_AMERICA\nFR\tEUROPE\nGB\tEUROPE\nTD\tAFRICA\nAQ\t\n";
+const COUNTRIES: &str = "UA\tUkraine\nRU\tRussia\nUS\tUnited States\nGE\tGeorgia\nJO\tJordan\nTR\tTurkey\nMX\tMexico\nFR\tFrance\nGB\tUnited Kingdom\nTD\tChad\nAQ\tAntarctica\nIN\tIndia\n";
+const REGIONS: &str = "UA\tEUROPE\nRU\tEUROPE\nUS\tNORTH_AMERICA\nGE\tEUROPE\nJO\tMIDDLE_EAST\nTR\tEUROPE\nMX\tLATIN_AMERICA\nFR\tEUROPE\nGB\tEUROPE\nTD\tAFRICA\nAQ\t\nIN\tASIA\n";
 const GAZETTEER: &str = "\
 UA\tcountry\tUkraine
 UA\tdemonym\tUkrainian
@@ -34,6 +34,7 @@ AQ\tcountry\tAntarctica
 -\tstop\tLatin American
 US\tdemonym\tAmerican\tweak
 FR\tinstitution\tRenault\tcase,weak,fallback
+IN\tinstitution\tAAP\tcase,weak
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -299,6 +300,40 @@ fn dateline_and_title_outweigh_passing_mentions() {
         r.evidence.unwrap().dateline.as_deref(),
         Some("KYIV, May 19")
     );
+}
+
+#[test]
+fn a_name_inside_a_longer_dateline_place_is_no_dateline() {
+    let c = fixture();
+    let top = |head: &str| {
+        let text = format!("{head} - Russia said Russia and Russia agreed.");
+        c.classify(&body(&text), false).countries[0].code.to_owned()
+    };
+    // The dateline's place is Kiev: it outweighs three mentions of Russia.
+    assert_eq!(top("KIEV (Reuters)"), "UA");
+    assert_eq!(top("KIEV, Ukraine"), "UA");
+    // "KIEV HILLS" is another place, whose name only starts with Kiev: Kiev
+    // counts as a mention in the lead, not as the dateline.
+    assert_eq!(top("KIEV HILLS (Reuters)"), "RU");
+    assert_eq!(top("NORTH KIEV, Ohio"), "RU");
+    // A trailing CITY is the same place.
+    assert_eq!(top("KIEV CITY (Reuters)"), "UA");
+    // A headline run closed by a dash ("LONDON STERLING OPENING - APRIL 7") keeps
+    // its place.
+    assert_eq!(top("KIEV GRAIN PRICES"), "UA");
+}
+
+#[test]
+fn the_agency_in_a_dateline_is_no_place() {
+    let c = fixture();
+    // Australian Associated Press, not India's Aam Aadmi Party.
+    let r = c.classify(
+        &body("WELLINGTON (AAP) - A record season, officials said."),
+        false,
+    );
+    assert_eq!(codes(&r), Vec::<&str>::new(), "{r:?}");
+    let r = c.classify(&body("The AAP won the vote, officials said."), false);
+    assert_eq!(codes(&r), ["IN"], "{r:?}");
 }
 
 #[test]
