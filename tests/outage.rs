@@ -1,6 +1,6 @@
 //! The broker goes away mid-stream and comes back: the worker stays up, reports
 //! unready meanwhile, resumes by itself and loses nothing. (Issue 3, scenarios 6
-//! and 7.)
+//! and 7; the exactly-once worker too.)
 //!
 //! This stops and restarts the shared local broker (`scripts/kafka-local.sh stop`
 //! / `start`, data kept), so it runs on its own: scripts/test.sh runs the other
@@ -8,7 +8,9 @@
 //! It also holds the broker-test lock exclusively, so a broker test started
 //! meanwhile by another `cargo test` waits for it instead of failing.
 
-use dateline_tests::kafka::{require_broker, Collector, Feeder, Position, Record, Topics};
+use dateline_tests::kafka::{
+    assert_exactly_once, produce, require_broker, Collector, Feeder, Position, Record, Topics,
+};
 use dateline_tests::worker::{config_toml, free_addr, http_get, Scrape, Subprocess};
 use dateline_tests::{brokers, eventually, fixtures, skip_kafka, unique, BrokerLock};
 use std::collections::HashSet;
@@ -268,5 +270,71 @@ async fn sigterm_with_the_broker_down_ends_within_the_grace_period() {
 
     kafka_local("start").await;
     guard.stopped = false;
+    topics.delete(&brokers).await;
+}
+
+/// The exactly-once worker reports the outage and comes back to ready by itself
+/// (it has a broker probe of its own: without it, a worker that saw "all
+/// brokers down" stayed unready for good), and every input is output once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exactly_once_worker_is_ready_again_after_a_broker_outage() {
+    let Some((_lock, brokers)) = outage_setup() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "s6eos", 2, 2).await;
+    let out = Collector::start_read_committed(&brokers, &topics.output);
+    let extra = "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n";
+    let mut w = Subprocess::start_with_args(
+        "worker",
+        &config_toml(
+            &brokers,
+            &topics,
+            &unique("s6eos-group"),
+            free_addr(),
+            extra,
+        ),
+        &["--instance-id", "w1"],
+    );
+    let ready = |w: &Subprocess| matches!(http_get(w.addr, "/readyz"), Some((200, _)));
+    eventually(Duration::from_secs(60), "the worker ready", || {
+        ready(&w).then_some(())
+    })
+    .await;
+    let mut positions = produce(&brokers, &topics.input, &fixtures::articles(8, 50, 1_000)).await;
+    eventually(Duration::from_secs(60), "50 committed outputs", || {
+        (out.len() >= 50).then_some(())
+    })
+    .await;
+
+    let mut guard = RestartOnDrop { stopped: true };
+    kafka_local("stop").await;
+    eventually(Duration::from_secs(30), "/readyz to report unready", || {
+        matches!(http_get(w.addr, "/readyz"), Some((503, _))).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    kafka_local("start").await;
+    guard.stopped = false;
+    let t = Instant::now();
+    eventually(Duration::from_secs(90), "/readyz ready again", || {
+        ready(&w).then_some(())
+    })
+    .await;
+    let back = t.elapsed();
+    positions.extend(produce(&brokers, &topics.input, &fixtures::articles(9, 50, 1_000)).await);
+    eventually(Duration::from_secs(120), "100 committed outputs", || {
+        (out.len() >= 100).then_some(())
+    })
+    .await;
+    assert!(w.is_running(), "{}", w.log_tail());
+    w.signal("TERM");
+    let status = w.wait(Duration::from_secs(30)).await;
+    assert_eq!(status.code(), Some(0), "{}", w.log_tail());
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_exactly_once(&positions, &out.snapshot());
+    eprintln!(
+        "exactly-once outage: ready again {:.1} s after the broker's start",
+        back.as_secs_f64()
+    );
     topics.delete(&brokers).await;
 }

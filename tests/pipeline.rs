@@ -576,3 +576,128 @@ async fn a_tiny_budget_waits_without_loss_duplicates_or_reordering() {
 async fn pausing_at_every_full_budget_loses_repeats_and_reorders_nothing() {
     tiny_budget(100, 0).await;
 }
+
+/// Deletes `topic` (admin request; the broker removes it asynchronously).
+async fn delete_topic(brokers: &str, topic: &str) {
+    use rdkafka::admin::{AdminClient, AdminOptions};
+    use rdkafka::client::DefaultClientContext;
+    let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()
+        .expect("create an admin client");
+    let results = admin
+        .delete_topics(&[topic], &AdminOptions::new())
+        .await
+        .expect("delete topic");
+    for r in results {
+        r.unwrap_or_else(|(t, e)| panic!("deleting topic {t}: {e}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_deleted_under_the_worker_makes_it_unready_until_it_is_back() {
+    topic_deleted_under_the_worker(false).await;
+}
+
+/// The exactly-once worker has a probe of its own (its producer lives on its
+/// blocking thread).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_deleted_under_the_exactly_once_worker_makes_it_unready_until_it_is_back() {
+    topic_deleted_under_the_worker(true).await;
+}
+
+async fn topic_deleted_under_the_worker(exactly_once: bool) {
+    use dateline_tests::worker::http_get;
+    let Some((_lock, brokers)) = broker_test() else {
+        return;
+    };
+    let topics = Topics::create(&brokers, "gone", 2, 2).await;
+    let addr = free_addr();
+    let mut toml = config_toml(&brokers, &topics, &unique("gone-group"), addr, "");
+    if exactly_once {
+        toml = toml.replacen("[kafka]\n", "[kafka]\ninstance_id = \"w1\"\n", 1)
+            + "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n";
+    }
+    let worker = InProcess::start(&toml);
+    let readyz = || http_get(addr, "/readyz");
+    eventually(Duration::from_secs(60), "/readyz ready", || {
+        matches!(readyz(), Some((200, _))).then_some(())
+    })
+    .await;
+
+    // The output topic deleted: unready within a few probes, with the reason.
+    let t0 = Instant::now();
+    delete_topic(&brokers, &topics.output).await;
+    let why = eventually(
+        Duration::from_secs(30),
+        "/readyz unready",
+        || match readyz() {
+            Some((503, why)) => Some(why),
+            _ => None,
+        },
+    )
+    .await;
+    let output_unready = t0.elapsed();
+    assert!(why.contains("missing or not authorized"), "{why}");
+
+    // Created again: ready again, and records flow to it.
+    {
+        use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+        use rdkafka::client::DefaultClientContext;
+        let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &brokers)
+            .create()
+            .expect("create an admin client");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let r = admin
+                .create_topics(
+                    &[NewTopic::new(&topics.output, 2, TopicReplication::Fixed(1))],
+                    &AdminOptions::new(),
+                )
+                .await
+                .expect("create topics");
+            // Refused while the deletion is still under way: try again.
+            if r.iter().all(Result::is_ok) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "creating the output topic again: {r:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+    eventually(Duration::from_secs(60), "/readyz ready again", || {
+        matches!(readyz(), Some((200, _))).then_some(())
+    })
+    .await;
+    let out = Collector::start(&brokers, &topics.output);
+    produce(&brokers, &topics.input, &fixtures::articles(41, 5, 800)).await;
+    eventually(
+        Duration::from_secs(60),
+        "5 records in the new output topic",
+        || (out.len() >= 5).then_some(()),
+    )
+    .await;
+
+    // The input topic deleted: unready too, though librdkafka may keep its
+    // partitions assigned for minutes.
+    let t1 = Instant::now();
+    delete_topic(&brokers, &topics.input).await;
+    eventually(Duration::from_secs(30), "/readyz unready", || {
+        matches!(readyz(), Some((503, _))).then_some(())
+    })
+    .await;
+    eprintln!(
+        "unready {:.1} s after the output topic's deletion, {:.1} s after the input topic's",
+        output_unready.as_secs_f64(),
+        t1.elapsed().as_secs_f64()
+    );
+    // Nothing was in flight; the final commit of the deleted topic's offsets
+    // fails, and the summary says so (`drained` is false).
+    let summary = worker.stop().await;
+    assert_eq!(summary.abandoned_in_flight, 0);
+    assert_eq!(summary.produced, 5);
+    topics.delete(&brokers).await;
+}

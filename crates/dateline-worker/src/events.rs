@@ -265,6 +265,26 @@ impl BrokerStatus<'_> {
     }
 }
 
+/// The broker probe found a topic the worker needs gone, refused, or back.
+pub(crate) struct TopicStatus<'a> {
+    pub topic: &'a str,
+    /// `None` when the topic is there again; else why not.
+    pub problem: Option<&'a str>,
+}
+
+impl TopicStatus<'_> {
+    pub fn emit(&self) {
+        match self.problem {
+            None => info!(topic = self.topic, "topic available again"),
+            Some(problem) => warn!(
+                topic = self.topic,
+                problem,
+                "a topic the worker reads or writes is unavailable; /readyz reports unready until it is back"
+            ),
+        }
+    }
+}
+
 /// An error reported by librdkafka outside any one message (connection refused,
 /// all brokers down, ...). librdkafka recovers from these by itself.
 pub(crate) struct ClientError<'a> {

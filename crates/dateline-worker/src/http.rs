@@ -8,7 +8,8 @@
 //! - `/healthz` is 200 while the process serves HTTP. A broker outage is *not* a
 //!   reason to restart the worker (it recovers by itself), so it does not fail.
 //! - `/readyz` is 200 only when partitions are assigned, the broker answered the
-//!   last probe and the worker is not shutting down; 503 with the reason otherwise
+//!   last probe, every topic the worker reads or writes exists (and may be
+//!   described) and the worker is not shutting down; 503 with the reason otherwise
 //!   (a broker that refused the worker's credentials or TLS handshake is told apart
 //!   from one that does not answer: one is fixed by a person, the other by time).
 
@@ -30,6 +31,9 @@ pub(crate) struct Health {
     /// handshake; cleared when the broker answers.
     refused: AtomicBool,
     assigned: AtomicUsize,
+    /// How many of the worker's topics the broker probe last found missing or
+    /// not authorized (deleted under a running worker, or an ACL withdrawn).
+    missing_topics: AtomicUsize,
     stopping: AtomicBool,
     /// Records the broker refused as too large, now waiting to be re-sent: each
     /// holds back its partition's commits until an operator raises the topic's
@@ -66,6 +70,10 @@ impl Health {
         self.assigned.store(n, Ordering::SeqCst);
     }
 
+    pub fn set_missing_topics(&self, n: usize) {
+        self.missing_topics.store(n, Ordering::SeqCst);
+    }
+
     /// A record was refused as too large: unready until the returned guard drops.
     pub fn refused_too_large(&self) -> Refused {
         self.too_large.fetch_add(1, Ordering::SeqCst);
@@ -86,6 +94,8 @@ impl Health {
             } else {
                 Err("Kafka cluster unreachable")
             }
+        } else if self.missing_topics.load(Ordering::SeqCst) > 0 {
+            Err("a topic the worker reads or writes is missing or not authorized (see the log)")
         } else if self.assigned.load(Ordering::SeqCst) == 0 {
             Err("no partitions assigned")
         } else if self.too_large.load(Ordering::SeqCst) > 0 {
@@ -155,6 +165,12 @@ mod tests {
         assert!(!h.set_broker_up(true));
         assert_eq!(h.ready(), Err("no partitions assigned"));
         h.set_assigned(2);
+        assert_eq!(h.ready(), Ok(()));
+        // A topic deleted under the worker: its partitions may stay assigned
+        // until librdkafka's next metadata refresh, minutes later.
+        h.set_missing_topics(1);
+        assert!(h.ready().unwrap_err().contains("missing"));
+        h.set_missing_topics(0);
         assert_eq!(h.ready(), Ok(()));
         h.set_stopping();
         assert_eq!(h.ready(), Err("shutting down"));

@@ -15,7 +15,7 @@
 use crate::config::{property_value, Config, ConfigErrors, ConfigIssue};
 use crate::events::{
     BrokerStatus, ClientError, Committed, DeadLetterDelivered, FatalError, OutputDelivered,
-    ProduceFailed, Rebalanced, SyncCommitFailed,
+    ProduceFailed, Rebalanced, SyncCommitFailed, TopicStatus,
 };
 use crate::offsets::{commit_stored, Ack, TopicPartition};
 use crate::pipeline::{Resend, Ticket, TicketKind};
@@ -878,33 +878,122 @@ pub(crate) async fn wait_for_topics(
     }
 }
 
-/// Probes the cluster every second through the producer's connection; drives
-/// `dateline_broker_up` and `/readyz`.
-pub(crate) async fn probe_broker(
-    producer: Arc<WorkerProducer>,
-    output_topic: String,
-    shared: Arc<Shared>,
-) {
+/// Probes the cluster every second through `fetch` (topic metadata, 2 s timeout:
+/// the worker's producer, or for exactly-once a [`ProbeClient`]); drives
+/// `dateline_broker_up` and `/readyz`. Each probe asks for one of `topics` (the
+/// output topic, the dead-letter topic, the input topics), in turn, so a topic
+/// deleted under the running worker, or one whose ACL was withdrawn, makes
+/// `/readyz` unready within seconds: librdkafka itself keeps a deleted input
+/// topic's partitions assigned until its next metadata refresh, minutes later,
+/// and retries records for a deleted output topic until their timeout. Neither
+/// client creates a topic it asks about (`allow.auto.create.topics`).
+pub(crate) async fn probe_broker<F>(fetch: Arc<F>, topics: Vec<String>, shared: Arc<Shared>)
+where
+    F: Fn(&str) -> KafkaResult<rdkafka::metadata::Metadata> + Send + Sync + 'static,
+{
     // 1 s: an outage shows in /readyz within ~3 s (probe period + 2 s timeout).
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    let mut problems: Vec<Option<&'static str>> = vec![None; topics.len()];
+    for k in (0..topics.len()).cycle() {
         tick.tick().await;
         shared.log_limit.flush();
-        let p = producer.clone();
-        let topic = output_topic.clone();
+        let fetch = fetch.clone();
+        let topic = topics[k].clone();
         let r = tokio::task::spawn_blocking(move || {
-            p.client()
-                .fetch_metadata(Some(&topic), Duration::from_secs(2))
-                .map(|md| !md.brokers().is_empty())
+            fetch(&topic).map(|md| {
+                let brokers = !md.brokers().is_empty();
+                let problem = md.topics().first().and_then(|t| match t.error() {
+                    Some(e) => topic_problem(e.into()),
+                    None if t.partitions().is_empty() => Some("no partitions"),
+                    None => None,
+                });
+                (brokers, problem)
+            })
         })
         .await;
         match r {
-            Ok(Ok(true)) => shared.set_broker_up(true, ""),
-            Ok(Ok(false)) => shared.set_broker_up(false, "metadata without brokers"),
+            Ok(Ok((true, problem))) => {
+                shared.set_broker_up(true, "");
+                if problems[k] != problem {
+                    problems[k] = problem;
+                    TopicStatus {
+                        topic: &topics[k],
+                        problem,
+                    }
+                    .emit();
+                    let n = problems.iter().filter(|p| p.is_some()).count();
+                    shared.health.set_missing_topics(n);
+                    shared.refresh_ready();
+                }
+            }
+            Ok(Ok((false, _))) => shared.set_broker_up(false, "metadata without brokers"),
             Ok(Err(e)) => shared.set_broker_up(false, &e.to_string()),
             Err(_) => return,
         }
+    }
+}
+
+/// The exactly-once worker's broker probe: its transactional producer lives on
+/// the worker's blocking thread, so the probe has a client of its own, made from
+/// the same producer settings (security included), never producing. Quiet: the
+/// worker's own clients report the same errors.
+pub(crate) struct ProbeCtx;
+
+impl ClientContext for ProbeCtx {
+    fn log(&self, _: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        debug!(target: "librdkafka", client = "probe", facility = fac, "{log_message}");
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        debug!(client = "probe", error = %error, reason, "Kafka client error");
+    }
+}
+
+impl rdkafka::producer::ProducerContext for ProbeCtx {
+    type DeliveryOpaque = ();
+    fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: ()) {}
+}
+
+pub(crate) type ProbeClient = rdkafka::producer::BaseProducer<ProbeCtx>;
+
+pub(crate) fn create_probe_client(cfg: &Config) -> Result<ProbeClient, WorkerError> {
+    let (_, mut producer_cfg) = client_configs(cfg)?;
+    producer_cfg
+        .remove("transactional.id")
+        .set("enable.idempotence", "false");
+    producer_cfg
+        .create_with_context(ProbeCtx)
+        .map_err(|source| WorkerError::Client {
+            client: "producer",
+            source,
+        })
+}
+
+/// The topics [`probe_broker`] asks about: output, dead letters, inputs.
+pub(crate) fn probe_topics(cfg: &Config) -> Vec<String> {
+    let k = &cfg.kafka;
+    let mut topics: Vec<String> = Vec::new();
+    for t in [&k.output_topic, &k.dlq_topic]
+        .into_iter()
+        .chain(&k.input_topics)
+    {
+        if !topics.contains(t) {
+            topics.push(t.clone());
+        }
+    }
+    topics
+}
+
+/// What a topic error in a metadata answer says about the topic, when it says
+/// it cannot be used (a leader election in progress says nothing of the kind).
+fn topic_problem(code: RDKafkaErrorCode) -> Option<&'static str> {
+    match code {
+        RDKafkaErrorCode::UnknownTopicOrPartition | RDKafkaErrorCode::UnknownTopic => {
+            Some("does not exist")
+        }
+        RDKafkaErrorCode::TopicAuthorizationFailed => Some("not authorized"),
+        _ => None,
     }
 }
 

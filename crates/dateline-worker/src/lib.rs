@@ -332,12 +332,25 @@ async fn run_pipeline(
     shutdown: &CancellationToken,
 ) -> Result<(bool, u64), WorkerError> {
     if config.pipeline.exactly_once {
+        let client = Arc::new(kafka::create_probe_client(config)?);
+        let probe = tokio::spawn(kafka::probe_broker(
+            Arc::new(move |topic: &str| {
+                client.poll(Duration::ZERO);
+                client
+                    .client()
+                    .fetch_metadata(Some(topic), Duration::from_secs(2))
+            }),
+            kafka::probe_topics(config),
+            shared.clone(),
+        ));
         let (config, shared, shutdown) = (config.clone(), shared.clone(), shutdown.clone());
-        return tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             transactional::run(&config, classifier, &shared, &shutdown)
         })
         .await
-        .map_err(|e| WorkerError::Internal(format!("exactly-once task: {e}")))?;
+        .map_err(|e| WorkerError::Internal(format!("exactly-once task: {e}")));
+        probe.abort();
+        return result?;
     }
     let (resend_tx, resend_rx) = mpsc::unbounded_channel();
     let (consumer, producer) = kafka::create_clients(config, shared, resend_tx)?;
@@ -362,9 +375,13 @@ async fn run_pipeline(
         dlq = %config.kafka.dlq_topic,
         "consuming"
     );
+    let p = producer.clone();
     let probe = tokio::spawn(kafka::probe_broker(
-        producer.clone(),
-        config.kafka.output_topic.clone(),
+        Arc::new(move |topic: &str| {
+            p.client()
+                .fetch_metadata(Some(topic), Duration::from_secs(2))
+        }),
+        kafka::probe_topics(config),
         shared.clone(),
     ));
 
