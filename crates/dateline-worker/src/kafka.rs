@@ -965,7 +965,7 @@ pub(crate) fn create_probe_client(cfg: &Config) -> Result<ProbeClient, WorkerErr
     producer_cfg
         .create_with_context(ProbeCtx)
         .map_err(|source| WorkerError::Client {
-            client: "producer",
+            client: "probe",
             source,
         })
 }
