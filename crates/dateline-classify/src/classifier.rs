@@ -778,8 +778,13 @@ impl Classifier {
     ) -> Option<String> {
         s.tokens.clear();
         let Scratch {
-            tokens, buf, words, ..
+            tokens,
+            buf,
+            words,
+            title_words,
+            ..
         } = s;
+        title_words.clear();
         let mut push = |l: Lookup, shape, zone, pos| {
             if l.word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
                 return; // runs of unknown words collapse: they only break phrases
@@ -795,15 +800,23 @@ impl Classifier {
         let max = self.settings.max_text_bytes;
         if let Some(title) = doc.title {
             let title = &title[..dateline::floor_char_boundary(title, max)];
+            // A title word's `pos` is its index in `title_words`.
             for w in text::words(title) {
                 push(
                     self.lexicon.word_id_in(probe, title, &w, buf),
                     w.shape,
                     ZONE_TITLE,
-                    0,
+                    title_words.len() as u32,
                 );
+                title_words.push(w);
             }
-            push(Lookup::UNKNOWN, text::Shape::Lower, ZONE_TITLE, 0); // no phrase spans title and body
+            // No phrase spans title and body.
+            push(
+                Lookup::UNKNOWN,
+                text::Shape::Lower,
+                ZONE_TITLE,
+                title_words.len() as u32,
+            );
         }
         if let Some(dl) = doc.dateline {
             let dl = &dl[..dateline::floor_char_boundary(dl, 200)];
@@ -994,6 +1007,7 @@ impl Classifier {
                 place_matches,
                 starts,
                 words,
+                title_words,
                 ..
             } = &mut *s;
             self.scan(tokens, starts, place_matches, topic_matches);
@@ -1007,6 +1021,19 @@ impl Classifier {
                     && in_agency(words, doc.body, first)
                 {
                     continue;
+                }
+                // "Chad Whitmore", "Jordan Henderson": a name with another reading
+                // followed by a capitalised word the vocabulary does not know (a
+                // surname) is a person's given name.
+                if self.places[t].ambiguous && m.end == m.at + 1 {
+                    let (zone_words, text) = match first.zone {
+                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
+                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
+                        _ => (&words[..], doc.body),
+                    };
+                    if given_name(tokens, zone_words, text, &m) {
+                        continue;
+                    }
                 }
                 // A name that is only part of the dateline's place ("SANTIAGO
                 // ATITLAN", "VIRGINIA WATER, England") is not where the story was
@@ -1710,6 +1737,33 @@ fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &M
     rest.starts_with(',') || rest.starts_with('(')
 }
 
+/// Whether the one-word place match `m` is a given name: the next word of the
+/// same text, one space on, is capitalised (not ALL CAPS) and unknown to the
+/// vocabulary, as a surname is, and the word after it is not capitalised too
+/// ("Chad Whitmore wins"; not "Jordan Valley" or "Georgia Tech", whose second
+/// words some phrase knows, nor "Jordan Phosphate Mines", a firm; in a title
+/// in title case nothing is decided). `words` are the words of the match's text
+/// (`pos` indexes them).
+fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> bool {
+    let (name, Some(next)) = (&tokens[m.at as usize], tokens.get(m.end as usize)) else {
+        return false;
+    };
+    let i = name.pos as usize;
+    let (Some(a), Some(b)) = (words.get(i), words.get(i + 1)) else {
+        return false;
+    };
+    let one_space =
+        |x: &text::Word, y: &text::Word| text.get(x.end as usize..y.start as usize) == Some(" ");
+    next.zone == name.zone
+        && next.pos as usize == i + 1
+        && next.word == NO_WORD
+        && b.shape == text::Shape::Capitalized
+        && one_space(a, b)
+        && !words
+            .get(i + 2)
+            .is_some_and(|c| c.shape != text::Shape::Lower && one_space(b, c))
+}
+
 /// Whether dateline token `t` of `body` is inside the dateline's parenthesis,
 /// which names the agency ("WELLINGTON (AAP) -").
 fn in_agency(words: &[text::Word], body: &str, t: &Token) -> bool {
@@ -1737,6 +1791,8 @@ struct Scratch {
     starts: Vec<u32>,
     /// The body's words, split before they are looked up.
     words: Vec<text::Word>,
+    /// The title's words.
+    title_words: Vec<text::Word>,
     /// Countries by score (reused between calls).
     ranked: Vec<(u32, f32)>,
     /// Topics listed in the output (reused between calls).

@@ -324,6 +324,44 @@ fn a_name_inside_a_longer_dateline_place_is_no_dateline() {
 }
 
 #[test]
+fn a_name_with_another_reading_before_a_surname_is_a_given_name() {
+    let c = fixture();
+    let jordan_terms = |doc: &Document<'_>| -> Vec<String> {
+        let r = c.classify(doc, true);
+        let ev = r.evidence.expect("asked for evidence");
+        ev.places
+            .iter()
+            .chain(&ev.unlisted_places)
+            .filter(|p| p.code == "JO")
+            .flat_map(|p| p.terms.iter().map(|t| t.term.to_string()))
+            .collect()
+    };
+    // A surname after it: a person, in the body and in the title.
+    assert_eq!(
+        jordan_terms(&body("Jordan Henderson scored twice in Amman.")),
+        ["Amman"]
+    );
+    assert_eq!(
+        jordan_terms(&Document {
+            title: Some("Jordan Henderson scores twice"),
+            body: "The match was played in Amman.",
+            dateline: None,
+        }),
+        ["Amman"]
+    );
+    // A firm's name (a third capitalised word), the end of a sentence, a word
+    // the vocabulary knows: the country.
+    for text in [
+        "Jordan Phosphate Mines opened an office in Amman.",
+        "Troops left Jordan. Henderson said so in Amman.",
+        "Troops left Jordan and Amman.",
+    ] {
+        let terms = jordan_terms(&body(text));
+        assert!(terms.iter().any(|t| t == "Jordan"), "{text}: {terms:?}");
+    }
+}
+
+#[test]
 fn the_agency_in_a_dateline_is_no_place() {
     let c = fixture();
     // Australian Associated Press, not India's Aam Aadmi Party.
