@@ -5,8 +5,8 @@
 
 use dateline_classify::{Article, Enriched, InputError, InputFormat};
 use dateline_tests::kafka::{
-    committed, create_topics, produce, produce_null, produce_with_headers, Collector, Position,
-    Topics,
+    admin, committed, create_topics, delete_topic, produce, produce_null, produce_with_headers,
+    Collector, Position, Topics,
 };
 use dateline_tests::worker::{classifier, config_toml, free_addr, InProcess, Scrape};
 use dateline_tests::{broker_test, eventually, fixtures, unique};
@@ -577,23 +577,6 @@ async fn pausing_at_every_full_budget_loses_repeats_and_reorders_nothing() {
     tiny_budget(100, 0).await;
 }
 
-/// Deletes `topic` (admin request; the broker removes it asynchronously).
-async fn delete_topic(brokers: &str, topic: &str) {
-    use rdkafka::admin::{AdminClient, AdminOptions};
-    use rdkafka::client::DefaultClientContext;
-    let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .create()
-        .expect("create an admin client");
-    let results = admin
-        .delete_topics(&[topic], &AdminOptions::new())
-        .await
-        .expect("delete topic");
-    for r in results {
-        r.unwrap_or_else(|(t, e)| panic!("deleting topic {t}: {e}"));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_topic_deleted_under_the_worker_makes_it_unready_until_it_is_back() {
     topic_deleted_under_the_worker(false).await;
@@ -642,12 +625,8 @@ async fn topic_deleted_under_the_worker(exactly_once: bool) {
 
     // Created again: ready again, and records flow to it.
     {
-        use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-        use rdkafka::client::DefaultClientContext;
-        let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", &brokers)
-            .create()
-            .expect("create an admin client");
+        use rdkafka::admin::{AdminOptions, NewTopic, TopicReplication};
+        let admin = admin(&brokers);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let r = admin

@@ -65,11 +65,7 @@ impl Topics {
     /// Deletes the three topics. Called at the end of a passing test; a failing
     /// test leaves them for inspection.
     pub async fn delete(&self, brokers: &str) {
-        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-            .set("bootstrap.servers", brokers)
-            .create()
-            .expect("create an admin client");
-        let _ = admin
+        let _ = admin(brokers)
             .delete_topics(
                 &[&self.input, &self.output, &self.dlq],
                 &AdminOptions::new(),
@@ -78,11 +74,27 @@ impl Topics {
     }
 }
 
-pub async fn create_topics(brokers: &str, topics: &[(&str, i32)]) {
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+/// An admin client for `brokers`.
+pub fn admin(brokers: &str) -> AdminClient<DefaultClientContext> {
+    ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .create()
-        .expect("create an admin client");
+        .expect("create an admin client")
+}
+
+/// Deletes `topic` (the broker removes it asynchronously); panics if refused.
+pub async fn delete_topic(brokers: &str, topic: &str) {
+    let results = admin(brokers)
+        .delete_topics(&[topic], &AdminOptions::new())
+        .await
+        .expect("delete topic");
+    for r in results {
+        r.unwrap_or_else(|(t, e)| panic!("deleting topic {t}: {e}"));
+    }
+}
+
+pub async fn create_topics(brokers: &str, topics: &[(&str, i32)]) {
+    let admin = admin(brokers);
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(1)))

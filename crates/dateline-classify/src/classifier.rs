@@ -1713,14 +1713,12 @@ const MAX_TOPICS: usize = 8;
 fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &Match) -> bool {
     // Word `i + 1` follows word `i` in the same ALL-CAPS run.
     let joined = |i: usize| {
-        let (Some(a), Some(b)) = (words.get(i), words.get(i + 1)) else {
-            return false;
-        };
-        b.shape == text::Shape::Upper
-            && a.shape == text::Shape::Upper
-            && body
-                .get(a.end as usize..b.start as usize)
-                .is_some_and(|gap| !gap.is_empty() && gap.bytes().all(|c| c == b' '))
+        words.get(i).is_some_and(|w| w.shape == text::Shape::Upper)
+            && words
+                .get(i + 1)
+                .is_some_and(|w| w.shape == text::Shape::Upper)
+            && gap_after(words, body, i)
+                .is_some_and(|g| !g.is_empty() && g.bytes().all(|c| c == b' '))
     };
     let first = tokens[m.at as usize].pos as usize;
     let last = tokens[m.end as usize - 1].pos as usize;
@@ -1733,8 +1731,8 @@ fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &M
     while joined(k) {
         k += 1;
     }
-    let rest = body[words[k].end as usize..].trim_start_matches(' ');
-    rest.starts_with(',') || rest.starts_with('(')
+    let rest = words.get(k).and_then(|w| body.get(w.end as usize..));
+    rest.is_some_and(|r| r.trim_start_matches(' ').starts_with([',', '(']))
 }
 
 /// Whether the one-word place match `m` is a given name: the next word of the
@@ -1749,19 +1747,23 @@ fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> 
         return false;
     };
     let i = name.pos as usize;
-    let (Some(a), Some(b)) = (words.get(i), words.get(i + 1)) else {
-        return false;
-    };
-    let one_space =
-        |x: &text::Word, y: &text::Word| text.get(x.end as usize..y.start as usize) == Some(" ");
     next.zone == name.zone
         && next.pos as usize == i + 1
         && next.word == NO_WORD
-        && b.shape == text::Shape::Capitalized
-        && one_space(a, b)
-        && !words
+        && words
+            .get(i + 1)
+            .is_some_and(|w| w.shape == text::Shape::Capitalized)
+        && gap_after(words, text, i) == Some(" ")
+        && !(words
             .get(i + 2)
-            .is_some_and(|c| c.shape != text::Shape::Lower && one_space(b, c))
+            .is_some_and(|w| w.shape != text::Shape::Lower)
+            && gap_after(words, text, i + 1) == Some(" "))
+}
+
+/// The text between word `i` of `text` and the next word, if there is one.
+fn gap_after<'t>(words: &[text::Word], text: &'t str, i: usize) -> Option<&'t str> {
+    let (a, b) = (words.get(i)?, words.get(i + 1)?);
+    text.get(a.end as usize..b.start as usize)
 }
 
 /// Whether dateline token `t` of `body` is inside the dateline's parenthesis,

@@ -878,8 +878,8 @@ pub(crate) async fn wait_for_topics(
     }
 }
 
-/// Probes the cluster every second through `fetch` (topic metadata, 2 s timeout:
-/// the worker's producer, or for exactly-once a [`ProbeClient`]); drives
+/// Probes the cluster every second through `producer` (the worker's, or for
+/// exactly-once a [`ProbeClient`]); drives
 /// `dateline_broker_up` and `/readyz`. Each probe asks for one of `topics` (the
 /// output topic, the dead-letter topic, the input topics), in turn, so a topic
 /// deleted under the running worker, or one whose ACL was withdrawn, makes
@@ -887,9 +887,10 @@ pub(crate) async fn wait_for_topics(
 /// topic's partitions assigned until its next metadata refresh, minutes later,
 /// and retries records for a deleted output topic until their timeout. Neither
 /// client creates a topic it asks about (`allow.auto.create.topics`).
-pub(crate) async fn probe_broker<F>(fetch: Arc<F>, topics: Vec<String>, shared: Arc<Shared>)
+pub(crate) async fn probe_broker<C, P>(producer: Arc<P>, topics: Vec<String>, shared: Arc<Shared>)
 where
-    F: Fn(&str) -> KafkaResult<rdkafka::metadata::Metadata> + Send + Sync + 'static,
+    C: ProducerContext,
+    P: Producer<C> + Send + Sync + 'static,
 {
     // 1 s: an outage shows in /readyz within ~3 s (probe period + 2 s timeout).
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -898,10 +899,13 @@ where
     for k in (0..topics.len()).cycle() {
         tick.tick().await;
         shared.log_limit.flush();
-        let fetch = fetch.clone();
+        let p = producer.clone();
         let topic = topics[k].clone();
         let r = tokio::task::spawn_blocking(move || {
-            fetch(&topic).map(|md| {
+            let md = p
+                .client()
+                .fetch_metadata(Some(&topic), Duration::from_secs(2));
+            md.map(|md| {
                 let brokers = !md.brokers().is_empty();
                 let problem = md.topics().first().and_then(|t| match t.error() {
                     Some(e) => topic_problem(e.into()),
@@ -936,8 +940,9 @@ where
 
 /// The exactly-once worker's broker probe: its transactional producer lives on
 /// the worker's blocking thread, so the probe has a client of its own, made from
-/// the same producer settings (security included), never producing. Quiet: the
-/// worker's own clients report the same errors.
+/// the same producer settings (security included), never producing (a threaded
+/// producer: it serves its own callbacks). Quiet: the worker's own clients
+/// report the same errors.
 pub(crate) struct ProbeCtx;
 
 impl ClientContext for ProbeCtx {
@@ -950,12 +955,12 @@ impl ClientContext for ProbeCtx {
     }
 }
 
-impl rdkafka::producer::ProducerContext for ProbeCtx {
+impl ProducerContext for ProbeCtx {
     type DeliveryOpaque = ();
     fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: ()) {}
 }
 
-pub(crate) type ProbeClient = rdkafka::producer::BaseProducer<ProbeCtx>;
+pub(crate) type ProbeClient = ThreadedProducer<ProbeCtx>;
 
 pub(crate) fn create_probe_client(cfg: &Config) -> Result<ProbeClient, WorkerError> {
     let (_, mut producer_cfg) = client_configs(cfg)?;

@@ -332,14 +332,8 @@ async fn run_pipeline(
     shutdown: &CancellationToken,
 ) -> Result<(bool, u64), WorkerError> {
     if config.pipeline.exactly_once {
-        let client = Arc::new(kafka::create_probe_client(config)?);
         let probe = tokio::spawn(kafka::probe_broker(
-            Arc::new(move |topic: &str| {
-                client.poll(Duration::ZERO);
-                client
-                    .client()
-                    .fetch_metadata(Some(topic), Duration::from_secs(2))
-            }),
+            Arc::new(kafka::create_probe_client(config)?),
             kafka::probe_topics(config),
             shared.clone(),
         ));
@@ -375,12 +369,8 @@ async fn run_pipeline(
         dlq = %config.kafka.dlq_topic,
         "consuming"
     );
-    let p = producer.clone();
     let probe = tokio::spawn(kafka::probe_broker(
-        Arc::new(move |topic: &str| {
-            p.client()
-                .fetch_metadata(Some(topic), Duration::from_secs(2))
-        }),
+        producer.clone(),
         kafka::probe_topics(config),
         shared.clone(),
     ));
