@@ -287,7 +287,7 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_report(&mut std::io::stdout().lock(), &report)?;
     }
-    notes.print(&mut std::io::stderr().lock())?;
+    notes.print(&mut std::io::stderr().lock(), mapping.otherwise.as_deref())?;
     if report.articles == 0 && objects > 0 && args.limit != Some(0) {
         eprintln!(
             "dateline: none of the {objects} article(s) had a gold label to score: check \
@@ -327,7 +327,9 @@ impl Notes {
             .or_default() += 1;
     }
 
-    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+    /// `otherwise`: the class unknown gold topics fold into (`--otherwise`,
+    /// `--four-way`), where they can be right.
+    fn print(&self, out: &mut impl Write, otherwise: Option<&str>) -> std::io::Result<()> {
         if self.skipped > 0 {
             writeln!(out, "dateline: {} line(s) skipped", self.skipped)?;
         }
@@ -335,10 +337,14 @@ impl Notes {
             return Ok(());
         }
         let total: usize = self.odd.values().sum();
+        let topics = match otherwise {
+            Some(o) => format!("topics: scored as `{o}`"),
+            None => "topics: scored, never right".to_owned(),
+        };
         writeln!(
             out,
             "dateline: {total} gold value(s) not known to the classifier (countries: ignored; \
-             regions and topics: scored, never right):"
+             regions: scored, never right; {topics}):"
         )?;
         let mut by_count: Vec<_> = self.odd.iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -472,5 +478,20 @@ mod tests {
             first_sentence("Stocks fell sharply on Monday in Tokyo. Then they rose."),
             "Stocks fell sharply on Monday in Tokyo."
         );
+    }
+
+    #[test]
+    fn unknown_gold_topics_are_said_to_fold_into_the_otherwise_class() {
+        let mut notes = Notes::default();
+        notes.odd("topic", "world");
+        let mut out = Vec::new();
+        notes.print(&mut out, Some("other")).unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("topics: scored as `other`"), "{said}");
+        assert!(said.contains("topic \"world\": 1"), "{said}");
+        let mut out = Vec::new();
+        notes.print(&mut out, None).unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("topics: scored, never right"), "{said}");
     }
 }
