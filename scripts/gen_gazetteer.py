@@ -102,8 +102,14 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
 KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop"]
-FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline"]
+FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
+
+# Place names that are also given names: followed by a surname they are a
+# person ("Israel Folau", "India Arie", "Kenya Moore"), and then the name is that
+# person throughout the article. `ambiguous` names (Jordan, Chad, Georgia) are
+# read this way without the flag.
+FORENAMES = {"Israel", "India", "Kenya"}
 
 # --------------------------------------------------------------------------
 # Countries and regions
@@ -740,7 +746,7 @@ CITIES_EXTRA = {
     "TW": "Kaohsiung; Taichung; Tainan; Hsinchu",
     "UA": "Izium; Kupiansk; Vuhledar; Donetsk; Luhansk; Kharkiv; Odesa; Mariupol; Sevastopol; Lviv; Dnipro; Zaporizhzhia; Zaporizhia; Kherson; Mykolaiv; Sumy; Chernihiv; Bakhmut; Avdiivka; Pokrovsk; Kramatorsk; Sloviansk; Bucha; Irpin; Kremenchuk; Vinnytsia; Poltava; Melitopol; Berdiansk; Chernobyl; Chornobyl",
     "CO": "Cali|weak",
-    "US": "Orlando|weak; Raleigh|weak; Augusta; Paris, Texas; Paris, Tennessee; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
+    "US": "Orlando|weak; Raleigh|weak; Augusta; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
     "VE": "Maracaibo; Valencia|weak",
     "VN": "Ho Chi Minh City; Da Nang; Danang; Haiphong; Hue|weak; Huế|weak",
     "SO": "Hargeisa; Hargeysa; Kismayo; Baidoa",
@@ -1592,7 +1598,8 @@ STOPS_EXTRA = (
     "Sydney McLaughlin; Austin Butler; Joaquin Phoenix; River Phoenix; Florence Pugh; Florence Welch; "
     "Irving Berlin; Isaiah Berlin; Milan Kundera; Darwin Núñez; Charles Darwin; "
     "Memphis Depay; Brooklyn Beckham; Rand Paul; Ayn Rand; RAND Corporation; Rand Corp; "
-    "Donnie Yen; Louis Riel; "
+    "Donnie Yen; Louis Riel; Chad Johnson; Chad Pennington; Chad Ochocinco; Chad le Clos; "
+    "Israel Folau; Israel Adesanya; "
     # things named after places
     "America's Cup; Americas Cup; "
     "Brussels sprouts; Brussels sprout; Danish pastry; Danish pastries; Swiss cheese; "
@@ -1606,7 +1613,8 @@ STOPS_EXTRA = (
     "Brazil nut; Brazil nuts; Afghan hound; German shepherd; German measles; Japanese knotweed; "
     "Japanese beetle; Japanese encephalitis; Egyptian cotton; Labrador retriever; "
     "Bermuda Triangle; Bermuda shorts; guinea fowl; Jerusalem artichoke; Jerusalem artichokes; "
-    "Oxford English Dictionary; Darwin Awards; "
+    "Oxford English Dictionary; Darwin Awards; Cleveland Indians; "
+    "Java programming; Java software; Java applet; Java applets; Java Virtual Machine; "
     # seas and straits shared by several countries
     "Gulf of Aden; Gulf of Oman; Gulf of Thailand; Gulf of Finland; Gulf of Aqaba; Irish Sea; "
     "Philippine Sea; Mozambique Channel; Strait of Gibraltar; Strait of Malacca; Jordan Valley; "
@@ -1824,6 +1832,8 @@ class Gazetteer:
         assert flags <= set(FLAG_ORDER), (code, name, flags)
         if kind != "stop" and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
             flags.add("case")
+        if kind in ("country", "subdivision") and name in FORENAMES:
+            flags.add("forename")
         key = (code, name)
         old = self.entries.get(key)
         if old is None or KIND_ORDER.index(kind) < KIND_ORDER.index(old[0]):

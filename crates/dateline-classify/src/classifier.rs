@@ -175,7 +175,8 @@ pub struct TermEvidence<'c> {
     pub kind: &'static str,
     pub mentions: u32,
     pub contribution: f32,
-    /// Set for ambiguous names: `corroborated` or `discounted`.
+    /// Set for ambiguous names (`corroborated` or `discounted`) and for names a
+    /// qualifier placed (`qualified`: "Perth, Scotland").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ambiguity: Option<&'static str>,
 }
@@ -278,6 +279,26 @@ struct PlaceTally {
     dateline_w: f32,
     /// Mentions in the title.
     title_n: u32,
+    /// Where a name qualified by the name after it ("Perth, Scotland") is in this
+    /// article: every mention of it counts for that country (see [`qualified_by`]).
+    placed: Placed,
+    /// Some mention was a given name ("Israel Folau"): no mention counts.
+    person: bool,
+}
+
+/// A place name's country in one article, when a qualifier decided it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Placed {
+    /// The name's own country.
+    #[default]
+    Own,
+    /// The qualifier's country.
+    In(CountryId),
+    /// Its own country, which a qualifier named ("VALENCIA, Spain"): weighed as
+    /// before, but other readings of the words no longer count.
+    Kept,
+    /// Another reading of the same words was placed: this one does not count.
+    Elsewhere,
 }
 
 /// A topic's place in the tree (see [`Classifier::nodes`]).
@@ -1011,9 +1032,34 @@ impl Classifier {
                 ..
             } = &mut *s;
             self.scan(tokens, starts, place_matches, topic_matches);
-            for &m in place_matches.iter() {
+            // "LEBANON, Ohio", "London, Ontario", "Perth, Scotland": a place
+            // qualified by a state or country it is not in is the namesake there,
+            // in the whole article. Readings of one name share `at`: the first of
+            // them is examined, with all of them.
+            let mut placed_now: Option<(Match, CountryId)> = None;
+            let mut examined = None;
+            for (k, &m) in place_matches.iter().enumerate() {
                 let t = m.target as usize;
                 let first = &tokens[m.at as usize];
+                if examined != Some(m.at) {
+                    examined = Some(m.at);
+                    placed_now = None;
+                    let zone_text = || match first.zone {
+                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
+                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
+                        _ => (&words[..], doc.body),
+                    };
+                    if let Some(c) = self.qualified_by(tokens, zone_text, place_matches, k) {
+                        // The reading in the qualifier's country ("VALENCIA,
+                        // Spain"), or else the first ("Perth, Scotland").
+                        let chosen = place_matches[k..]
+                            .iter()
+                            .take_while(|r| r.at == m.at)
+                            .find(|r| self.places[r.target as usize].country == Some(c))
+                            .unwrap_or(&m);
+                        placed_now = Some((*chosen, c));
+                    }
+                }
                 // "WELLINGTON (AAP) -": the parenthesis of a dateline names the
                 // agency (Australian Associated Press, not India's Aam Aadmi Party).
                 if first.zone == ZONE_DATELINE
@@ -1022,16 +1068,22 @@ impl Classifier {
                 {
                     continue;
                 }
-                // "Chad Whitmore", "Jordan Henderson": a name with another reading
-                // followed by a capitalised word the vocabulary does not know (a
-                // surname) is a person's given name.
-                if self.places[t].ambiguous && m.end == m.at + 1 {
+                // "Chad Whitmore", "Jordan Henderson", "Israel Folau": a name with
+                // another reading, or a given name, followed by a capitalised word
+                // the vocabulary does not know (a surname) is a person's given
+                // name, and the name is that person in the whole article.
+                if (self.places[t].ambiguous || self.places[t].forename) && m.end == m.at + 1 {
                     let (zone_words, text) = match first.zone {
                         ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
                         ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
                         _ => (&words[..], doc.body),
                     };
                     if given_name(tokens, zone_words, text, &m) {
+                        let tally = &mut place_tally[t];
+                        if tally.all.n == 0 && !tally.person {
+                            place_touched.push(m.target);
+                        }
+                        tally.person = true;
                         continue;
                     }
                 }
@@ -1045,8 +1097,21 @@ impl Classifier {
                     continue;
                 }
                 let tally = &mut place_tally[t];
-                if tally.all.n == 0 {
+                if tally.all.n == 0 && !tally.person {
                     place_touched.push(m.target);
+                }
+                if let Some((chosen, c)) = placed_now {
+                    tally.placed = if m.target == chosen.target {
+                        if self.places[t].country == Some(c) {
+                            Placed::Kept
+                        } else {
+                            Placed::In(c)
+                        }
+                    } else if tally.placed == Placed::Own {
+                        Placed::Elsewhere
+                    } else {
+                        tally.placed
+                    };
                 }
                 tally.all.n += 1;
                 let w = if in_dateline || first.zone != ZONE_DATELINE {
@@ -1083,7 +1148,7 @@ impl Classifier {
         s.dateline_clear.clear();
         for &p in &s.place_touched {
             let name = &self.places[p as usize];
-            if let Some(c) = name.country {
+            if let Some(c) = self.country_in(s, p as usize) {
                 if s.place_tally[p as usize].dateline_w > 0.0 && !name.weak && !name.ambiguous {
                     s.dateline_clear.push(c);
                 }
@@ -1093,16 +1158,21 @@ impl Classifier {
         for pass in [false, true] {
             for &p in &s.place_touched {
                 let name = &self.places[p as usize];
-                let Some(c) = name.country else { continue };
-                if name.ambiguous != pass || self.silenced(s, p as usize, named) {
+                let Some(c) = self.country_in(s, p as usize) else {
+                    continue;
+                };
+                // A name placed by its qualifier is as clear as the qualifier.
+                let qualified = matches!(s.place_tally[p as usize].placed, Placed::In(_));
+                let ambiguous = name.ambiguous && !qualified;
+                if ambiguous != pass || self.silenced(s, p as usize, named) {
                     continue;
                 }
                 let c = c as usize;
                 let mut w = name.weight * self.repeat_curve(self.place_mentions(s, p as usize));
-                if name.weak {
+                if name.weak && !qualified {
                     w *= ps.weak_factor;
                 }
-                if name.ambiguous {
+                if ambiguous {
                     if !s.country_clear[c] {
                         w *= self.ambiguity_factor(s, p as usize);
                     }
@@ -1348,10 +1418,9 @@ impl Classifier {
     /// Whether the article names a place other than a `fallback` name (a firm):
     /// if so, the fallback names do not count.
     fn names_a_place(&self, s: &Scratch) -> bool {
-        s.place_touched.iter().any(|&p| {
-            let name = &self.places[p as usize];
-            name.country.is_some() && !name.fallback
-        })
+        s.place_touched
+            .iter()
+            .any(|&p| self.country_in(s, p as usize).is_some() && !self.places[p as usize].fallback)
     }
 
     /// The weighted mentions of place name `p` that count. A weak or ambiguous
@@ -1362,6 +1431,7 @@ impl Classifier {
         let tally = s.place_tally[p];
         let name = &self.places[p];
         let namesake_elsewhere = (name.weak || name.ambiguous)
+            && !matches!(tally.placed, Placed::In(_))
             && tally.dateline_w > 0.0
             && !s.dateline_clear.is_empty()
             && name.country.is_some_and(|c| !s.dateline_clear.contains(&c));
@@ -1369,6 +1439,102 @@ impl Classifier {
             tally.all.w - tally.dateline_w
         } else {
             tally.all.w
+        }
+    }
+
+    /// The country place name `p` counts for in this article: its own, or where a
+    /// qualifier placed it; `None` for a stop phrase, a reading placed elsewhere
+    /// or a name that is a person's here.
+    fn country_in(&self, s: &Scratch, p: usize) -> Option<CountryId> {
+        if s.place_tally[p].person {
+            return None;
+        }
+        match s.place_tally[p].placed {
+            Placed::Own | Placed::Kept => self.places[p].country,
+            Placed::In(c) => Some(c),
+            Placed::Elsewhere => None,
+        }
+    }
+
+    /// The country that qualifies place match `k` of `matches` (the first of its
+    /// readings), if the words after it place it there: the match is a city,
+    /// capital or country name, and the next words, after one comma, are a state
+    /// or province (for a country name: "LEBANON, Ohio", "Mexico, Missouri") or
+    /// a country ("Perth, Scotland", "Valencia, Venezuela"), closed by
+    /// punctuation or the end of the text. Not a list ("Lagos, Ghana and Kenya",
+    /// "Lagos, Ghana, Kenya"), a possessive ("Kabul, Pakistan's envoy") or two
+    /// clauses ("in Moscow, Ukraine said"). `zone_text` gives the words and text
+    /// of the match's zone (none for a separate dateline: not looked at).
+    fn qualified_by<'t>(
+        &self,
+        tokens: &[Token],
+        zone_text: impl FnOnce() -> (&'t [text::Word], &'t str),
+        matches: &[Match],
+        k: usize,
+    ) -> Option<CountryId> {
+        use crate::gazetteer::PlaceKind as K;
+        let m = matches[k];
+        // Cheap tests first: this runs for every place match. The next word
+        // follows at once, after a comma.
+        let last = tokens[m.end as usize - 1];
+        let next = tokens.get(m.end as usize)?;
+        if next.zone != last.zone || next.pos != last.pos + 1 {
+            return None;
+        }
+        let (words, text) = zone_text();
+        let end = words.get(last.pos as usize)?.end as usize;
+        if text.as_bytes().get(end) != Some(&b',')
+            || gap_after(words, text, last.pos as usize)?.trim_end_matches(' ') != ","
+        {
+            return None;
+        }
+        let readings = || matches[k..].iter().take_while(|r| r.at == m.at);
+        let settlement =
+            readings().any(|r| matches!(self.places[r.target as usize].kind, K::City | K::Capital));
+        if !settlement && !readings().any(|r| self.places[r.target as usize].kind == K::Country) {
+            return None;
+        }
+        // The qualifier: the readings matched at the next token.
+        let after = &matches[k..];
+        let quals = after.iter().skip_while(|q| q.at == m.at);
+        let quals: Vec<&Match> = quals.take_while(|q| q.at == m.end).collect();
+        // A settlement is qualified by a state, a country or a country's other
+        // name; a country name only by a state.
+        let kinds: &[K] = if settlement {
+            &[K::Subdivision, K::Country, K::Alias]
+        } else {
+            &[K::Subdivision]
+        };
+        let pick = |own_country: bool, want: K| {
+            quals.iter().find_map(|q| {
+                let name = &self.places[q.target as usize];
+                let c = name.country?;
+                let own = readings().any(|r| self.places[r.target as usize].country == Some(c));
+                (name.kind == want && own == own_country).then_some((q, c))
+            })
+        };
+        // A qualifier that agrees with a reading first ("Tbilisi, Georgia" is
+        // the country, "Athens, Georgia" the state).
+        let (q, c) = kinds
+            .iter()
+            .find_map(|&want| pick(true, want))
+            .or_else(|| kinds.iter().find_map(|&want| pick(false, want)))?;
+        // What follows the qualifier closes it.
+        let q_last = tokens[q.end as usize - 1].pos as usize;
+        match gap_after(words, text, q_last) {
+            None => Some(c), // the end of the text
+            Some(gap) => {
+                let gap = gap.trim_start_matches(' ');
+                let next_word = words[q_last + 1].as_str(text);
+                let closed =
+                    gap.starts_with([',', '.', ';', ':', '—', '–', '-', '(', ')', '"', '”', '\n']);
+                let list = gap.starts_with(',')
+                    && (matches!(next_word, "and" | "or")
+                        || matches.iter().any(|n| {
+                            n.at == q.end && tokens[n.at as usize].pos as usize == q_last + 1
+                        }));
+                (closed && !list).then_some(c)
+            }
         }
     }
 
@@ -1558,21 +1724,30 @@ impl Classifier {
                     .place_touched
                     .iter()
                     .map(|&p| (p as usize, &self.places[p as usize]))
-                    .filter(|&(p, n)| {
-                        n.country == Some(c as CountryId) && !self.silenced(s, p, named)
+                    .filter(|&(p, _)| {
+                        self.country_in(s, p) == Some(c as CountryId) && !self.silenced(s, p, named)
                     })
                     .map(|(p, n)| {
+                        let placed = s.place_tally[p].placed;
+                        let qualified = matches!(placed, Placed::In(_));
                         let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
-                        if n.weak {
+                        if n.weak && !qualified {
                             w *= ps.weak_factor;
                         }
-                        let ambiguity = n.ambiguous.then(|| {
-                            if s.country_clear[c as usize] {
-                                "corroborated"
-                            } else {
-                                w *= self.ambiguity_factor(s, p);
-                                "discounted"
-                            }
+                        let ambiguity = if placed != Placed::Own {
+                            Some("qualified")
+                        } else {
+                            None
+                        };
+                        let ambiguity = ambiguity.or_else(|| {
+                            (n.ambiguous).then(|| {
+                                if s.country_clear[c as usize] {
+                                    "corroborated"
+                                } else {
+                                    w *= self.ambiguity_factor(s, p);
+                                    "discounted"
+                                }
+                            })
                         });
                         TermEvidence {
                             term: &n.name,
@@ -1750,15 +1925,48 @@ fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> 
     next.zone == name.zone
         && next.pos as usize == i + 1
         && next.word == NO_WORD
-        && words
-            .get(i + 1)
-            .is_some_and(|w| w.shape == text::Shape::Capitalized)
+        && words.get(i + 1).is_some_and(|w| {
+            w.shape == text::Shape::Capitalized && !ORG_WORDS.contains(&w.as_str(text))
+        })
         && gap_after(words, text, i) == Some(" ")
         && !(words
             .get(i + 2)
             .is_some_and(|w| w.shape != text::Shape::Lower)
             && gap_after(words, text, i + 1) == Some(" "))
 }
+
+/// Capitalised words after a place name that make it a firm or a title, not a
+/// person ("India Ltd", "Kenya News Agency", "Jordan Times"): never a surname.
+const ORG_WORDS: &[&str] = &[
+    "Inc",
+    "Ltd",
+    "Corp",
+    "Co",
+    "Plc",
+    "Llc",
+    "Limited",
+    "Group",
+    "Holdings",
+    "News",
+    "Radio",
+    "Airways",
+    "Airlines",
+    "Post",
+    "Times",
+    "Today",
+    "Daily",
+    "Herald",
+    "Telecom",
+    "Bank",
+    "Railways",
+    "Ports",
+    "Power",
+    "Cement",
+    "Sugar",
+    "Breweries",
+    "Mines",
+    "Chamber",
+];
 
 /// The text between word `i` of `text` and the next word, if there is one.
 fn gap_after<'t>(words: &[text::Word], text: &'t str, i: usize) -> Option<&'t str> {

@@ -87,6 +87,9 @@ pub struct PlaceName {
     /// Counts only inside a dateline (`ROCHESTER, N.Y., Feb 26 -`): postal and AP
     /// abbreviations such as `Ind.` or `Pa.` are words elsewhere.
     pub dateline_only: bool,
+    /// Also a given name: before a surname it is a person ("Israel Folau"), and
+    /// then none of its mentions in the article count.
+    pub forename: bool,
 }
 
 /// Parse `gazetteer.tsv`. Lines with problems are reported and skipped.
@@ -136,6 +139,7 @@ pub fn parse(
         }
         let (mut case_sensitive, mut ambiguous, mut weak, mut fallback, mut dateline_only) =
             (false, false, false, false, false);
+        let mut forename = false;
         let mut bad_flag = false;
         for flag in f
             .get(3)
@@ -151,9 +155,10 @@ pub fn parse(
                 "weak" => weak = true,
                 "fallback" => fallback = true,
                 "dateline" => dateline_only = true,
+                "forename" => forename = true,
                 other => {
                     issue(format!(
-                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline)"
+                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline, forename)"
                     ));
                     bad_flag = true;
                 }
@@ -182,6 +187,7 @@ pub fn parse(
             weak,
             fallback,
             dateline_only,
+            forename,
         });
     }
     out

@@ -25,6 +25,11 @@ JO\tcapital\tAmman\tcase
 TR\tcountry\tTurkey\tcase
 MX\tcountry\tMexico
 FR\tcountry\tFrance
+FR\tcapital\tParis\tcase
+FR\tcity\tValencia\tcase
+MX\tcity\tValencia\tcase
+US\tsubdivision\tTexas\tcase
+US\tsubdivision\tMissouri\tcase
 FR\tcity\tNice\tcase,weak
 GB\tcity\tReading\tcase,weak
 GB\tcity\tCambridge\tcase,weak
@@ -35,6 +40,7 @@ AQ\tcountry\tAntarctica
 US\tdemonym\tAmerican\tweak
 FR\tinstitution\tRenault\tcase,weak,fallback
 IN\tinstitution\tAAP\tcase,weak
+IN\tcountry\tIndia\tforename
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -324,6 +330,74 @@ fn a_name_inside_a_longer_dateline_place_is_no_dateline() {
 }
 
 #[test]
+fn a_place_qualified_by_a_state_or_country_it_is_not_in_is_the_namesake_there() {
+    let c = fixture();
+    let countries = |doc: &Document<'_>| -> Vec<String> {
+        let r = c.classify(doc, false);
+        r.countries.iter().map(|c| c.code.to_string()).collect()
+    };
+    // Every mention of the qualified name is the namesake's, dateline weight and all.
+    let paris = "PARIS, Texas (AP) - Floods hit Paris on Tuesday. Paris officials said Paris would recover.";
+    assert_eq!(countries(&body(paris)), ["US"]);
+    assert_eq!(
+        countries(&Document {
+            title: Some("Floods hit Paris, Texas"),
+            dateline: None,
+            body: "The mayor of Paris said the town would recover. Paris shelters opened.",
+        }),
+        ["US"]
+    );
+    // A country name qualified by a state: "MEXICO, Missouri".
+    assert_eq!(
+        countries(&body("MEXICO, Missouri - The Mexico school board met.")),
+        ["US"]
+    );
+    // The evidence says why.
+    let r = c.classify(&body(paris), true);
+    let us = &r.evidence.as_ref().unwrap().places[0];
+    assert!(
+        us.terms
+            .iter()
+            .any(|t| t.term == "Paris" && t.ambiguity == Some("qualified")),
+        "{us:?}"
+    );
+    // Not qualified: a list, two clauses, a possessive, a list of countries, the
+    // name's own country.
+    for text in [
+        "Talks in Paris, Mexico and Russia went on. Paris said Paris would host.",
+        "Talks in Paris, Mexico, Russia went on. Paris said Paris would host.",
+        "In Paris, Mexico said it would sign. Paris said Paris would host.",
+        "Officials in Paris, Mexico's partner, met. Paris said Paris would host.",
+    ] {
+        assert_eq!(countries(&body(text))[0], "FR", "{text}");
+    }
+    assert_eq!(
+        countries(&body(
+            "Russia, Ukraine and Mexico met. Russia and Russia spoke."
+        )),
+        ["RU", "UA", "MX"]
+    );
+    assert_eq!(countries(&body("Paris, France - Paris said.")), ["FR"]);
+    // Of a name's readings, the one in the qualifier's country is meant.
+    assert_eq!(
+        countries(&body("Tbilisi, Georgia - Tbilisi and Georgia said.")),
+        ["GE"]
+    );
+    assert_eq!(
+        countries(&body(
+            "Protests in Valencia, Mexico. Valencia said Valencia would."
+        )),
+        ["MX"]
+    );
+    assert_eq!(
+        countries(&body(
+            "Protests in Valencia, France. Valencia said Valencia would."
+        )),
+        ["FR"]
+    );
+}
+
+#[test]
 fn a_name_with_another_reading_before_a_surname_is_a_given_name() {
     let c = fixture();
     let jordan_terms = |doc: &Document<'_>| -> Vec<String> {
@@ -359,6 +433,27 @@ fn a_name_with_another_reading_before_a_surname_is_a_given_name() {
         let terms = jordan_terms(&body(text));
         assert!(terms.iter().any(|t| t == "Jordan"), "{text}: {terms:?}");
     }
+}
+
+#[test]
+fn a_name_read_as_a_given_name_is_that_person_throughout_the_article() {
+    let c = fixture();
+    let codes_of = |text: &str| -> Vec<String> {
+        let r = c.classify(&body(text), true);
+        let ev = r.evidence.expect("asked for evidence");
+        ev.places
+            .iter()
+            .chain(&ev.unlisted_places)
+            .map(|p| p.code.to_string())
+            .collect()
+    };
+    // A `forename` place name before a surname is a person, and so are its
+    // other mentions; so for an `ambiguous` name.
+    assert!(codes_of("India Arie sang on Friday. Later India thanked fans.").is_empty());
+    assert!(codes_of("Jordan Henderson scored twice. Jordan thanked fans.").is_empty());
+    // A firm's word after it, or a sentence's end: the country.
+    assert_eq!(codes_of("India Ltd shares rose on Friday."), ["IN"]);
+    assert_eq!(codes_of("Troops left India. Arie said so."), ["IN"]);
 }
 
 #[test]
