@@ -280,7 +280,7 @@ struct PlaceTally {
     /// Mentions in the title.
     title_n: u32,
     /// Where a name qualified by the name after it ("Perth, Scotland") is in this
-    /// article: every mention of it counts for that country (see [`qualified_by`]).
+    /// article: every mention of it counts for that country (see [`Classifier::qualified_by`]).
     placed: Placed,
     /// Some mention was a given name ("Israel Folau"): no mention counts.
     person: bool,
