@@ -1496,8 +1496,9 @@ impl Classifier {
         }
         // The qualifier: the readings matched at the next token.
         let after = &matches[k..];
-        let quals = after.iter().skip_while(|q| q.at == m.at);
-        let quals: Vec<&Match> = quals.take_while(|q| q.at == m.end).collect();
+        let from = after.iter().take_while(|q| q.at == m.at).count();
+        let to = from + after[from..].iter().take_while(|q| q.at == m.end).count();
+        let quals = &after[from..to];
         // A settlement is qualified by a state, a country or a country's other
         // name; a country name only by a state.
         let kinds: &[K] = if settlement {
