@@ -12,6 +12,8 @@
 #   scripts/bench-cachegrind.sh 1000 portable     # N articles, SIMD level
 #   BRANCHES=1 scripts/bench-cachegrind.sh        # also branch mispredicts
 #   L2_BYTES=2097152 scripts/bench-cachegrind.sh  # model another L2 size
+#   BIN=/tmp/throughput-old scripts/bench-cachegrind.sh  # a saved build instead
+#   CORPUS=news.jsonl scripts/bench-cachegrind.sh  # your own articles (JSON Lines)
 #
 # Runs the `throughput` example twice, over N articles and over one, and
 # subtracts, so the classifier's start-up (~200 M instructions) is not counted;
@@ -26,9 +28,13 @@ simd="${2:-avx2}"
 l2="${L2_BYTES:-524288}"
 command -v valgrind >/dev/null || { echo "bench-cachegrind: needs valgrind" >&2; exit 2; }
 
-cargo build --release --locked -p dateline-classify --example throughput >&2
-bin="${CARGO_TARGET_DIR:-target}/release/examples/throughput"
-corpus="$(scripts/bench-corpus.sh 20000)"
+if [[ -n "${BIN:-}" ]]; then
+  bin="$BIN"
+else
+  cargo build --release --locked -p dateline-classify --example throughput >&2
+  bin="${CARGO_TARGET_DIR:-target}/release/examples/throughput"
+fi
+corpus="${CORPUS:-$(scripts/bench-corpus.sh 20000)}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 head -n "$n" "$corpus" > "$work/n.jsonl"

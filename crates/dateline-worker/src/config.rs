@@ -465,6 +465,11 @@ impl Default for ShutdownConfig {
     }
 }
 
+/// The longest `shutdown.drain_timeout_ms` accepted: one hour. A drain waits for
+/// the broker to acknowledge what is in flight; no setting that needs longer is
+/// a drain, and the partitions stay assigned (unprocessed) while it waits.
+const MAX_DRAIN_TIMEOUT_MS: u64 = 3_600_000;
+
 /// 20 s: under Kubernetes' default 30 s grace period, leaving time for the final
 /// commit and leaving the group before SIGKILL.
 fn default_drain_timeout_ms() -> u64 {
@@ -1301,6 +1306,16 @@ impl Config {
                 ),
             );
         }
+        if self.shutdown.drain_timeout_ms > MAX_DRAIN_TIMEOUT_MS {
+            err(
+                "shutdown.drain_timeout_ms",
+                format!(
+                    "{} is more than an hour ({MAX_DRAIN_TIMEOUT_MS}): a stuck drain would hold \
+                     the partitions that long; keep it under the orchestrator's grace period",
+                    self.shutdown.drain_timeout_ms
+                ),
+            );
+        }
         if let Some(n) = p.classify_threads {
             if n == 0 || n > 1024 {
                 err(
@@ -1819,15 +1834,18 @@ max_record_bytes = -1
         c.input.max_record_bytes = 2_000_000;
         c.pipeline.max_in_flight_bytes = 1;
         c.pipeline.classify_threads = Some(0);
+        c.shutdown.drain_timeout_ms = MAX_DRAIN_TIMEOUT_MS + 1;
         let e = c.validate().unwrap_err();
         assert_eq!(
             keys(e),
             [
                 "input.max_record_bytes",
                 "pipeline.max_in_flight_bytes",
+                "shutdown.drain_timeout_ms",
                 "pipeline.classify_threads"
             ]
         );
+        c.shutdown.drain_timeout_ms = MAX_DRAIN_TIMEOUT_MS;
         c.kafka
             .producer
             .insert("message.max.bytes".into(), toml::Value::Integer(4_000_000));
