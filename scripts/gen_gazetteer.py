@@ -1573,7 +1573,8 @@ FEATURES = {
           "Death Valley; Great Smoky Mountains; Rio Grande Valley; Appalachia; Appalachian Mountains; "
           "Aleutian Islands; Puget Sound; Chesapeake Bay; Cape Cod; Martha's Vineyard; Mount Rushmore; "
           "Statue of Liberty; Times Square; Golden Gate Bridge; Hoover Dam; Mauna Loa; Kilauea; "
-          "Mauna Kea; Cape Canaveral; Kennedy Space Center; Vandenberg",
+          "Mauna Kea; Cape Canaveral; Kennedy Space Center; Vandenberg; "
+          "Jamaica, Queens; Jamaica Bay; Jamaica Plain",
     "CA": "Banff|weak; Banff National Park; Bay of Fundy; Athabasca; Hudson Bay",
     "MX": "Chichén Itzá; Teotihuacan; Popocatépetl; Tulum; Riviera Maya; "
           "Gulf of California; Sea of Cortez; Isthmus of Tehuantepec",
@@ -1615,6 +1616,11 @@ STOPS_EXTRA = (
     "Bermuda Triangle; Bermuda shorts; guinea fowl; Jerusalem artichoke; Jerusalem artichokes; "
     "Oxford English Dictionary; Darwin Awards; Cleveland Indians; "
     "Java programming; Java software; Java applet; Java applets; Java Virtual Machine; "
+    # the bird, written in a headline's title case ("Turkey Prices Climb Before Thanksgiving")
+    "turkey sales; turkey prices; turkey farmer; turkey farmers; turkey farm; turkey farms; "
+    "turkey flock; turkey flocks; turkey producers; turkey production; turkey dinner; "
+    "turkey dinners; Thanksgiving turkey; Thanksgiving turkeys; roast turkey; turkey breast; "
+    "wild turkey; wild turkeys; turkey vulture; cold turkey; Turkey Day; Turkey Trot; turkey pardon; "
     # seas and straits shared by several countries
     "Gulf of Aden; Gulf of Oman; Gulf of Thailand; Gulf of Finland; Gulf of Aqaba; Irish Sea; "
     "Philippine Sea; Mozambique Channel; Strait of Gibraltar; Strait of Malacca; Jordan Valley; "

@@ -86,8 +86,9 @@ fn regions_and_countries_on_trap_fixtures() {
 
 /// `tests/fixtures/places-by-institution.jsonl`: short stories written for this
 /// project that never name their country, only a team, a venue, an index, a
-/// central bank, an agency, a currency, a province or a natural feature (and two
-/// traps: "Paris, Texas" and a golfer's `AUGUSTA, Georgia` dateline). Each must
+/// central bank, an agency, a currency, a province or a natural feature (and
+/// three traps: "Paris, Texas", a golfer's `AUGUSTA, Georgia` dateline and a
+/// title-case headline on turkey prices before Thanksgiving). Each must
 /// put its own country first; "Kobe Bryant" is a man, not Japan's Kobe.
 #[test]
 fn stories_placed_only_by_institutions_teams_and_currencies() {
