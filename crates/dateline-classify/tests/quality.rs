@@ -106,3 +106,36 @@ fn stories_placed_only_by_institutions_teams_and_currencies() {
         assert_eq!(c.region, region, "{line}");
     }
 }
+
+/// New vehicles are technology news while they are being tried (an air taxi's
+/// first flight, a driverless bus on trial); a carmaker's sales are business.
+/// A missile's "interception" is air defence, never American football.
+#[test]
+fn vehicles_on_trial_are_technology_and_interceptions_are_not_football() {
+    let classifier = Classifier::builtin().unwrap();
+    let topics = |title: &str, body: &str| -> Vec<String> {
+        let line = serde_json::json!({ "title": title, "body": body }).to_string();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        c.topics.iter().map(|t| t.id.to_string()).collect()
+    };
+    let subject = |ids: &[String]| ids[0].split('/').next().unwrap().to_owned();
+    let air_taxi = topics(
+        "Air taxi maker completes first flight of full-scale prototype",
+        "The electric vertical take-off aircraft flew uncrewed for six minutes at a \
+         test site, the company said, ahead of certification next year.",
+    );
+    assert_eq!(subject(&air_taxi), "science-technology", "{air_taxi:?}");
+    let sales = topics(
+        "Carmaker's electric vehicle sales jump 40%",
+        "The automaker sold 120,000 electric cars in the quarter, lifting revenue and profit.",
+    );
+    assert_eq!(subject(&sales), "economy-business-finance", "{sales:?}");
+    let laser = topics(
+        "Laser air-defence system passes interception tests",
+        "The defence ministry said the high-power system shot down rockets, mortars and \
+         drones in a series of trials, and each interception costs a few dollars.",
+    );
+    assert_eq!(subject(&laser), "conflict-war-peace", "{laser:?}");
+    assert!(laser.iter().all(|t| !t.starts_with("sport")), "{laser:?}");
+}
