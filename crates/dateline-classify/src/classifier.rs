@@ -556,7 +556,14 @@ impl Classifier {
                 });
                 let mut seen_in_group = Vec::new();
                 for phrase in &r.terms {
-                    let key = (ti, key_of(phrase, false), false, false);
+                    // A phrase also in the topic's case_terms is required with
+                    // that capitalisation (the taxonomy check asks for this of
+                    // any require phrase with capitals).
+                    let case = topic
+                        .terms
+                        .iter()
+                        .any(|t| t.case_sensitive && !t.negative && t.phrase == *phrase);
+                    let key = (ti, key_of(phrase, case), case, false);
                     if seen_in_group.contains(&key.1) {
                         continue;
                     }
@@ -569,7 +576,7 @@ impl Classifier {
                             negative: false,
                             groups: Vec::new(),
                         });
-                        lex.add(phrase, false, Channel::Topic, terms.len() as u32 - 1);
+                        lex.add(phrase, case, Channel::Topic, terms.len() as u32 - 1);
                         terms.len() as u32 - 1
                     });
                     terms[idx as usize].groups.push(g);

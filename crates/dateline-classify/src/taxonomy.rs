@@ -293,6 +293,8 @@ impl Taxonomy {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         // (framing topic, place in the file, framed subject id)
         let mut frame_names: Vec<(usize, usize, String)> = Vec::new();
+        // Where each kept topic's id stands in the file.
+        let mut id_spans: Vec<usize> = Vec::with_capacity(raw_topics.len());
         for t in raw_topics {
             let t = t.into_inner();
             let id_span = t.id.span();
@@ -372,7 +374,7 @@ impl Taxonomy {
             let mut terms = Vec::new();
             // Each phrase's words, lower-cased, and whether it is negative: the
             // same phrase both counting for and against a topic is a slip.
-            let mut seen: Vec<(String, bool)> = Vec::new();
+            let mut seen: Vec<(String, bool, bool)> = Vec::new();
             for (table, case_sensitive, negative) in [
                 (t.terms, false, false),
                 (t.case_terms, true, false),
@@ -386,14 +388,31 @@ impl Taxonomy {
                         .map(|w| w.as_str(&phrase).to_lowercase())
                         .collect::<Vec<_>>()
                         .join(" ");
-                    if negative && seen.iter().any(|(p, neg)| !neg && *p == words) {
+                    if negative && seen.iter().any(|(p, neg, _)| !neg && *p == words) {
                         issues.push(at(
                             span.start,
                             format!("topic `{id}`: `{phrase}` is both a term and a negative term"),
                         ));
                         continue;
                     }
-                    seen.push((words, negative));
+                    // "fifa" in terms and "FIFA" in case_terms: one word of the
+                    // text would count under both (terms match any case, and ALL
+                    // CAPS text matches every case_terms spelling). Two spellings
+                    // in `terms` alone ("cease-fire", "cease fire") are one term.
+                    if case_sensitive
+                        && !negative
+                        && seen.iter().any(|(p, neg, _)| !neg && *p == words)
+                    {
+                        issues.push(at(
+                            span.start,
+                            format!(
+                                "topic `{id}`: `{phrase}` has the same words as another of its terms or \
+                                 case_terms, so one word of the text would count twice; keep one"
+                            ),
+                        ));
+                        continue;
+                    }
+                    seen.push((words, negative, case_sensitive));
                     if text::words(&phrase).next().is_none() {
                         issues.push(at(
                             span.start,
@@ -436,6 +455,47 @@ impl Taxonomy {
                     issues.push(at(
                         span.start,
                         format!("topic `{id}`: require phrase `{bad}` has no words"),
+                    ));
+                    continue;
+                }
+                // A require phrase matches any case, as `terms` do; one written
+                // with capitals ("Fed") would also match "fed up" unless the
+                // topic's case_terms give that capitalisation.
+                if let Some(bad) = group.iter().find(|p| {
+                    p.chars().any(char::is_uppercase)
+                        && !terms
+                            .iter()
+                            .any(|t: &Term| t.case_sensitive && !t.negative && t.phrase == **p)
+                }) {
+                    issues.push(at(
+                        span.start,
+                        format!(
+                            "topic `{id}`: require phrase `{bad}` has capitals, but require phrases \
+                             match any case; write it in lower case, or also list `{bad}` in this \
+                             topic's [topic.case_terms] to require that capitalisation"
+                        ),
+                    ));
+                    continue;
+                }
+                let mut distinct: Vec<String> = group
+                    .iter()
+                    .map(|p| {
+                        text::words(p)
+                            .map(|w| w.as_str(p).to_lowercase())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                distinct.sort();
+                distinct.dedup();
+                if (min as usize) > distinct.len() {
+                    issues.push(at(
+                        span.start,
+                        format!(
+                            "topic `{id}`: require group has min = {min} but {} distinct phrase(s): \
+                             phrases with the same words (`cease-fire`, `cease fire`) are one",
+                            distinct.len()
+                        ),
                     ));
                     continue;
                 }
@@ -531,6 +591,7 @@ impl Taxonomy {
                 }
             }
             index.insert(id.clone(), topics.len());
+            id_spans.push(id_span.start);
             topics.push(Topic {
                 id,
                 label,
@@ -545,6 +606,25 @@ impl Taxonomy {
                 frame_share,
                 frame_min_terms,
             });
+        }
+        // Only in an otherwise clean file: a topic whose phrases were set
+        // aside as mistakes is not also told it has none.
+        let clean = issues.len() == start;
+        let mut has_child = vec![false; topics.len()];
+        for p in topics.iter().filter_map(|t| t.parent) {
+            has_child[p] = true;
+        }
+        for (i, t) in topics.iter().enumerate() {
+            let scores_itself = t.terms.iter().any(|term| !term.negative) || !t.require.is_empty();
+            if clean && !scores_itself && !has_child[i] {
+                issues.push(at(
+                    id_spans[i],
+                    format!(
+                        "topic `{}` has no terms, no require group and no subtopics: it can never score",
+                        t.id
+                    ),
+                ));
+            }
         }
         for (framing, offset, name) in frame_names {
             match index.get(&name) {
@@ -971,6 +1051,94 @@ storyline = true
             has(29, "storyline `sport/golf` needs at least one"),
             "{msgs:#?}"
         );
+    }
+
+    /// Phrases that would count one word twice or never, and topics that can
+    /// never score, are mistakes the check names, each at its place.
+    #[test]
+    fn phrases_that_count_twice_or_never_are_reported() {
+        let src = r#"[taxonomy]
+name = "t"
+version = "1"
+
+[[topic]]
+id = "sport"
+label = "sport"
+[topic.terms]
+"fifa" = 1.0
+"cease-fire" = 1.0
+[topic.case_terms]
+"FIFA" = 2.0
+"Fed" = 1.0
+
+[[topic]]
+id = "sport/fed"
+label = "fed"
+storyline = true
+[[topic.require]]
+terms = ["Fed"]
+[[topic.require]]
+terms = ["cease-fire", "cease fire"]
+min = 2
+"#;
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        let has = |line: usize, needle: &str| {
+            msgs.iter()
+                .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
+        };
+        assert!(has(12, "`FIFA` has the same words"), "{msgs:#?}");
+        assert!(has(19, "require phrase `Fed` has capitals"), "{msgs:#?}");
+        assert!(has(21, "min = 2 but 1 distinct phrase"), "{msgs:#?}");
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+
+        // The require phrase given in the topic's own case_terms is fine; and
+        // in an otherwise clean file, a leaf topic with nothing to score with
+        // (a storyline gated by a country alone, an empty terms table) is named.
+        let src = r#"[taxonomy]
+name = "t"
+version = "1"
+
+[[topic]]
+id = "economy-business-finance"
+label = "economy"
+[topic.terms]
+"rates" = 1.0
+
+[[topic]]
+id = "economy-business-finance/fed"
+label = "fed"
+storyline = true
+[topic.case_terms]
+"Fed" = 1.0
+[[topic.require]]
+terms = ["Fed"]
+
+[[topic]]
+id = "economy-business-finance/quiet"
+label = "quiet"
+storyline = true
+countries = ["UA"]
+
+[[topic]]
+id = "sport"
+label = "sport"
+[topic.terms]
+"#;
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        let has = |line: usize, needle: &str| {
+            msgs.iter()
+                .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
+        };
+        assert!(
+            has(21, "`economy-business-finance/quiet` has no terms"),
+            "{msgs:#?}"
+        );
+        assert!(has(27, "`sport` has no terms"), "{msgs:#?}");
+        assert_eq!(msgs.len(), 2, "{msgs:#?}");
     }
 
     #[test]

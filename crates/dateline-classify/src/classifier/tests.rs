@@ -900,3 +900,48 @@ fn explain_lists_countries_that_fell_short() {
     // A country the list keeps is not repeated there.
     assert!(ev.unlisted_places.iter().all(|p| p.code != "UA"));
 }
+
+/// A require phrase also listed in the topic's case_terms is required with that
+/// capitalisation: "the Fed" opens the storyline, "fed up" does not.
+#[test]
+fn a_require_phrase_in_case_terms_keeps_its_capitalisation() {
+    let taxonomy = r#"
+[taxonomy]
+name = "x"
+version = "1"
+[[topic]]
+id = "economy-business-finance"
+label = "economy"
+[topic.terms]
+"rates" = 1.0
+"hike" = 1.0
+[[topic]]
+id = "economy-business-finance/fed-hike"
+label = "Fed hike"
+storyline = true
+[topic.case_terms]
+"Fed" = 1.0
+[[topic.require]]
+terms = ["Fed"]
+[[topic.require]]
+terms = ["hike", "raise"]
+"#;
+    let src = Sources {
+        taxonomy: ("t.toml", taxonomy),
+        ..fixture_sources()
+    };
+    let c = match Classifier::build(&src, Settings::default()) {
+        Ok(c) => c,
+        Err(e) => panic!("{:#?}", e.issues),
+    };
+    let storyline = |text: &str| {
+        c.classify(&body(text), false)
+            .topics
+            .iter()
+            .any(|t| t.id == "economy-business-finance/fed-hike")
+    };
+    assert!(storyline("The Fed will hike rates again, traders said."));
+    assert!(!storyline(
+        "Workers are fed up; they want a pay hike and rates to fall."
+    ));
+}
