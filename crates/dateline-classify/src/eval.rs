@@ -95,6 +95,33 @@ pub struct EvalReport {
     pub topic_confusion: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+/// What one article got wrong, from [`EvalReport::add`]: for `eval --errors`,
+/// the list a taxonomy author reads after the rates.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Outcome {
+    /// The gold region (the first gold place's) and the predicted one, when the
+    /// region was scored and missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<(String, Option<String>)>,
+    /// Gold countries not predicted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_countries: Vec<String>,
+    /// Predicted countries not in the gold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_countries: Vec<String>,
+    /// The gold topic class and the predicted one, when the topic was scored
+    /// and missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<(String, String)>,
+}
+
+impl Outcome {
+    /// Nothing scored was missed.
+    pub fn is_right(&self) -> bool {
+        *self == Outcome::default()
+    }
+}
+
 /// The derived rates of an [`EvalReport`].
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalSummary {
@@ -120,7 +147,8 @@ impl EvalReport {
         pred: &Classification<'_>,
         geo: &Geography,
         topics: &TopicMapping,
-    ) {
+    ) -> Outcome {
+        let mut outcome = Outcome::default();
         self.articles += 1;
         let gold_regions: Vec<&str> = match &gold.region {
             Some(r) => vec![r.as_str()],
@@ -142,6 +170,9 @@ impl EvalReport {
                     self.region_single_correct += u64::from(single && p == *first);
                 }
             }
+            if pred.region != Some(*first) {
+                outcome.region = Some((first.to_string(), pred.region.map(str::to_owned)));
+            }
         }
         if !gold.countries.is_empty() {
             self.country_scored += 1;
@@ -151,6 +182,8 @@ impl EvalReport {
             self.country_tp += tp;
             self.country_fp += p.len() as u64 - tp;
             self.country_fn += g.len() as u64 - tp;
+            outcome.missing_countries = g.difference(&p).map(|c| c.to_string()).collect();
+            outcome.extra_countries = p.difference(&g).map(|c| c.to_string()).collect();
         }
         if let Some(gt) = &gold.topic {
             self.topic_scored += 1;
@@ -159,7 +192,11 @@ impl EvalReport {
             } else {
                 topics.class_of(pred.subject())
             };
-            self.topic_correct += u64::from(topics.matches(&predicted, gt));
+            let right = topics.matches(&predicted, gt);
+            self.topic_correct += u64::from(right);
+            if !right {
+                outcome.topic = Some((gt.clone(), predicted.clone()));
+            }
             *self
                 .topic_confusion
                 .entry(gt.clone())
@@ -167,6 +204,7 @@ impl EvalReport {
                 .entry(predicted)
                 .or_default() += 1;
         }
+        outcome
     }
 
     pub fn summary(&self) -> EvalSummary {
@@ -252,7 +290,7 @@ mod tests {
             region: None,
             topic: Some("other".into()),
         };
-        r.add(
+        let first = r.add(
             &gold,
             &pred(
                 Some("EUROPE"),
@@ -262,16 +300,35 @@ mod tests {
             &g,
             &map,
         );
+        // Region and topic right; one gold country missed, one extra.
+        assert_eq!(
+            first,
+            Outcome {
+                missing_countries: vec!["US".into()],
+                extra_countries: vec!["RU".into()],
+                ..Outcome::default()
+            }
+        );
+        assert!(!first.is_right());
         let gold2 = Gold {
             countries: vec!["US".into()],
             region: None,
             topic: Some("sport".into()),
         };
-        r.add(
+        let second = r.add(
             &gold2,
             &pred(Some("EUROPE"), &[], Some("politics")),
             &g,
             &map,
+        );
+        assert_eq!(
+            second,
+            Outcome {
+                region: Some(("NORTH_AMERICA".into(), Some("EUROPE".into()))),
+                missing_countries: vec!["US".into()],
+                extra_countries: vec![],
+                topic: Some(("sport".into(), "other".into())),
+            }
         );
         let s = r.summary();
         assert_eq!(s.articles, 2);

@@ -63,6 +63,11 @@ pub struct EvalArgs {
     /// Stop after this many scored articles.
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Also list every article that missed something (its file:line, id, and
+    /// what was missed: region, countries, topic), before the report; with
+    /// --json, as `errors`.
+    #[arg(long)]
+    pub errors: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -144,6 +149,7 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
 
     let mut report = EvalReport::default();
     let mut notes = Notes::default();
+    let mut misses: Vec<Value> = Vec::new();
     // Classes a gold topic can rightly be: the subjects (with --exact-topics, the
     // loaded taxonomy's topic ids), and what the maps name.
     let known_classes: std::collections::BTreeSet<&str> = if args.exact_topics {
@@ -251,6 +257,11 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
                     // or under --otherwise is folded into that class unseen: said.
                     if !known_classes.contains(class.as_str()) {
                         notes.odd(&args.topic_field, t);
+                        if notes.deeper.is_none()
+                            && classifier.taxonomy().topics.iter().any(|x| x.id == class)
+                        {
+                            notes.deeper = Some(class.clone());
+                        }
                     }
                     Some(mapping.gold_class(&class))
                 }
@@ -273,12 +284,27 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 article.body = first_sentence(&article.body).to_owned();
             }
             let classification = classifier.classify(&article.document(), false);
-            report.add(&gold, &classification, geo, &mapping);
+            let outcome = report.add(&gold, &classification, geo, &mapping);
+            if args.errors && !outcome.is_right() {
+                let mut miss = serde_json::json!({ "at": at(), "id": article.id });
+                if let (Value::Object(m), Value::Object(o)) =
+                    (&mut miss, serde_json::to_value(&outcome)?)
+                {
+                    m.extend(o);
+                }
+                if !args.json {
+                    println!("{}", describe_miss(&at(), &article.id, &outcome));
+                }
+                misses.push(miss);
+            }
         }
     }
     let summary = report.summary();
     if args.json {
-        let out = serde_json::json!({ "summary": summary, "counts": report });
+        let mut out = serde_json::json!({ "summary": summary, "counts": report });
+        if args.errors {
+            out["errors"] = Value::Array(misses);
+        }
         writeln!(
             std::io::stdout().lock(),
             "{}",
@@ -312,6 +338,9 @@ struct Notes {
     skipped: usize,
     /// (field, value) → how often.
     odd: BTreeMap<(String, String), usize>,
+    /// A gold topic unknown as a class but a topic of the taxonomy below its
+    /// subject (`sport/soccer` without --exact-topics): worth a hint.
+    deeper: Option<String>,
 }
 
 impl Notes {
@@ -354,8 +383,40 @@ impl Notes {
         if by_count.len() > 20 {
             writeln!(out, "  … and {} more", by_count.len() - 20)?;
         }
+        if let Some(topic) = &self.deeper {
+            writeln!(
+                out,
+                "  hint: `{topic}` is a topic of the taxonomy below its subject; add \
+                 --exact-topics to score full topic ids"
+            )?;
+        }
         Ok(())
     }
+}
+
+/// One line of `eval --errors`: `FILE:LINE ID: region GOLD, predicted P; …`.
+fn describe_miss(at: &str, id: &str, o: &dateline_classify::eval::Outcome) -> String {
+    let mut parts = Vec::new();
+    if let Some((gold, pred)) = &o.region {
+        parts.push(format!(
+            "region {gold}, predicted {}",
+            pred.as_deref().unwrap_or("none")
+        ));
+    }
+    if !o.missing_countries.is_empty() || !o.extra_countries.is_empty() {
+        let mut c = Vec::new();
+        if !o.missing_countries.is_empty() {
+            c.push(format!("missing {}", o.missing_countries.join(" ")));
+        }
+        if !o.extra_countries.is_empty() {
+            c.push(format!("extra {}", o.extra_countries.join(" ")));
+        }
+        parts.push(format!("countries {}", c.join(", ")));
+    }
+    if let Some((gold, pred)) = &o.topic {
+        parts.push(format!("topic {gold}, predicted {pred}"));
+    }
+    format!("{at} {id}: {}", parts.join("; "))
 }
 
 /// How a gold value of the wrong JSON type is shown.

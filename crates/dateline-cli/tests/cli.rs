@@ -406,6 +406,45 @@ fn eval_scores_a_labelled_file() {
     assert_eq!(v["summary"]["articles"], 0, "--limit 0 scores nothing");
 }
 
+/// `eval --errors` names each article that missed something and what it
+/// missed, in text and in JSON; a gold topic id below a subject without
+/// --exact-topics gets a hint.
+#[test]
+fn eval_lists_what_each_article_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"id\":\"a1\",\"title\":\"Ajax win the derby\",\"body\":\"Ajax beat PSV 2-0 in Amsterdam; the striker scored twice in the league match.\",\"countries\":[\"NL\"],\"topic\":\"sport\"}\n",
+            "{\"id\":\"a2\",\"body\":\"Shares fell in Tokyo as the yen rose and investors sold bank stocks.\",\"countries\":[\"JP\",\"KR\"],\"topic\":\"sport\"}\n",
+        ),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = dateline(&["eval", p, "--four-way", "--errors"], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("gold.jsonl:2 a2: countries missing KR; topic sport, predicted economy-business-finance"),
+        "{text}"
+    );
+    assert!(!text.contains(" a1:"), "{text}");
+    let out = dateline(&["eval", p, "--four-way", "--errors", "--json"], b"");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["errors"][0]["id"], "a2");
+    assert_eq!(v["errors"][0]["missing_countries"][0], "KR");
+
+    std::fs::write(
+        &path,
+        "{\"body\":\"The striker scored twice in the league match.\",\"topic\":\"sport/soccer\"}\n",
+    )
+    .unwrap();
+    let out = dateline(&["eval", p], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("add --exact-topics"), "{err}");
+}
+
 /// What `eval` cannot use is said, not silently dropped or scored: a bad line
 /// (bad UTF-8 too) is reported with its line and skipped (exit 1), the byte
 /// order mark is no error, gold values the classifier does not know are listed,
