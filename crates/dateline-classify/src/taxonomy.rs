@@ -288,6 +288,8 @@ impl Taxonomy {
         // Sort by depth so parents come before children whatever the file order.
         let no_topics = raw.topic.is_empty();
         let mut raw_topics = raw.topic;
+        let mut heads: Vec<usize> = raw_topics.iter().map(|t| t.span().start).collect();
+        heads.sort_unstable();
         raw_topics.sort_by_key(|t| t.get_ref().id.get_ref().matches('/').count());
         let mut topics: Vec<Topic> = Vec::with_capacity(raw_topics.len());
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
@@ -296,6 +298,21 @@ impl Taxonomy {
         // Where each kept topic's id stands in the file.
         let mut id_spans: Vec<usize> = Vec::with_capacity(raw_topics.len());
         for t in raw_topics {
+            // The topic's lines: a mistake already reported in them (a gate of the
+            // wrong type, set aside) explains what the checks below would miss.
+            // (A topic's span is its `[[topic]]` header; it runs to the next one.)
+            let head = t.span().start;
+            let end = heads
+                .iter()
+                .copied()
+                .find(|&h| h > head)
+                .unwrap_or(src.len());
+            let lines = line_col(src, head).0..=line_col(src, end.saturating_sub(1)).0;
+            let reported_inside = |issues: &[DataIssue]| {
+                issues[start..]
+                    .iter()
+                    .any(|i| i.line.is_some_and(|l| lines.contains(&l)))
+            };
             let t = t.into_inner();
             let id_span = t.id.span();
             let id = t.id.into_inner();
@@ -520,7 +537,7 @@ impl Taxonomy {
                     format!("topic `{id}`: a subject cannot be a storyline (its gates would hide the whole subject); make a storyline below it"),
                 ));
             }
-            if t.storyline && !gated {
+            if t.storyline && !gated && !reported_inside(issues) {
                 issues.push(at(
                     id_span.start,
                     format!("storyline `{id}` needs at least one [[topic.require]] group or `countries`"),
@@ -842,14 +859,26 @@ mod shape {
         };
         let mut ok = true;
         let keys: Vec<_> = t.keys().cloned().collect();
+        // A key given with a value of the wrong type is set aside, and said so:
+        // it is not also "missing".
+        let given: Vec<String> = keys.iter().map(|k| k.get_ref().to_string()).collect();
         for key in keys {
             let name = key.get_ref().as_ref();
             let Some(&(_, kind, _)) = fields.iter().find(|(f, _, _)| *f == name) else {
                 let known: Vec<String> = fields.iter().map(|(f, _, _)| format!("`{f}`")).collect();
+                let close = fields
+                    .iter()
+                    .map(|(f, _, _)| (strsim::damerau_levenshtein(f, name), *f))
+                    .filter(|&(d, f)| d <= 2 && d < f.len() / 2 + 1)
+                    .min();
+                let hint = match close {
+                    Some((_, f)) => format!("did you mean `{f}`? "),
+                    None => String::new(),
+                };
                 report(
                     Some(key.span().start),
                     format!(
-                        "{what}: unknown key `{name}` (expected one of {})",
+                        "{what}: unknown key `{name}` ({hint}expected one of {})",
                         known.join(", ")
                     ),
                 );
@@ -865,7 +894,7 @@ mod shape {
             }
         }
         for (name, _, required) in fields {
-            if *required && !t.keys().any(|k| k.get_ref() == name) {
+            if *required && !given.iter().any(|k| k == name) {
                 report(Some(span.start), format!("{what}: missing `{name}`"));
                 ok = false;
             }
@@ -1139,6 +1168,42 @@ label = "sport"
         );
         assert!(has(27, "`sport` has no terms"), "{msgs:#?}");
         assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    }
+
+    /// A value of the wrong type is one mistake, said once: the key is not also
+    /// "missing", and a storyline whose gate was set aside is not also told it
+    /// has none. A misspelt key gets the likely one.
+    #[test]
+    fn a_wrong_value_is_not_also_reported_missing() {
+        let src = r#"[taxonomy]
+name = "t"
+version = 1
+
+[[topic]]
+id = "sport"
+lable = "sport"
+[topic.terms]
+"goal" = 1.0
+
+[[topic]]
+id = "sport/cup"
+label = "cup"
+storyline = true
+countries = "US"
+[[topic.require]]
+terms = "world cup"
+"#;
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        let lines: Vec<usize> = issues.iter().map(|i| i.line.unwrap()).collect();
+        assert_eq!(lines, [3, 5, 7, 15, 17], "{msgs:#?}");
+        assert!(
+            msgs[0].contains("`version`: expected a string"),
+            "{msgs:#?}"
+        );
+        assert!(msgs[1].contains("missing `label`"), "{msgs:#?}");
+        assert!(msgs[2].contains("did you mean `label`?"), "{msgs:#?}");
     }
 
     #[test]
