@@ -109,7 +109,7 @@ PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 # person ("Israel Folau", "India Arie", "Kenya Moore"), and then the name is that
 # person throughout the article. `ambiguous` names (Jordan, Chad, Georgia) are
 # read this way without the flag.
-FORENAMES = {"Israel", "India", "Kenya"}
+FORENAMES = {"Israel", "India", "Kenya", "Dane"}
 
 # --------------------------------------------------------------------------
 # Countries and regions
@@ -338,7 +338,7 @@ CASE_WORDS = {
     "Holland", "Reunion", "Réunion", "Curacao", "Curaçao", "Bermuda", "Ceylon",
     # demonyms and adjectives
     "French", "Dutch", "Polish", "Danish", "Swiss", "Swedes", "Finns", "Danes",
-    "Poles", "Turks", "Turk", "Afghan", "Afghans", "Lao", "Manx", "Scots", "Welsh",
+    "Poles", "Turks", "Turk", "Dane", "Swede", "Afghan", "Afghans", "Lao", "Manx", "Scots", "Welsh",
     "English", "Kiwi", "Kiwis", "Aussie", "Aussies", "Brit", "Brits", "Soviet",
     "Soviets", "American", "Americans", "Georgian", "Georgians",
 }
@@ -400,7 +400,7 @@ DEMONYMS = {
     "CZ": "Czech*",
     "DE": "German*; West German*; Bavarian*|weak",
     "DJ": "Djiboutian*",
-    "DK": "Danish; Danes",
+    "DK": "Danish; Danes; Dane",
     "DO": "Dominican*|weak",
     "DZ": "Algerian*",
     "EC": "Ecuadorian*; Ecuadorean*",
@@ -527,7 +527,7 @@ DEMONYMS = {
     "SB": "Solomon Islander*",
     "SC": "Seychellois",
     "SD": "Sudanese",
-    "SE": "Swedish; Swedes",
+    "SE": "Swedish; Swedes; Swede",
     "SG": "Singaporean*",
     "SH": "Saint Helenian*",
     "SI": "Slovenian*; Slovene*",
@@ -1600,7 +1600,7 @@ STOPS_EXTRA = (
     "Irving Berlin; Isaiah Berlin; Milan Kundera; Darwin Núñez; Charles Darwin; "
     "Memphis Depay; Brooklyn Beckham; Rand Paul; Ayn Rand; RAND Corporation; Rand Corp; "
     "Donnie Yen; Louis Riel; Chad Johnson; Chad Pennington; Chad Ochocinco; Chad le Clos; "
-    "Israel Folau; Israel Adesanya; "
+    "Israel Folau; Israel Adesanya; Great Dane; Great Danes; "
     # things named after places
     "America's Cup; Americas Cup; "
     "Brussels sprouts; Brussels sprout; Danish pastry; Danish pastries; Swiss cheese; "
@@ -1838,7 +1838,7 @@ class Gazetteer:
         assert flags <= set(FLAG_ORDER), (code, name, flags)
         if kind != "stop" and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
             flags.add("case")
-        if kind in ("country", "subdivision") and name in FORENAMES:
+        if kind in ("country", "subdivision", "demonym") and name in FORENAMES:
             flags.add("forename")
         key = (code, name)
         old = self.entries.get(key)
