@@ -1823,11 +1823,14 @@ impl Classifier {
                     .filter(|term| term.groups.contains(&(gi as u32)))
                     .map(|term| term.phrase.as_str())
                     .collect();
+                let matched = if matched.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("{} ({})", s.group_n[gi], matched.join(", "))
+                };
                 rules.push(format!(
-                    "require at least {}: matched {} ({}){}",
+                    "require at least {}: matched {matched}{}",
                     g.min,
-                    s.group_n[gi],
-                    matched.join(", "),
                     if s.group_n[gi] >= g.min {
                         ""
                     } else {

@@ -461,11 +461,20 @@ impl Taxonomy {
                 let r = r.into_inner();
                 let group: Vec<String> = r.terms.into_iter().map(Spanned::into_inner).collect();
                 let min = r.min.unwrap_or(1);
-                if group.is_empty() || min == 0 || min as usize > group.len() {
-                    issues.push(at(
-                        span.start,
-                        format!("topic `{id}`: a require group needs terms and 1 <= min <= number of terms"),
-                    ));
+                let wrong = if group.is_empty() {
+                    Some("a require group needs terms".to_owned())
+                } else if min == 0 {
+                    Some("a require group's min must be at least 1".to_owned())
+                } else if min as usize > group.len() {
+                    Some(format!(
+                        "require group has min = {min} but {} phrase(s)",
+                        group.len()
+                    ))
+                } else {
+                    None
+                };
+                if let Some(wrong) = wrong {
+                    issues.push(at(span.start, format!("topic `{id}`: {wrong}")));
                     continue;
                 }
                 if let Some(bad) = group.iter().find(|p| text::words(p).next().is_none()) {
@@ -1109,6 +1118,9 @@ terms = ["Fed"]
 [[topic.require]]
 terms = ["cease-fire", "cease fire"]
 min = 2
+[[topic.require]]
+terms = ["goal", "match"]
+min = 3
 "#;
         let mut issues = vec![];
         assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
@@ -1120,7 +1132,8 @@ min = 2
         assert!(has(12, "`FIFA` has the same words"), "{msgs:#?}");
         assert!(has(19, "require phrase `Fed` has capitals"), "{msgs:#?}");
         assert!(has(21, "min = 2 but 1 distinct phrase"), "{msgs:#?}");
-        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(has(24, "min = 3 but 2 phrase(s)"), "{msgs:#?}");
+        assert_eq!(msgs.len(), 4, "{msgs:#?}");
 
         // The require phrase given in the topic's own case_terms is fine; and
         // in an otherwise clean file, a leaf topic with nothing to score with
