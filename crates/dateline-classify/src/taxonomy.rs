@@ -1028,6 +1028,19 @@ mod shape {
 mod tests {
     use super::*;
 
+    /// The messages of a taxonomy the check rejects, as `t.toml:LINE:COL: …`.
+    fn rejected(src: &str) -> Vec<String> {
+        let mut issues = vec![];
+        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
+        issues.iter().map(|i| i.to_string()).collect()
+    }
+
+    /// Whether some message is at `line` and says `needle`.
+    fn reports(msgs: &[String], line: usize, needle: &str) -> bool {
+        msgs.iter()
+            .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
+    }
+
     fn geo() -> Geography {
         let mut issues = vec![];
         Geography::from_tsv("c", "UA\tUkraine\n", "r", "UA\tEUROPE\n", &mut issues)
@@ -1067,13 +1080,8 @@ id = "sport/golf"
 label = "golf"
 storyline = true
 "#;
-        let mut issues = vec![];
-        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
-        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
-        let has = |line: usize, needle: &str| {
-            msgs.iter()
-                .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
-        };
+        let msgs = rejected(src);
+        let has = |line: usize, needle: &str| reports(&msgs, line, needle);
         assert!(has(10, "has no words"), "{msgs:#?}");
         assert!(has(13, "parent `sport/football`"), "{msgs:#?}");
         assert!(has(17, "not one of the 17"), "{msgs:#?}");
@@ -1122,13 +1130,8 @@ min = 2
 terms = ["goal", "match"]
 min = 3
 "#;
-        let mut issues = vec![];
-        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
-        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
-        let has = |line: usize, needle: &str| {
-            msgs.iter()
-                .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
-        };
+        let msgs = rejected(src);
+        let has = |line: usize, needle: &str| reports(&msgs, line, needle);
         assert!(has(12, "`FIFA` has the same words"), "{msgs:#?}");
         assert!(has(19, "require phrase `Fed` has capitals"), "{msgs:#?}");
         assert!(has(21, "min = 2 but 1 distinct phrase"), "{msgs:#?}");
@@ -1168,13 +1171,8 @@ id = "sport"
 label = "sport"
 [topic.terms]
 "#;
-        let mut issues = vec![];
-        assert!(Taxonomy::parse("t.toml", src, &geo(), &mut issues).is_none());
-        let msgs: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
-        let has = |line: usize, needle: &str| {
-            msgs.iter()
-                .any(|m| m.starts_with(&format!("t.toml:{line}:")) && m.contains(needle))
-        };
+        let msgs = rejected(src);
+        let has = |line: usize, needle: &str| reports(&msgs, line, needle);
         assert!(
             has(21, "`economy-business-finance/quiet` has no terms"),
             "{msgs:#?}"
