@@ -759,7 +759,18 @@ mod shape {
                     continue;
                 }
                 lines_seen.push(line);
-                report(at, e.message().trim().to_owned());
+                let mut message = e.message().trim().to_owned();
+                // The parser's "duplicate key" names no key; its span does.
+                if message == "duplicate key" {
+                    let key = e.span().and_then(|s| src.get(s)).map(str::trim);
+                    if let Some(key) = key.filter(|k| !k.is_empty() && !k.contains('\n')) {
+                        message = match key.starts_with(['"', '\'']) {
+                            true => format!("duplicate key {key}"),
+                            false => format!("duplicate key `{key}`"),
+                        };
+                    }
+                }
+                report(at, message);
             }
             return (false, None);
         }
@@ -1229,6 +1240,13 @@ terms = "world cup"
         assert!(r.is_none());
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].line, Some(3), "{:?}", issues[0]);
+    }
+
+    #[test]
+    fn duplicate_key_is_named() {
+        let msgs = rejected("[taxonomy]\nname = \"t\"\nversion = \"1\"\n[[topic]]\nid = \"sport\"\nlabel = \"s\"\nlabel = \"t\"\n[topic.terms]\n\"goal\" = 2\n\"goal\" = 3\n");
+        assert!(reports(&msgs, 7, "duplicate key `label`"), "{msgs:#?}");
+        assert!(reports(&msgs, 10, "duplicate key \"goal\""), "{msgs:#?}");
     }
 
     #[test]

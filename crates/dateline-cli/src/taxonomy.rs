@@ -10,6 +10,8 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum TaxonomyCommand {
     /// Report every error in a taxonomy file (and any data files given), with its line.
+    // The file is the argument: `--taxonomy` is refused here, so not offered.
+    #[command(mut_arg("taxonomy", |a| a.hide(true)))]
     Check {
         /// The taxonomy to check.
         file: PathBuf,
@@ -42,13 +44,13 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
                     let s = c.stats();
                     writeln!(
                         std::io::stdout().lock(),
-                        "{}: ok — {} topics, {} topic phrases; {} place names for {} countries in {} regions",
+                        "{}: ok — {}, {}; {} for {} in {}",
                         file.display(),
-                        s.topics,
-                        s.topic_phrases,
-                        s.place_names,
-                        s.countries,
-                        s.regions
+                        count(s.topics, "topic"),
+                        count(s.topic_phrases, "topic phrase"),
+                        count(s.place_names, "place name"),
+                        count(s.countries, "country"),
+                        count(s.regions, "region"),
                     )?;
                     Ok(ExitCode::SUCCESS)
                 }
@@ -61,10 +63,33 @@ pub fn main(cmd: TaxonomyCommand) -> anyhow::Result<ExitCode> {
                     for issue in &e.issues {
                         writeln!(out, "{issue}")?;
                     }
-                    eprintln!("{}: {} error(s)", file.display(), e.issues.len());
+                    eprintln!("{}: {}", file.display(), count(e.issues.len(), "error"));
                     Ok(ExitCode::from(1))
                 }
             }
         }
+    }
+}
+
+/// "1 topic", "2 topics", "1 country", "3 countries".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(1, "topic"), "1 topic");
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(2, "country"), "2 countries");
+        assert_eq!(count(1, "country"), "1 country");
+        assert_eq!(count(12, "topic phrase"), "12 topic phrases");
     }
 }

@@ -305,6 +305,13 @@ fn taxonomy_check_reports_lines() {
         b"",
     );
     assert_eq!(out.status.code(), Some(2));
+    // …and so not offered in its help, where the other data flags are.
+    let help = dateline(&["taxonomy", "check", "--help"], b"");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        !help.contains("--taxonomy") && help.contains("--gazetteer"),
+        "{help}"
+    );
 
     let bundled = dateline(&["taxonomy", "print"], b"");
     std::fs::write(&path, &bundled.stdout).unwrap();
