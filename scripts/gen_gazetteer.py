@@ -1615,6 +1615,9 @@ STOPS_EXTRA = (
     "Japanese beetle; Japanese encephalitis; Egyptian cotton; Labrador retriever; "
     "Bermuda Triangle; Bermuda shorts; guinea fowl; Jerusalem artichoke; Jerusalem artichokes; "
     "Oxford English Dictionary; Darwin Awards; Cleveland Indians; "
+    # the English language, spoken far beyond England
+    "English language; English-language; English-speaking; English speakers; in English; "
+    "speak English; speaks English; spoke English; learn English; learning English; "
     "Java programming; Java software; Java applet; Java applets; Java Virtual Machine; "
     # the bird, written in a headline's title case ("Turkey Prices Climb Before Thanksgiving")
     "turkey sales; turkey prices; turkey farmer; turkey farmers; turkey farm; turkey farms; "
@@ -1625,6 +1628,8 @@ STOPS_EXTRA = (
     "Gulf of Aden; Gulf of Oman; Gulf of Thailand; Gulf of Finland; Gulf of Aqaba; Irish Sea; "
     "Philippine Sea; Mozambique Channel; Strait of Gibraltar; Strait of Malacca; Jordan Valley; "
     "Rio Grande; "
+    # firms named after places elsewhere (Rio Tinto is Anglo-Australian)
+    "Rio Tinto; "
     # agreements and institutions named after the city where they were signed or sit
     "Montreal Protocol; Basel Convention; Stockholm Convention; Rotterdam Convention; "
     "Istanbul Convention; Budapest Memorandum; Dayton Accords; Dayton Agreement; "

@@ -13,6 +13,7 @@ UA\talias\tKiev
 RU\tcountry\tRussia
 RU\tdemonym\tRussian
 RU\tinstitution\tKremlin
+RU\tdemonym\trouble\tweak
 US\talias\tU.S.\tcase
 US\talias\tUS\tcase
 US\tsubdivision\tGeorgia\tcase,ambiguous
@@ -873,6 +874,53 @@ fn explain_lists_topics_that_matched_but_did_not_score() {
     assert!(r.evidence.is_none());
 }
 
+/// Sixty words that name no place, to move a mention out of the lead.
+const SIXTY_WORDS: &str = "The talks covered grain, power lines, prisoners and the long winter \
+    ahead, officials said on Tuesday after a meeting that ran late into the night in a \
+    government building near the river, and more meetings are planned for the weeks to \
+    come before the summer starts. Aides said the mood was calm, the coffee was cold, \
+    and nobody expected a breakthrough soon, though both teams promised to keep talking.";
+
+/// A country named by its name or demonym in the title, the dateline or the first
+/// `named_early_tokens` words is listed however far the story's own country is
+/// ahead: "Ukraine beat Russia" is Russia's story too.
+#[test]
+fn a_country_named_early_is_listed_whatever_its_share() {
+    assert!(SIXTY_WORDS.split_whitespace().count() >= 60);
+    let c = fixture();
+    let doc = |body| Document {
+        dateline: Some("KYIV, May 2 -"),
+        title: Some("Ukraine win the final"),
+        body,
+    };
+    let early = "Ukraine beat Russia 2-0 as Ukraine fans filled the Kyiv stadium.";
+    let r = c.classify(&doc(early), true);
+    assert_eq!(codes(&r), ["UA", "RU"], "{r:?}");
+    let ev = r.evidence.unwrap();
+    let rule = ev.places[1]
+        .rule
+        .as_deref()
+        .unwrap_or_else(|| panic!("{ev:#?}"));
+    assert!(
+        rule.contains("first 60 words") && rule.contains("below min_relative 0.3"),
+        "{rule}"
+    );
+    assert!(ev.places[0].rule.is_none(), "{ev:#?}");
+
+    // Further down, a passing mention still needs its share.
+    let late =
+        format!("Ukraine won as Ukraine fans filled the Kyiv stadium. {SIXTY_WORDS} Russia lost.");
+    assert_eq!(codes(&c.classify(&doc(&late), false)), ["UA"]);
+    // A currency is no naming of its country.
+    let currency = "Ukraine won as Ukraine fans filled the Kyiv stadium; tickets cost a rouble.";
+    assert_eq!(codes(&c.classify(&doc(currency), false)), ["UA"]);
+    // 0 turns the rule off.
+    let mut settings = Settings::default();
+    settings.places.named_early_tokens = 0;
+    let off = Classifier::build(&fixture_sources(), settings).unwrap();
+    assert_eq!(codes(&off.classify(&doc(early), false)), ["UA"]);
+}
+
 /// --explain also shows the countries that had evidence but were not listed,
 /// with the threshold that left them out.
 #[test]
@@ -881,7 +929,7 @@ fn explain_lists_countries_that_fell_short() {
     let r = c.classify(
         &Document {
             dateline: Some("KYIV, May 2 -"),
-            body: "Ukraine said Ukraine and the Kyiv government would talk. A Russian envoy came.",
+            body: &format!("Ukraine said Ukraine and the Kyiv government would talk. {SIXTY_WORDS} A Russian envoy came."),
             ..Document::default()
         },
         true,
