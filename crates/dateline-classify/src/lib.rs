@@ -35,7 +35,7 @@ pub use classifier::{
     Settings, Simd, Sources, TopicScore, VERSION,
 };
 pub use error::{BuildError, DataIssue};
-pub use record::{Article, Enriched, InputError, InputFormat, SCHEMA_VERSION};
+pub use record::{Article, Enriched, InputError, InputFormat, RECORD_SCHEMA, SCHEMA_VERSION};
 
 #[cfg(test)]
 mod send_sync {

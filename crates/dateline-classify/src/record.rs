@@ -17,6 +17,11 @@ use extra::WholeRecord;
 /// Version of the output record layout. Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The JSON Schema (draft 2020-12) of the output record of [`SCHEMA_VERSION`], for
+/// the tools that parse it (`dateline schema` prints it). The tests check every
+/// record they write against it.
+pub const RECORD_SCHEMA: &str = include_str!("../data/record-v1.schema.json");
+
 /// Fields that dateline writes into the output record. An input field of the same
 /// name is replaced, not passed through (e.g. when enriched records are re-fed).
 pub const OUTPUT_FIELDS: [&str; 12] = [
@@ -987,15 +992,75 @@ mod tests {
             }
             let text = Value::Object(record).to_string();
             let Ok(a) = json(&text) else { return Ok(()) }; // e.g. empty text
-            let cl = c.classify(&a.document(), false);
-            for include_body in [false, true] {
-                let e = Enriched::new(&a, &cl, c, include_body);
-                proptest::prop_assert_eq!(
-                    String::from_utf8(e.to_json()).unwrap(),
-                    serde_json::to_string(&e).unwrap()
-                );
+            for explain in [false, true] {
+                let cl = c.classify(&a.document(), explain);
+                for include_body in [false, true] {
+                    let e = Enriched::new(&a, &cl, c, include_body);
+                    let written = e.to_json();
+                    proptest::prop_assert_eq!(
+                        std::str::from_utf8(&written).unwrap(),
+                        serde_json::to_string(&e).unwrap()
+                    );
+                    let errors = schema_errors(&serde_json::from_slice(&written).unwrap());
+                    proptest::prop_assert!(errors.is_empty(), "{errors:?}");
+                }
             }
         }
+    }
+
+    /// What the published schema finds wrong with a record.
+    fn schema_errors(record: &Value) -> Vec<String> {
+        static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+        let v = SCHEMA.get_or_init(|| {
+            let schema = serde_json::from_str(RECORD_SCHEMA).expect("the schema is JSON");
+            jsonschema::draft202012::new(&schema).expect("the schema is a valid 2020-12 schema")
+        });
+        v.iter_errors(record)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    }
+
+    #[test]
+    fn the_schema_holds_for_the_seed_and_rejects_what_breaks_the_contract() {
+        let c = Classifier::builtin().unwrap();
+        let seed = include_str!("../../../samples/seed-article.txt");
+        let a = Article::parse(seed.as_bytes(), InputFormat::Text, 1 << 20).unwrap();
+        let cl = c.classify(&a.document(), true);
+        let good: Value =
+            serde_json::from_slice(&Enriched::new(&a, &cl, &c, true).to_json()).unwrap();
+        assert!(!good["evidence"]["places"].as_array().unwrap().is_empty());
+        assert_eq!(schema_errors(&good), Vec::<String>::new());
+        // Each of these breaks one promise of the README's table.
+        type Break = (&'static str, fn(&mut Value));
+        let breaks: [Break; 8] = [
+            ("/region", |r| r["region"] = "MARS".into()),
+            ("/schema_version", |r| r["schema_version"] = 2.into()),
+            ("/countries/0/code", |r| {
+                r["countries"][0]["code"] = "ukr".into()
+            }),
+            ("/topics/0/id", |r| {
+                r["topics"][0]["id"] = "war/ukraine".into()
+            }),
+            ("/topics/0/score", |r| r["topics"][0]["score"] = 1.0.into()),
+            ("/classifier", |r| r["classifier"]["extra"] = true.into()),
+            ("", |r| drop(r.as_object_mut().unwrap().remove("label"))),
+            ("/evidence/places/0/terms/0/kind", |r| {
+                r["evidence"]["places"][0]["terms"][0]["kind"] = "stop".into()
+            }),
+        ];
+        for (path, break_it) in breaks {
+            let mut bad = good.clone();
+            break_it(&mut bad);
+            let errors = schema_errors(&bad);
+            assert!(
+                errors.iter().any(|e| e.starts_with(&format!("{path}:"))),
+                "{path}: {errors:?}"
+            );
+        }
+        // Pass-through fields are the input's own: any name, any value.
+        let mut extra = good.clone();
+        extra["source"] = serde_json::json!({"any": [1, null]});
+        assert_eq!(schema_errors(&extra), Vec::<String>::new());
     }
 
     #[test]

@@ -42,6 +42,8 @@ enum Command {
     Lag(lag::LagArgs),
     /// Reprocess a range of input history into an output topic (resumable).
     Replay(replay::ReplayArgs),
+    /// Print the JSON Schema (draft 2020-12) of the enriched output record.
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,10 @@ fn main() -> ExitCode {
         Command::Produce(args) => produce::main(args),
         Command::Lag(args) => lag::main(args),
         Command::Replay(args) => replay::main(args),
+        Command::Schema => {
+            print!("{}", dateline_classify::RECORD_SCHEMA);
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

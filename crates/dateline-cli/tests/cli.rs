@@ -51,6 +51,18 @@ fn sample_runs_and_keeps_order() {
 }
 
 #[test]
+fn schema_prints_the_published_record_schema() {
+    let out = dateline(&["schema"], b"");
+    assert!(out.status.success());
+    assert_eq!(out.stdout, dateline_classify::RECORD_SCHEMA.as_bytes());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        schema["properties"]["schema_version"]["const"],
+        dateline_classify::SCHEMA_VERSION
+    );
+}
+
+#[test]
 fn bad_lines_are_reported_and_the_rest_processed() {
     let input = b"{\"body\":\"Talks in Kyiv\"}\nnot json\n\n{\"body\":5}\n{\"body\":\"\xff\"}\n{\"title\":\"Rome\",\"body\":\"In Italy.\"}\n";
     let out = dateline(&["classify", "--threads", "2"], input);
