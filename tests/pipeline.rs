@@ -680,3 +680,118 @@ async fn topic_deleted_under_the_worker(exactly_once: bool) {
     assert_eq!(summary.produced, 5);
     topics.delete(&brokers).await;
 }
+
+/// `kafka.input_topics` may hold a pattern: every matching topic is consumed,
+/// one created while the worker runs too, and no other; the consumed counter
+/// has a series per matched topic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_pattern_takes_every_matching_topic_and_a_new_one() {
+    topic_pattern(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_pattern_takes_every_matching_topic_and_a_new_one_exactly_once() {
+    topic_pattern(true).await;
+}
+
+async fn topic_pattern(exactly_once: bool) {
+    let Some((_lock, brokers)) = broker_test() else {
+        return;
+    };
+    let base = unique("pat");
+    let (a, b, c, other) = (
+        format!("{base}.src-a"),
+        format!("{base}.src-b"),
+        format!("{base}.src-c"),
+        format!("{base}.other"),
+    );
+    // `[.]`, not `\.`: the pattern sits in a TOML string below.
+    let topics = Topics {
+        input: format!("^{base}[.]src-[a-z]+$"),
+        output: format!("{base}-out"),
+        dlq: format!("{base}-dlq"),
+    };
+    create_topics(
+        &brokers,
+        &[
+            (&a, 2),
+            (&b, 1),
+            (&other, 1),
+            (&topics.output, 2),
+            (&topics.dlq, 1),
+        ],
+    )
+    .await;
+    let sent_a = produce(&brokers, &a, &fixtures::articles(31, 50, 800)).await;
+    let sent_b = produce(&brokers, &b, &fixtures::articles(32, 30, 800)).await;
+    produce(&brokers, &other, &fixtures::articles(33, 20, 800)).await;
+
+    let out = if exactly_once {
+        Collector::start_light_read_committed(&brokers, &topics.output)
+    } else {
+        Collector::start_light(&brokers, &topics.output)
+    };
+    let addr = free_addr();
+    // New topics are seen at the next metadata refresh (librdkafka's default: 5 min).
+    let extra = "[kafka.consumer]\n\"topic.metadata.refresh.interval.ms\" = 1000\n";
+    let mut toml = config_toml(&brokers, &topics, &unique("pat-group"), addr, extra);
+    if exactly_once {
+        toml = toml.replacen("[kafka]\n", "[kafka]\ninstance_id = \"w1\"\n", 1)
+            + "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n";
+    }
+    let worker = InProcess::start(&toml);
+    eventually(
+        Duration::from_secs(60),
+        "80 records of src-a and src-b",
+        || (out.len() >= 80).then_some(()),
+    )
+    .await;
+    create_topics(&brokers, &[(&c, 1)]).await;
+    let sent_c = produce(&brokers, &c, &fixtures::articles(34, 10, 800)).await;
+    eventually(
+        Duration::from_secs(60),
+        "10 more of src-c, created later",
+        || (out.len() >= 90).then_some(()),
+    )
+    .await;
+    // Whatever else would arrive (`other`'s 20) has had time to.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let scrape = Scrape::get(addr).expect("metrics");
+    let summary = worker.stop().await;
+    assert!(summary.drained);
+
+    let records = out.snapshot();
+    let mut seen: HashMap<String, Vec<Position>> = HashMap::new();
+    for r in &records {
+        let topic = r
+            .header("dateline-source-topic")
+            .expect("source topic header");
+        seen.entry(topic.to_owned()).or_default().push(r.source());
+    }
+    let sorted = |mut v: Vec<Position>| {
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(records.len(), 90, "nothing from `{other}`, nothing twice");
+    for (topic, sent) in [(&a, sent_a), (&b, sent_b), (&c, sent_c)] {
+        assert_eq!(
+            sorted(seen.remove(topic.as_str()).unwrap_or_default()),
+            sorted(sent.clone()),
+            "{topic}"
+        );
+        assert_eq!(
+            scrape.u(&format!(
+                "dateline_messages_consumed_total{{topic=\"{topic}\"}}"
+            )),
+            sent.len() as u64,
+            "{topic}"
+        );
+    }
+    assert!(seen.is_empty(), "{:?}", seen.keys());
+    assert_eq!(scrape.sum("dateline_messages_consumed_total"), 90.0);
+    for t in [&a, &b, &c, &other] {
+        delete_topic(&brokers, t).await;
+    }
+    delete_topic(&brokers, &topics.output).await;
+    delete_topic(&brokers, &topics.dlq).await;
+}

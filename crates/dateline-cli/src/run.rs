@@ -45,7 +45,7 @@ pub struct RunArgs {
     /// Kafka bootstrap servers, `host:port[,host:port...]` (kafka.brokers).
     #[arg(long, value_name = "HOSTS")]
     pub brokers: Option<String>,
-    /// Topic to consume; repeat for several (kafka.input_topics).
+    /// Topic to consume, or a pattern `^…` (POSIX extended regex) for every matching topic; repeat for several (kafka.input_topics).
     #[arg(long = "input-topic", value_name = "TOPIC")]
     pub input_topics: Vec<String>,
     /// Topic for enriched records (kafka.output_topic).

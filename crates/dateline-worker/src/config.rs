@@ -18,6 +18,7 @@
 //! [`Secret`] only when the Kafka clients are built. `Secret` has no `Display`
 //! and its `Debug` prints a placeholder.
 
+use crate::pattern::{self, TopicPattern};
 use dateline_classify::Settings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,7 +56,9 @@ pub struct KafkaConfig {
     /// Consumer group. Workers with the same group split the input partitions.
     #[serde(default = "default_group_id")]
     pub group_id: String,
-    /// Topics to consume. No default: a worker must be told what to read.
+    /// Topics to consume: names, or patterns starting with `^` (POSIX extended
+    /// regular expressions, see [`crate::pattern`]) that take every matching topic,
+    /// including ones created later. No default: a worker must be told what to read.
     #[serde(default)]
     pub input_topics: Vec<String>,
     /// Topic for enriched records. No default.
@@ -934,8 +937,7 @@ impl Config {
             "kafka.brokers" => self.kafka.brokers = value.trim().to_owned(),
             "kafka.group_id" => self.kafka.group_id = value.trim().to_owned(),
             "kafka.input_topics" => {
-                self.kafka.input_topics = value
-                    .split(',')
+                self.kafka.input_topics = split_topics(value)
                     .map(str::trim)
                     .filter(|t| !t.is_empty())
                     .map(str::to_owned)
@@ -1034,24 +1036,57 @@ impl Config {
         if k.input_topics.is_empty() {
             err("kafka.input_topics", "at least one topic".into());
         }
+        let mut patterns = Vec::new();
         for (i, t) in k.input_topics.iter().enumerate() {
-            if let Err(m) = check_topic_name(t) {
+            if pattern::is_pattern(t) {
+                match TopicPattern::new(t) {
+                    Ok(p) => {
+                        for internal in pattern::INTERNAL_TOPICS {
+                            if p.matches(internal) {
+                                err(
+                                    "kafka.input_topics",
+                                    format!(
+                                        "pattern `{t}` matches Kafka's internal topic `{internal}`"
+                                    ),
+                                );
+                            }
+                        }
+                        patterns.push((t, p));
+                    }
+                    Err(m) => err(
+                        "kafka.input_topics",
+                        format!("pattern `{t}` is not a POSIX extended regular expression: {m}"),
+                    ),
+                }
+            } else if let Err(m) = check_topic_name(t) {
                 err("kafka.input_topics", format!("`{t}`: {m}"));
             }
             if k.input_topics[..i].contains(t) {
                 err("kafka.input_topics", format!("`{t}` is listed twice"));
             }
         }
+        // An input topic, named or matched by a pattern.
+        let read = |topic: &str| {
+            k.input_topics.iter().any(|t| t == topic)
+                || patterns.iter().any(|(_, p)| p.matches(topic))
+        };
+        let matched_by = |topic: &str| {
+            patterns
+                .iter()
+                .find(|(_, p)| p.matches(topic))
+                .map_or(String::new(), |(t, _)| format!(" (pattern `{t}`)"))
+        };
         if k.output_topic.is_empty() {
             err("kafka.output_topic", "required".into());
         } else if let Err(m) = check_topic_name(&k.output_topic) {
             err("kafka.output_topic", format!("`{}`: {m}", k.output_topic));
-        } else if k.input_topics.contains(&k.output_topic) {
+        } else if read(&k.output_topic) {
             err(
                 "kafka.output_topic",
                 format!(
-                    "`{}` is also an input topic: the worker would consume its own output",
-                    k.output_topic
+                    "`{}` is also an input topic{}: the worker would consume its own output",
+                    k.output_topic,
+                    matched_by(&k.output_topic)
                 ),
             );
         }
@@ -1059,12 +1094,13 @@ impl Config {
             err("kafka.dlq_topic", "required".into());
         } else if let Err(m) = check_topic_name(&k.dlq_topic) {
             err("kafka.dlq_topic", format!("`{}`: {m}", k.dlq_topic));
-        } else if k.input_topics.contains(&k.dlq_topic) {
+        } else if read(&k.dlq_topic) {
             err(
                 "kafka.dlq_topic",
                 format!(
-                    "`{}` is also an input topic: dead letters would be consumed again",
-                    k.dlq_topic
+                    "`{}` is also an input topic{}: dead letters would be consumed again",
+                    k.dlq_topic,
+                    matched_by(&k.dlq_topic)
                 ),
             );
         } else if k.dlq_topic == k.output_topic {
@@ -1419,6 +1455,21 @@ fn producer_guarantee_violation(name: &str, value: &str) -> Option<String> {
     }
 }
 
+/// A comma-separated topic list (`a,b`, an environment variable or repeated
+/// flags joined). A topic name has no comma, so one inside a pattern's `{m,n}` or
+/// `[...]` belongs to the pattern.
+fn split_topics(value: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0i32;
+    value.split(move |c| {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            _ => {}
+        }
+        c == ',' && depth <= 0
+    })
+}
+
 /// Kafka's topic name rule: 1-249 of `[a-zA-Z0-9._-]`, not `.` or `..`.
 fn check_topic_name(t: &str) -> Result<(), String> {
     if t.is_empty() {
@@ -1455,6 +1506,54 @@ mod tests {
 
     fn keys(e: ConfigErrors) -> Vec<String> {
         e.0.into_iter().map(|i| i.key).collect()
+    }
+
+    #[test]
+    fn topic_patterns_compile_and_never_take_the_worker_s_own_topics() {
+        let with = |inputs: &[&str], out: &str, dlq: &str| {
+            let mut c = minimal();
+            c.kafka.input_topics = inputs.iter().map(|t| t.to_string()).collect();
+            c.kafka.output_topic = out.into();
+            c.kafka.dlq_topic = dlq.into();
+            c.validate().map_err(|e| {
+                e.0.into_iter()
+                    .map(|i| format!("{}: {}", i.key, i.message))
+                    .collect::<Vec<_>>()
+            })
+        };
+        with(&[r"^news\.raw\..*", "extra"], "news.enriched", "news.dlq").unwrap();
+        let e = with(&["^news\\..*"], "news.enriched", "news.dlq").unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "kafka.output_topic: `news.enriched` is also an input topic (pattern `^news\\..*`)"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("kafka.dlq_topic: `news.dlq` is also an input topic (pattern"),
+            "{e:?}"
+        );
+        let e = with(&["^(news"], "o", "d").unwrap_err();
+        assert!(
+            e[0].starts_with(
+                "kafka.input_topics: pattern `^(news` is not a POSIX extended regular expression: "
+            ),
+            "{e:?}"
+        );
+        let e = with(&["^.*offsets"], "o", "d").unwrap_err();
+        assert_eq!(e, ["kafka.input_topics: pattern `^.*offsets` matches Kafka's internal topic `__consumer_offsets`"]);
+        // Not a pattern: a name, with the name rule.
+        let e = with(&["news^"], "o", "d").unwrap_err();
+        assert!(e[0].contains("character '^' is not allowed"), "{e:?}");
+    }
+
+    #[test]
+    fn a_comma_inside_a_pattern_is_the_pattern_s() {
+        let split = |v| split_topics(v).collect::<Vec<_>>();
+        assert_eq!(split("a,b"), ["a", "b"]);
+        assert_eq!(split("^in-[0-9]{2,3}$,b"), ["^in-[0-9]{2,3}$", "b"]);
+        assert_eq!(split("^x[,.]y,^z{1,}"), ["^x[,.]y", "^z{1,}"]);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::events::{
     ProduceFailed, Rebalanced, SyncCommitFailed, TopicStatus,
 };
 use crate::offsets::{commit_stored, Ack, TopicPartition};
+use crate::pattern::{self, TopicPattern};
 use crate::pipeline::{Resend, Ticket, TicketKind};
 use crate::{Shared, WorkerError};
 use rdkafka::client::ClientContext;
@@ -783,22 +784,59 @@ pub(crate) fn topics_with_partitions<C: ClientContext>(
         .collect())
 }
 
+/// Subscribes to `kafka.input_topics` (names and `^` patterns alike: librdkafka
+/// matches the patterns); returns the list for the log line.
+pub(crate) fn subscribe<C: ConsumerContext>(
+    consumer: &impl Consumer<C>,
+    cfg: &Config,
+) -> Result<String, WorkerError> {
+    let topics: Vec<&str> = cfg.kafka.input_topics.iter().map(String::as_str).collect();
+    consumer
+        .subscribe(&topics)
+        .map_err(WorkerError::Subscribe)?;
+    Ok(topics.join(","))
+}
+
 /// Whether every topic the worker reads or writes is among `existing` (topics are
-/// never auto-created): `Ok`, or an error naming all the missing ones.
+/// never auto-created): `Ok`, or an error naming all the missing ones. A pattern
+/// needs no topic yet (it takes those created later); which topics it takes now
+/// is logged, and a warning says when it takes none.
 pub(crate) fn check_topics(cfg: &Config, existing: &[String]) -> Result<(), WorkerError> {
     let missing: Vec<String> = cfg
         .kafka
         .input_topics
         .iter()
+        .filter(|t| !pattern::is_pattern(t))
         .chain([&cfg.kafka.output_topic, &cfg.kafka.dlq_topic])
         .filter(|t| !existing.contains(t))
         .cloned()
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(WorkerError::MissingTopics(missing))
+    if !missing.is_empty() {
+        return Err(WorkerError::MissingTopics(missing));
     }
+    for t in cfg
+        .kafka
+        .input_topics
+        .iter()
+        .filter(|t| pattern::is_pattern(t))
+    {
+        // Compiled by Config::validate already.
+        let Ok(p) = TopicPattern::new(t) else {
+            continue;
+        };
+        let mut taken: Vec<&str> = existing
+            .iter()
+            .map(String::as_str)
+            .filter(|name| p.matches(name) && !name.starts_with("__"))
+            .collect();
+        taken.sort_unstable();
+        if taken.is_empty() {
+            warn!(pattern = %t, "no topic matches the pattern yet; topics created later are taken at the next metadata refresh (topic.metadata.refresh.interval.ms)");
+        } else {
+            info!(pattern = %t, topics = %taken.join(","), "pattern matches");
+        }
+    }
+    Ok(())
 }
 
 /// Cluster metadata lists only the topics this client may describe, so a topic
@@ -981,7 +1019,7 @@ pub(crate) fn probe_topics(cfg: &Config) -> Vec<String> {
     let mut topics: Vec<String> = Vec::new();
     for t in [&k.output_topic, &k.dlq_topic]
         .into_iter()
-        .chain(&k.input_topics)
+        .chain(k.input_topics.iter().filter(|t| !pattern::is_pattern(t)))
     {
         if !topics.contains(t) {
             topics.push(t.clone());

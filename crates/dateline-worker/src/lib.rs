@@ -8,6 +8,7 @@
 //!
 //! Layout — each module says why it exists:
 //! - [`config`]: the one configuration tree, its layers and its validation.
+//! - [`pattern`]: `^…` input topics, matched as librdkafka matches them.
 //! - `offsets`: the offset logic — when an input offset may be committed.
 //! - `inflight`: the in-flight budget (messages and bytes) behind backpressure.
 //! - `pool`: the classification threads (parse, classify, serialize).
@@ -41,6 +42,7 @@ mod inflight;
 mod kafka;
 pub mod metrics;
 mod offsets;
+pub mod pattern;
 mod pipeline;
 mod pool;
 pub mod replay;
@@ -353,17 +355,9 @@ async fn run_pipeline(
         info!("stopped before the Kafka cluster was reachable");
         return Ok((true, 0));
     }
-    let topics: Vec<&str> = config
-        .kafka
-        .input_topics
-        .iter()
-        .map(String::as_str)
-        .collect();
-    consumer
-        .subscribe(&topics)
-        .map_err(WorkerError::Subscribe)?;
+    let topics = kafka::subscribe(&*consumer, config)?;
     info!(
-        topics = %topics.join(","),
+        topics = %topics,
         group = %config.kafka.group_id,
         output = %config.kafka.output_topic,
         dlq = %config.kafka.dlq_topic,
@@ -390,12 +384,7 @@ async fn run_pipeline(
         budget: budget.clone(),
         output_topic: Arc::from(config.kafka.output_topic.as_str()),
         dlq_topic: Arc::from(config.kafka.dlq_topic.as_str()),
-        input_topics: config
-            .kafka
-            .input_topics
-            .iter()
-            .map(|t| Arc::from(t.as_str()))
-            .collect(),
+        input_topics: pipeline::TopicNames::new(config),
     });
     let (slot_tx, slot_rx) = mpsc::unbounded_channel();
     let sender = tokio::spawn(pipeline.clone().send_in_order(slot_rx));

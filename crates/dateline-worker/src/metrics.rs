@@ -90,8 +90,10 @@ fn histogram(r: &Registry, name: &str, help: &str, buckets: Vec<f64>) -> Histogr
 }
 
 impl Metrics {
-    /// Defines every metric. `input_topics`/`output_topic` are the only topic label
-    /// values; the classifier gives the region label values (none without one).
+    /// Defines every metric. `input_topics`/`output_topic` are the topic label
+    /// values (a pattern's topics join as their first message arrives: a set bounded
+    /// by the cluster's matching topics); the classifier gives the region label
+    /// values (none without one).
     pub fn new(
         input_topics: &[String],
         output_topic: &str,
@@ -230,7 +232,10 @@ impl Metrics {
             "Input partitions assigned to this worker.",
         );
 
-        for t in input_topics {
+        for t in input_topics
+            .iter()
+            .filter(|t| !crate::pattern::is_pattern(t))
+        {
             messages_consumed.with_label_values(&[t.as_str()]);
             consumed_bytes.with_label_values(&[t.as_str()]);
         }

@@ -131,17 +131,42 @@ pub(crate) struct Pipeline {
     pub budget: Budget,
     pub output_topic: Arc<str>,
     pub dlq_topic: Arc<str>,
-    /// Input topic names, interned so a message does not allocate one.
-    pub input_topics: Vec<Arc<str>>,
+    pub input_topics: TopicNames,
+}
+
+/// Input topic names, interned so a message does not allocate one: the named
+/// topics from the start, a pattern's topics as their first message arrives (as
+/// many as the cluster has matching topics).
+pub(crate) struct TopicNames(std::sync::RwLock<Vec<Arc<str>>>);
+
+impl TopicNames {
+    pub fn new(config: &crate::Config) -> TopicNames {
+        let names = config.kafka.input_topics.iter();
+        TopicNames(std::sync::RwLock::new(
+            names
+                .filter(|t| !crate::pattern::is_pattern(t))
+                .map(|t| Arc::from(t.as_str()))
+                .collect(),
+        ))
+    }
+
+    pub fn get(&self, topic: &str) -> Arc<str> {
+        let find = |names: &[Arc<str>]| names.iter().find(|t| ***t == *topic).cloned();
+        if let Some(t) = find(&self.0.read().unwrap_or_else(|e| e.into_inner())) {
+            return t;
+        }
+        let mut names = self.0.write().unwrap_or_else(|e| e.into_inner());
+        find(&names).unwrap_or_else(|| {
+            let t: Arc<str> = Arc::from(topic);
+            names.push(t.clone());
+            t
+        })
+    }
 }
 
 impl Pipeline {
     fn intern(&self, topic: &str) -> Arc<str> {
-        self.input_topics
-            .iter()
-            .find(|t| ***t == *topic)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(topic))
+        self.input_topics.get(topic)
     }
 
     /// Copies a message out of librdkafka. `None` for a partition this worker does

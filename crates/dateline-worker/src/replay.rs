@@ -424,6 +424,17 @@ fn check(opts: &ReplayOptions) -> Result<(), ReplayError> {
     if cfg.kafka.input_topics.is_empty() {
         return invalid("no input topic");
     }
+    if let Some(p) = cfg
+        .kafka
+        .input_topics
+        .iter()
+        .find(|t| crate::pattern::is_pattern(t))
+    {
+        // A range is fixed when the replay starts; a pattern's topics are not.
+        return Err(ReplayError::Invalid(format!(
+            "`{p}` is a topic pattern: a replay reads a fixed range of named topics (name them with --input-topic)"
+        )));
+    }
     if !opts.dry_run && (cfg.kafka.output_topic.is_empty() || cfg.kafka.dlq_topic.is_empty()) {
         return invalid("an output topic and a dead-letter topic are needed (or --dry-run)");
     }

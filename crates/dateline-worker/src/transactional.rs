@@ -39,6 +39,7 @@ use crate::kafka::{
     since_timestamp, topics_with_partitions,
 };
 use crate::offsets::{Origin, TopicPartition};
+use crate::pipeline::TopicNames;
 use crate::pool::{Outcome, Pool, Processed, Received};
 use crate::{Shared, WorkerError};
 use dateline_classify::Classifier;
@@ -202,7 +203,7 @@ struct Loop {
     tx: Transactor,
     output_topic: String,
     dlq_topic: String,
-    input_topics: Vec<Arc<str>>,
+    input_topics: TopicNames,
     max_records: usize,
     max_wait: Duration,
     budget: Budget,
@@ -242,12 +243,7 @@ pub(crate) fn run(
         tx,
         output_topic: config.kafka.output_topic.clone(),
         dlq_topic: config.kafka.dlq_topic.clone(),
-        input_topics: config
-            .kafka
-            .input_topics
-            .iter()
-            .map(|t| Arc::from(t.as_str()))
-            .collect(),
+        input_topics: TopicNames::new(config),
         max_records: p.transaction_max_records,
         max_wait: Duration::from_millis(p.transaction_max_ms),
         budget: Budget::new(
@@ -291,12 +287,9 @@ impl Loop {
         if !self.tx.init(shutdown)? {
             return Ok(());
         }
-        let topics: Vec<&str> = self.input_topics.iter().map(|t| &**t).collect();
-        self.consumer
-            .subscribe(&topics)
-            .map_err(WorkerError::Subscribe)?;
+        let topics = crate::kafka::subscribe(&self.consumer, config)?;
         info!(
-            topics = %topics.join(","),
+            topics = %topics,
             group = %config.kafka.group_id,
             transactional_id = %self.tx.transactional_id,
             output = %self.output_topic,
@@ -401,12 +394,7 @@ impl Loop {
                 }
                 Some(Ok(m)) => {
                     let tp = TopicPartition {
-                        topic: self
-                            .input_topics
-                            .iter()
-                            .find(|t| ***t == *m.topic())
-                            .cloned()
-                            .unwrap_or_else(|| Arc::from(m.topic())),
+                        topic: self.input_topics.get(m.topic()),
                         partition: m.partition(),
                     };
                     let r = Received {
