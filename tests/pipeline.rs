@@ -795,3 +795,109 @@ async fn topic_pattern(exactly_once: bool) {
     delete_topic(&brokers, &topics.output).await;
     delete_topic(&brokers, &topics.dlq).await;
 }
+
+/// `kafka.output_topic = "….{region}"`: every enriched record goes to the topic
+/// of its region (`none` without one); a worker whose template names a topic
+/// that does not exist stops at start-up naming it, and the produced counter
+/// has a series per routed topic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_template_routes_each_record_to_its_region_s_topic() {
+    let Some((_lock, brokers)) = broker_test() else {
+        return;
+    };
+    let base = unique("route");
+    let topics = Topics {
+        input: format!("{base}-in"),
+        output: format!("{base}.{{region}}"),
+        dlq: format!("{base}-dlq"),
+    };
+    let regions = dateline_worker::region_names(Some(&classifier()));
+    let routed: Vec<String> = regions
+        .iter()
+        .map(|r| r.to_ascii_lowercase())
+        .chain(["none".to_owned()])
+        .map(|r| format!("{base}.{r}"))
+        .collect();
+    let (none_topic, others) = routed.split_last().unwrap();
+    let mut create: Vec<(&str, i32)> = others.iter().map(|t| (t.as_str(), 1)).collect();
+    create.extend([(topics.input.as_str(), 2), (topics.dlq.as_str(), 1)]);
+    create_topics(&brokers, &create).await;
+
+    let toml = config_toml(&brokers, &topics, &unique("route-group"), free_addr(), "");
+    match InProcess::start(&toml)
+        .finished(Duration::from_secs(60))
+        .await
+    {
+        Err(dateline_worker::WorkerError::MissingTopics(m)) => {
+            assert_eq!(m, std::slice::from_ref(none_topic))
+        }
+        other => panic!("expected the missing `none` topic, got {other:?}"),
+    }
+    create_topics(&brokers, &[(none_topic.as_str(), 1)]).await;
+
+    let mut records = fixtures::articles(41, 200, 600);
+    records.push((
+        None,
+        br#"{"title":"Minutes","body":"The committee met on Tuesday and agreed the minutes."}"#
+            .to_vec(),
+    ));
+    records.push((None, b"not json".to_vec()));
+    let sent = produce(&brokers, &topics.input, &records).await;
+    let collectors: Vec<(&String, Collector)> = routed
+        .iter()
+        .map(|t| (t, Collector::start(&brokers, t)))
+        .collect();
+    let dlq = Collector::start(&brokers, &topics.dlq);
+    let addr = free_addr();
+    let worker = InProcess::start(&config_toml(
+        &brokers,
+        &topics,
+        &unique("route-group"),
+        addr,
+        "",
+    ));
+    let total = || collectors.iter().map(|(_, c)| c.len()).sum::<usize>();
+    eventually(
+        Duration::from_secs(60),
+        "201 routed records and a dead letter",
+        || (total() >= 201 && !dlq.is_empty()).then_some(()),
+    )
+    .await;
+    let scrape = Scrape::get(addr).expect("metrics");
+    assert!(worker.stop().await.drained);
+
+    let mut sources = HashSet::new();
+    let mut regions_seen = HashSet::new();
+    for (topic, c) in &collectors {
+        let got = c.snapshot();
+        for r in &got {
+            let v: serde_json::Value = serde_json::from_slice(&r.value).unwrap();
+            let region = v["region"]
+                .as_str()
+                .map_or("none".to_owned(), str::to_ascii_lowercase);
+            assert_eq!(**topic, format!("{base}.{region}"), "{}", v["id"]);
+            regions_seen.insert(region);
+            assert!(sources.insert(r.source()), "one record per input");
+        }
+        assert_eq!(
+            scrape.u(&format!(
+                "dateline_messages_produced_total{{topic=\"{topic}\"}}"
+            )),
+            got.len() as u64,
+            "{topic}"
+        );
+    }
+    assert_eq!(sources.len(), 201);
+    assert_eq!(dlq.len(), 1);
+    assert!(sent
+        .iter()
+        .all(|p| sources.contains(p) || dlq.snapshot()[0].source() == *p));
+    assert!(regions_seen.contains("none"), "the article without a place");
+    assert!(
+        regions_seen.len() >= 4,
+        "the fixtures span regions: {regions_seen:?}"
+    );
+    for t in routed.iter().chain([&topics.input, &topics.dlq]) {
+        delete_topic(&brokers, t).await;
+    }
+}

@@ -221,11 +221,22 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.check {
         // The classifier's data and settings are part of the configuration: a
         // taxonomy file that does not parse must fail here, not at start-up.
-        if !args.passthrough {
-            if let Err(e) = build_classifier(&config) {
-                eprintln!("dateline run: {e:#}");
-                return Ok(ExitCode::from(2));
+        let classifier = if args.passthrough {
+            None
+        } else {
+            match build_classifier(&config) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("dateline run: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
             }
+        };
+        // The topics an output template gives depend on the region table.
+        let regions = dateline_worker::region_names(classifier.as_ref());
+        if let Err(e) = dateline_worker::routing::OutputTopics::new(&config, &regions) {
+            eprint!("dateline run: {e}");
+            return Ok(ExitCode::from(2));
         }
         print!(
             "{}",

@@ -19,6 +19,7 @@
 //! and its `Debug` prints a placeholder.
 
 use crate::pattern::{self, TopicPattern};
+use crate::routing;
 use dateline_classify::Settings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -1078,6 +1079,18 @@ impl Config {
         };
         if k.output_topic.is_empty() {
             err("kafka.output_topic", "required".into());
+        } else if k.output_topic.contains(['{', '}']) {
+            // A template: its syntax here; the topics it gives, once the region
+            // table is known (routing::OutputTopics::new).
+            let problems = routing::template_problems(&k.output_topic);
+            if problems.is_empty() {
+                if let Err(m) = check_topic_name(&routing::sample(&k.output_topic)) {
+                    err("kafka.output_topic", format!("`{}`: {m}", k.output_topic));
+                }
+            }
+            for m in problems {
+                err("kafka.output_topic", format!("`{}`: {m}", k.output_topic));
+            }
         } else if let Err(m) = check_topic_name(&k.output_topic) {
             err("kafka.output_topic", format!("`{}`: {m}", k.output_topic));
         } else if read(&k.output_topic) {
@@ -1471,7 +1484,7 @@ fn split_topics(value: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Kafka's topic name rule: 1-249 of `[a-zA-Z0-9._-]`, not `.` or `..`.
-fn check_topic_name(t: &str) -> Result<(), String> {
+pub(crate) fn check_topic_name(t: &str) -> Result<(), String> {
     if t.is_empty() {
         return Err("empty topic name".into());
     }

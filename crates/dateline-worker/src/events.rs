@@ -382,7 +382,7 @@ mod tests {
     /// kind, and logged once per interval.
     #[test]
     fn client_errors_are_counted_by_client_and_kind() {
-        let m = Metrics::new(&["in".into()], "out", None);
+        let m = Metrics::new(&["in".into()], &["out"], None);
         let l = RateLimit::new(Duration::from_secs(60));
         let e = KafkaError::MessageConsumption(
             rdkafka::types::RDKafkaErrorCode::UnknownTopicOrPartition,

@@ -193,8 +193,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_scrape_sets_the_ready_gauge_to_what_readyz_says() {
-        let m = Arc::new(crate::metrics::Metrics::new(&["in".into()], "out", None));
-        let shared = Arc::new(Shared::new(m));
+        let m = Arc::new(crate::metrics::Metrics::new(&["in".into()], &["out"], None));
+        let shared = Arc::new(Shared::new(m, crate::routing::OutputTopics::single("out")));
         shared.health.set_broker_up(true);
         shared.health.set_assigned(1);
         let held = shared.health.refused_too_large();

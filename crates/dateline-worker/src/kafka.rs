@@ -20,6 +20,7 @@ use crate::events::{
 use crate::offsets::{commit_stored, Ack, TopicPartition};
 use crate::pattern::{self, TopicPattern};
 use crate::pipeline::{Resend, Ticket, TicketKind};
+use crate::routing::OutputTopics;
 use crate::{Shared, WorkerError};
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
@@ -620,7 +621,6 @@ impl ConsumerContext for ConsumerCtx {
 /// The producer's callbacks.
 pub(crate) struct ProducerCtx {
     pub shared: Arc<Shared>,
-    pub output_topic: Arc<str>,
     /// Failed deliveries go back to the pipeline's re-sender.
     pub resend: mpsc::UnboundedSender<Resend>,
 }
@@ -663,7 +663,7 @@ impl ProducerContext for ProducerCtx {
                         subject,
                         bytes,
                     } => OutputDelivered {
-                        topic: &self.output_topic,
+                        topic: self.shared.outputs.get(*region, *subject),
                         bytes: *bytes,
                         region: *region,
                         subject: *subject,
@@ -758,7 +758,6 @@ pub(crate) fn create_clients(
     let producer: WorkerProducer = producer_cfg
         .create_with_context(ProducerCtx {
             shared: shared.clone(),
-            output_topic: Arc::from(cfg.kafka.output_topic.as_str()),
             resend,
         })
         .map_err(|source| WorkerError::Client {
@@ -801,13 +800,13 @@ pub(crate) fn subscribe<C: ConsumerContext>(
 /// never auto-created): `Ok`, or an error naming all the missing ones. A pattern
 /// needs no topic yet (it takes those created later); which topics it takes now
 /// is logged, and a warning says when it takes none.
-pub(crate) fn check_topics(cfg: &Config, existing: &[String]) -> Result<(), WorkerError> {
-    let missing: Vec<String> = cfg
-        .kafka
-        .input_topics
+pub(crate) fn check_topics(
+    cfg: &Config,
+    needed: &[String],
+    existing: &[String],
+) -> Result<(), WorkerError> {
+    let missing: Vec<String> = needed
         .iter()
-        .filter(|t| !pattern::is_pattern(t))
-        .chain([&cfg.kafka.output_topic, &cfg.kafka.dlq_topic])
         .filter(|t| !existing.contains(t))
         .cloned()
         .collect();
@@ -886,13 +885,16 @@ pub(crate) async fn wait_for_topics(
     stop: &CancellationToken,
 ) -> Result<bool, WorkerError> {
     let mut backoff = Duration::from_millis(200);
+    let needed = needed_topics(cfg, &shared.outputs);
     loop {
         let p = producer.clone();
         let checked = {
             let cfg = cfg.clone();
+            let needed = needed.clone();
             tokio::task::spawn_blocking(move || {
                 topics_with_partitions(p.client()).map(|existing| {
-                    check_topics(&cfg, &existing).map_err(|e| explain_missing(p.client(), e))
+                    check_topics(&cfg, &needed, &existing)
+                        .map_err(|e| explain_missing(p.client(), e))
                 })
             })
         };
@@ -1013,16 +1015,25 @@ pub(crate) fn create_probe_client(cfg: &Config) -> Result<ProbeClient, WorkerErr
         })
 }
 
-/// The topics [`probe_broker`] asks about: output, dead letters, inputs.
-pub(crate) fn probe_topics(cfg: &Config) -> Vec<String> {
+/// The topics that must exist, which [`check_topics`] checks at start-up and
+/// [`probe_broker`] asks about: every output topic, dead letters, the named
+/// inputs (a pattern's topics may come and go).
+pub(crate) fn needed_topics(cfg: &Config, outputs: &OutputTopics) -> Vec<String> {
     let k = &cfg.kafka;
     let mut topics: Vec<String> = Vec::new();
-    for t in [&k.output_topic, &k.dlq_topic]
+    for t in outputs
+        .distinct()
         .into_iter()
-        .chain(k.input_topics.iter().filter(|t| !pattern::is_pattern(t)))
+        .chain([k.dlq_topic.as_str()])
+        .chain(
+            k.input_topics
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !pattern::is_pattern(t)),
+        )
     {
-        if !topics.contains(t) {
-            topics.push(t.clone());
+        if !topics.iter().any(|x| x == t) {
+            topics.push(t.to_owned());
         }
     }
     topics

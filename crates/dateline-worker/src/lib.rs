@@ -9,6 +9,7 @@
 //! Layout — each module says why it exists:
 //! - [`config`]: the one configuration tree, its layers and its validation.
 //! - [`pattern`]: `^…` input topics, matched as librdkafka matches them.
+//! - [`routing`]: the output topic of a record (one, or one per region/subject).
 //! - `offsets`: the offset logic — when an input offset may be committed.
 //! - `inflight`: the in-flight budget (messages and bytes) behind backpressure.
 //! - `pool`: the classification threads (parse, classify, serialize).
@@ -46,6 +47,7 @@ pub mod pattern;
 mod pipeline;
 mod pool;
 pub mod replay;
+pub mod routing;
 mod transactional;
 
 pub use config::{Config, ConfigErrors, ConfigIssue, Secret};
@@ -159,6 +161,8 @@ pub struct RunSummary {
 /// State shared by the pipeline tasks and the librdkafka callbacks.
 pub(crate) struct Shared {
     pub metrics: Arc<Metrics>,
+    /// Where enriched records go.
+    pub outputs: routing::OutputTopics,
     pub offsets: Offsets<InFlight>,
     pub health: http::Health,
     pub log_limit: RateLimit,
@@ -169,9 +173,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(metrics: Arc<Metrics>) -> Shared {
+    pub(crate) fn new(metrics: Arc<Metrics>, outputs: routing::OutputTopics) -> Shared {
         Shared {
             metrics,
+            outputs,
             offsets: Offsets::new(),
             health: http::Health::default(),
             // 10 s: one line per kind of trouble every 10 s stays readable during
@@ -250,6 +255,12 @@ pub async fn run_passthrough(
     run_with(config, None, shutdown).await
 }
 
+/// The region table's names, in the order of [`Metrics::region_index`]; none
+/// without a classifier (passthrough).
+pub fn region_names(classifier: Option<&Classifier>) -> Vec<String> {
+    classifier.map_or_else(Vec::new, |c| c.geography().regions().to_vec())
+}
+
 async fn run_with(
     config: Config,
     classifier: Option<Arc<Classifier>>,
@@ -257,9 +268,10 @@ async fn run_with(
 ) -> Result<RunSummary, WorkerError> {
     let started = Instant::now();
     config.validate()?;
+    let outputs = routing::OutputTopics::new(&config, &region_names(classifier.as_deref()))?;
     let metrics = Arc::new(Metrics::new(
         &config.kafka.input_topics,
-        &config.kafka.output_topic,
+        &outputs.distinct(),
         classifier.as_deref(),
     ));
     let listener = tokio::net::TcpListener::bind(config.metrics.addr)
@@ -273,7 +285,7 @@ async fn run_with(
         addr = %metrics_addr.map_or_else(|| "?".into(), |a| a.to_string()),
         "serving /metrics, /healthz and /readyz"
     );
-    let shared = Arc::new(Shared::new(metrics.clone()));
+    let shared = Arc::new(Shared::new(metrics.clone(), outputs));
     let http_stop = CancellationToken::new();
     let http = tokio::spawn(http::serve(listener, shared.clone(), http_stop.clone()));
 
@@ -336,7 +348,7 @@ async fn run_pipeline(
     if config.pipeline.exactly_once {
         let probe = tokio::spawn(kafka::probe_broker(
             Arc::new(kafka::create_probe_client(config)?),
-            kafka::probe_topics(config),
+            kafka::needed_topics(config, &shared.outputs),
             shared.clone(),
         ));
         let (config, shared, shutdown) = (config.clone(), shared.clone(), shutdown.clone());
@@ -365,7 +377,7 @@ async fn run_pipeline(
     );
     let probe = tokio::spawn(kafka::probe_broker(
         producer.clone(),
-        kafka::probe_topics(config),
+        kafka::needed_topics(config, &shared.outputs),
         shared.clone(),
     ));
 
@@ -382,7 +394,6 @@ async fn run_pipeline(
         consumer: consumer.clone(),
         producer: producer.clone(),
         budget: budget.clone(),
-        output_topic: Arc::from(config.kafka.output_topic.as_str()),
         dlq_topic: Arc::from(config.kafka.dlq_topic.as_str()),
         input_topics: pipeline::TopicNames::new(config),
     });

@@ -96,7 +96,7 @@ impl Metrics {
     /// values (none without one).
     pub fn new(
         input_topics: &[String],
-        output_topic: &str,
+        output_topics: &[&str],
         classifier: Option<&Classifier>,
     ) -> Metrics {
         let r = Registry::new();
@@ -239,8 +239,10 @@ impl Metrics {
             messages_consumed.with_label_values(&[t.as_str()]);
             consumed_bytes.with_label_values(&[t.as_str()]);
         }
-        messages_produced.with_label_values(&[output_topic]);
-        produced_bytes.with_label_values(&[output_topic]);
+        for t in output_topics {
+            messages_produced.with_label_values(&[t]);
+            produced_bytes.with_label_values(&[t]);
+        }
         for k in InputError::KINDS {
             dead_letters.with_label_values(&[k]);
         }
@@ -256,9 +258,7 @@ impl Metrics {
         for k in ["ok", "error"] {
             commits.with_label_values(&[k]);
         }
-        let region_names: Vec<String> = classifier
-            .map(|c| c.geography().regions().to_vec())
-            .unwrap_or_default();
+        let region_names = crate::region_names(classifier);
         let region_counters = region_names
             .iter()
             .map(String::as_str)
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn every_metric_is_exported_with_its_pre_registered_labels() {
         let c = Classifier::builtin().unwrap();
-        let m = Metrics::new(&["in".into()], "out", Some(&c));
+        let m = Metrics::new(&["in".into()], &["out"], Some(&c));
         let text = m.render();
         for name in [
             "dateline_messages_consumed_total{topic=\"in\"} 0",
@@ -437,7 +437,7 @@ mod tests {
     #[test]
     fn label_indexes() {
         let c = Classifier::builtin().unwrap();
-        let m = Metrics::new(&["in".into()], "out", Some(&c));
+        let m = Metrics::new(&["in".into()], &["out"], Some(&c));
         let none_region = m.region_index(None);
         assert_eq!(m.region_index(Some("no such region")), none_region);
         m.count_article(none_region, m.subject_index(Some("sport")));

@@ -129,7 +129,6 @@ pub(crate) struct Pipeline {
     pub consumer: Arc<WorkerConsumer>,
     pub producer: Arc<WorkerProducer>,
     pub budget: Budget,
-    pub output_topic: Arc<str>,
     pub dlq_topic: Arc<str>,
     pub input_topics: TopicNames,
 }
@@ -448,7 +447,7 @@ impl Pipeline {
             } => {
                 let bytes = value.len();
                 (
-                    self.output_topic.clone(),
+                    self.shared.outputs.get(region, subject).clone(),
                     key,
                     Some(value),
                     TicketKind::Output {

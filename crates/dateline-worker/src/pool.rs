@@ -15,6 +15,7 @@
 use crate::inflight::InFlight;
 use crate::metrics::Metrics;
 use crate::offsets::Origin;
+use crate::routing::OutputTopics;
 use dateline_classify::{Article, Classifier, Enriched, InputFormat};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::BaseRecord;
@@ -104,11 +105,16 @@ impl Processed {
     /// the input's timestamp. The one place every producing loop builds it.
     pub(crate) fn record<'a>(
         &'a self,
-        output_topic: &'a str,
+        outputs: &'a OutputTopics,
         dlq_topic: &'a str,
     ) -> BaseRecord<'a, [u8], [u8], ()> {
         let (topic, key, value) = match &self.outcome {
-            Outcome::Output { key, value, .. } => (output_topic, key, Some(value)),
+            Outcome::Output {
+                key,
+                value,
+                region,
+                subject,
+            } => (&**outputs.get(*region, *subject), key, Some(value)),
             Outcome::DeadLetter { key, value, .. } => (dlq_topic, key, value.as_ref()),
         };
         let mut record = BaseRecord::to(topic).headers(self.headers.clone());

@@ -53,6 +53,7 @@ use crate::kafka::ToolContext;
 use crate::metrics::Metrics;
 use crate::offsets::{Origin, TopicPartition};
 use crate::pool::{Outcome, Pool, Processed, Received, H_REPLAY_ID};
+use crate::routing::OutputTopics;
 use crate::transactional::{Transactor, TxFailure};
 use crate::{Shared, WorkerError};
 use dateline_classify::Classifier;
@@ -486,6 +487,12 @@ pub fn replay(
     let started = Instant::now();
     check(&opts)?;
     let cfg = &opts.config;
+    let outputs = if opts.dry_run {
+        OutputTopics::single(&cfg.kafka.output_topic)
+    } else {
+        OutputTopics::new(cfg, &crate::region_names(Some(&classifier)))
+            .map_err(|e| ReplayError::Invalid(e.to_string()))?
+    };
     let (mut consumer_cfg, producer_cfg) =
         crate::client_configs(cfg).map_err(|e| ReplayError::Invalid(e.to_string()))?;
     let existing = match &opts.checkpoint {
@@ -555,7 +562,7 @@ pub fn replay(
         None => resolve(&consumer, &tool, &opts, &replay_id)?,
     };
     if !opts.dry_run {
-        check_outputs_exist(&consumer, cfg)?;
+        check_outputs_exist(&consumer, cfg, &outputs)?;
     }
     if opts.exactly_once && fresh {
         // Before any transactional call: a refused start must not fence a
@@ -565,10 +572,10 @@ pub fn replay(
 
     let metrics = Arc::new(Metrics::new(
         &cfg.kafka.input_topics,
-        &cfg.kafka.output_topic,
+        &outputs.distinct(),
         Some(&classifier),
     ));
-    let shared = Arc::new(Shared::new(metrics.clone()));
+    let shared = Arc::new(Shared::new(metrics.clone(), outputs));
     let sink = match (opts.dry_run, opts.exactly_once) {
         (true, _) => Sink::DryRun,
         (false, false) => {
@@ -672,7 +679,6 @@ pub fn replay(
             .iter()
             .map(|t| Arc::from(t.as_str()))
             .collect(),
-        output_topic: cfg.kafka.output_topic.clone(),
         dlq_topic: cfg.kafka.dlq_topic.clone(),
         replay_id,
         from_ms: match opts.from {
@@ -757,13 +763,19 @@ fn group_committed(
 /// The output and dead-letter topics must exist before anything is produced:
 /// librdkafka would otherwise retry each record until `message.timeout.ms` and
 /// fail the batch after the dead letters of it were written.
-fn check_outputs_exist(consumer: &ReplayConsumer, cfg: &Config) -> Result<(), ReplayError> {
+fn check_outputs_exist(
+    consumer: &ReplayConsumer,
+    cfg: &Config,
+    outputs: &OutputTopics,
+) -> Result<(), ReplayError> {
     let existing = crate::kafka::topics_with_partitions(consumer.client())
         .map_err(kafka("reading the cluster metadata"))?;
-    let missing: Vec<String> = [&cfg.kafka.output_topic, &cfg.kafka.dlq_topic]
+    let missing: Vec<String> = outputs
+        .distinct()
         .into_iter()
-        .filter(|t| !existing.contains(t))
-        .cloned()
+        .chain([cfg.kafka.dlq_topic.as_str()])
+        .filter(|t| !existing.iter().any(|e| e == t))
+        .map(str::to_owned)
         .collect();
     if missing.is_empty() {
         return Ok(());
@@ -815,7 +827,6 @@ struct Run {
     metrics: Arc<Metrics>,
     budget: Budget,
     topics: Vec<Arc<str>>,
-    output_topic: String,
     dlq_topic: String,
     replay_id: String,
     from_ms: Option<i64>,
@@ -1019,7 +1030,7 @@ impl Run {
         processed: &[Processed],
         advanced: &BTreeMap<String, i64>,
     ) -> Result<Option<KafkaError>, ReplayError> {
-        let (out, dlq) = (self.output_topic.as_str(), self.dlq_topic.as_str());
+        let (out, dlq) = (&self.shared.outputs, self.dlq_topic.as_str());
         match &self.sink {
             Sink::DryRun => Ok(None),
             Sink::AtLeastOnce {

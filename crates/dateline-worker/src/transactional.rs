@@ -340,7 +340,8 @@ impl Loop {
             match topics_with_partitions(self.tx.client()) {
                 Ok(existing) => {
                     self.shared.set_broker_up(true, "");
-                    return check_topics(config, &existing)
+                    let needed = crate::kafka::needed_topics(config, &self.shared.outputs);
+                    return check_topics(config, &needed, &existing)
                         .map(|()| true)
                         .map_err(|e| explain_missing(self.tx.client(), e));
                 }
@@ -473,7 +474,7 @@ impl Loop {
     ) -> Result<(), TxFailure> {
         for p in processed {
             self.tx
-                .send(p.record(&self.output_topic, &self.dlq_topic))?;
+                .send(p.record(&self.shared.outputs, &self.dlq_topic))?;
             let e = next
                 .entry((p.origin.tp.topic.clone(), p.origin.tp.partition))
                 .or_insert(0);
@@ -508,7 +509,7 @@ impl Loop {
                     subject,
                     ..
                 } => OutputDelivered {
-                    topic: &self.output_topic,
+                    topic: self.shared.outputs.get(*region, *subject),
                     bytes: value.len(),
                     region: *region,
                     subject: *subject,
