@@ -264,9 +264,13 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             Ok(())
         });
         // Reader (this thread): chunks of records, in order.
-        let read = read_chunks(readers, args.max_record_bytes, &stop, |seq, chunk| {
-            work_tx.send((seq, chunk)).is_ok()
-        });
+        let read = read_chunks(
+            readers,
+            &names,
+            args.max_record_bytes,
+            &stop,
+            |seq, chunk| work_tx.send((seq, chunk)).is_ok(),
+        );
         drop(work_tx);
         let written = writer.join().expect("the writer does not panic");
         if written.is_err() {
@@ -289,8 +293,8 @@ pub fn main(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn open_stdin(format: Format) -> anyhow::Result<Input> {
-    let mut r: Box<dyn BufRead + Send> =
-        Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
+    let r = Box::new(BufReader::with_capacity(READ_BUFFER, io::stdin()));
+    let mut r = gunzipped(r).context("reading <stdin>")?;
     let (format, lines, blank_is_nothing) = resolve_format(format, None, &mut r)?;
     Ok((r, format, lines, blank_is_nothing))
 }
@@ -300,16 +304,37 @@ fn open_file(path: &Path, format: Format) -> anyhow::Result<Input> {
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         anyhow::bail!("{} is a directory, not a file of articles", path.display());
     }
-    let mut r: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(READ_BUFFER, file));
-    let (format, lines, blank_is_nothing) = resolve_format(format, Some(path), &mut r)
-        .with_context(|| format!("reading {}", path.display()))?;
+    let read = || format!("reading {}", path.display());
+    let mut r =
+        gunzipped(Box::new(BufReader::with_capacity(READ_BUFFER, file))).with_context(read)?;
+    // `news.jsonl.gz` is JSON Lines: the format is the name's under `.gz`.
+    let named = match path.extension() {
+        Some(e) if e == "gz" => path.file_stem().map(Path::new),
+        _ => Some(path),
+    };
+    let (format, lines, blank_is_nothing) =
+        resolve_format(format, named, &mut r).with_context(read)?;
     Ok((r, format, lines, blank_is_nothing))
+}
+
+/// The input itself, or its decompression when it starts as gzip does (a
+/// `.jsonl.gz` corpus, or `zcat`-less piping), whatever its name.
+pub(crate) fn gunzipped(mut r: Box<dyn BufRead + Send>) -> io::Result<Box<dyn BufRead + Send>> {
+    Ok(if r.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            flate2::bufread::MultiGzDecoder::new(r),
+        ))
+    } else {
+        r
+    })
 }
 
 /// Read every input into chunks of records and hand each to `send` with its
 /// sequence number; stops early when `stop` is set or `send` fails.
 fn read_chunks(
     readers: Vec<Input>,
+    names: &[String],
     max_record_bytes: usize,
     stop: &AtomicBool,
     mut send: impl FnMut(usize, Chunk) -> bool,
@@ -338,15 +363,20 @@ fn read_chunks(
     for (origin, (mut reader, format, lines_read, blank_is_nothing)) in
         readers.into_iter().enumerate()
     {
+        // A read error (a cut gzip stream, a disk error) names its input.
+        let reading = || format!("reading {}", names[origin]);
         match format {
             InputFormat::Text => {
                 let start = chunk.data.len();
                 // At most one byte over the limit is kept; the rest is only counted.
                 let cap = limit.saturating_add(1) as u64;
-                let kept = (&mut reader).take(cap).read_to_end(&mut chunk.data)?;
+                let kept = (&mut reader)
+                    .take(cap)
+                    .read_to_end(&mut chunk.data)
+                    .with_context(reading)?;
                 let mut oversize = None;
                 if kept as u64 == cap {
-                    let rest = io::copy(&mut reader, &mut io::sink())?;
+                    let rest = io::copy(&mut reader, &mut io::sink()).with_context(reading)?;
                     oversize = Some(kept + rest as usize);
                     chunk.data.truncate(start);
                 } else if blank_is_nothing
@@ -376,7 +406,7 @@ fn read_chunks(
                         match reader.fill_buf() {
                             Ok(block) => break block,
                             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                            Err(e) => return Err(e.into()),
+                            Err(e) => return Err(anyhow::Error::new(e).context(reading())),
                         }
                     };
                     let n = block.len();

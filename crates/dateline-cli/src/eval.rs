@@ -13,7 +13,7 @@ use dateline_classify::{Article, InputFormat};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -170,17 +170,11 @@ pub fn main(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut objects = 0usize;
     'files: for path in &args.files {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(file))
-        } else {
-            Box::new(file)
-        };
+        let reader = crate::classify::gunzipped(Box::new(BufReader::with_capacity(1 << 20, file)))
+            .with_context(|| format!("reading {}", path.display()))?;
         // Lines as bytes: one line of bad UTF-8 is reported and skipped, as
         // `dateline classify` does, not the end of the run.
-        for (n, line) in BufReader::with_capacity(1 << 20, reader)
-            .split(b'\n')
-            .enumerate()
-        {
+        for (n, line) in reader.split(b'\n').enumerate() {
             if args.limit.is_some_and(|l| report.articles as usize >= l) {
                 break 'files;
             }

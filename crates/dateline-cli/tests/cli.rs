@@ -229,6 +229,49 @@ fn a_huge_line_is_skipped_without_holding_it() {
 }
 
 #[test]
+fn gzip_input_is_read_whatever_its_name() {
+    use flate2::{write::GzEncoder, Compression};
+    let gz = |data: &[u8]| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let sample = include_bytes!("../../../samples/articles.jsonl");
+    let plain = dateline(&["classify"], sample);
+    assert!(plain.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("news.jsonl.gz");
+    std::fs::write(&jsonl, gz(sample)).unwrap();
+    // A plain-text article, gzipped: its format comes from the name under `.gz`.
+    let text = dir.path().join("story.txt.gz");
+    std::fs::write(&text, gz(b"{Not JSON} Floods hit Dhaka in Bangladesh.")).unwrap();
+    let out = dateline(
+        &["classify", jsonl.to_str().unwrap(), text.to_str().unwrap()],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = lines(&out);
+    assert_eq!(out.stdout[..plain.stdout.len()], plain.stdout[..]);
+    assert_eq!(records.len(), 13);
+    assert_eq!(records[12]["countries"][0]["code"], "BD");
+    // On stdin too, and a corrupt stream is an error, not articles.
+    let piped = dateline(&["classify", "-"], &gz(sample));
+    assert_eq!(piped.stdout, plain.stdout);
+    let mut cut = gz(sample);
+    cut.truncate(cut.len() / 2);
+    let broken = dateline(&["classify", "-"], &cut);
+    assert!(!broken.status.success());
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("stdin"),
+        "{broken:?}"
+    );
+}
+
+#[test]
 fn plain_text_with_wire_tag() {
     let out = dateline(
         &["classify", "--format", "text"],
