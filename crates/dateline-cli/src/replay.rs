@@ -27,7 +27,7 @@ pub struct ReplayArgs {
     /// Topic to replay; repeat for several (default: kafka.input_topics).
     #[arg(long = "input-topic", value_name = "TOPIC")]
     pub input_topics: Vec<String>,
-    /// Where enriched records go, e.g. a new versioned topic (default: kafka.output_topic).
+    /// Where enriched records go, e.g. a new versioned topic, or a template routing by `{region}` and/or `{subject}` (default: kafka.output_topic).
     #[arg(long, value_name = "TOPIC")]
     pub output_topic: Option<String>,
     /// Dead-letter topic (default: kafka.dlq_topic).

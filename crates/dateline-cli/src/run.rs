@@ -48,7 +48,7 @@ pub struct RunArgs {
     /// Topic to consume, or a pattern `^…` (POSIX extended regex) for every matching topic; repeat for several (kafka.input_topics).
     #[arg(long = "input-topic", value_name = "TOPIC")]
     pub input_topics: Vec<String>,
-    /// Topic for enriched records (kafka.output_topic).
+    /// Topic for enriched records, or a template routing each by `{region}` and/or `{subject}` (kafka.output_topic).
     #[arg(long, value_name = "TOPIC")]
     pub output_topic: Option<String>,
     /// Topic for records that cannot be classified (kafka.dlq_topic).
@@ -100,13 +100,6 @@ impl RunArgs {
         if let Some(b) = &self.brokers {
             v.push(("--brokers", "kafka.brokers", b.clone()));
         }
-        if !self.input_topics.is_empty() {
-            v.push((
-                "--input-topic",
-                "kafka.input_topics",
-                self.input_topics.join(","),
-            ));
-        }
         if let Some(t) = &self.output_topic {
             v.push(("--output-topic", "kafka.output_topic", t.clone()));
         }
@@ -143,6 +136,10 @@ fn load_config(args: &RunArgs) -> Result<Config, ConfigErrors> {
         if let Err(m) = config.set(key, &value) {
             issues.push(ConfigIssue::new(flag, m));
         }
+    }
+    // Each flag is one topic or pattern as typed: never joined and split again.
+    if !args.input_topics.is_empty() {
+        config.kafka.input_topics = args.input_topics.clone();
     }
     if let Err(e) = config.validate() {
         issues.extend(e.0);
@@ -234,9 +231,24 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
         };
         // The topics an output template gives depend on the region table.
         let regions = dateline_worker::region_names(classifier.as_ref());
-        if let Err(e) = dateline_worker::routing::OutputTopics::new(&config, &regions) {
-            eprint!("dateline run: {e}");
-            return Ok(ExitCode::from(2));
+        match dateline_worker::routing::OutputTopics::new(&config, &regions) {
+            // What to create before the first start: every topic a template gives.
+            Ok(outputs) if dateline_worker::routing::is_template(&config.kafka.output_topic) => {
+                let topics = outputs.distinct();
+                println!(
+                    "# kafka.output_topic `{}` routes to these {} topics, which must exist:",
+                    config.kafka.output_topic,
+                    topics.len()
+                );
+                for t in topics {
+                    println!("#   {t}");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprint!("dateline run: {e}");
+                return Ok(ExitCode::from(2));
+            }
         }
         print!(
             "{}",

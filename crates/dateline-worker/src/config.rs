@@ -1040,7 +1040,15 @@ impl Config {
         let mut patterns = Vec::new();
         for (i, t) in k.input_topics.iter().enumerate() {
             if pattern::is_pattern(t) {
+                let perl = ["\\d", "\\D"].into_iter().find(|e| t.contains(e));
                 match TopicPattern::new(t) {
+                    Ok(_) if perl.is_some() => err(
+                        "kafka.input_topics",
+                        format!(
+                            "pattern `{t}`: `{}` is a literal letter in a POSIX extended regular expression (librdkafka's); write [0-9] or [^0-9]",
+                            perl.unwrap_or_default()
+                        ),
+                    ),
                     Ok(p) => {
                         for internal in pattern::INTERNAL_TOPICS {
                             if p.matches(internal) {
@@ -1065,6 +1073,20 @@ impl Config {
             if k.input_topics[..i].contains(t) {
                 err("kafka.input_topics", format!("`{t}` is listed twice"));
             }
+        }
+        // With KIP-848's protocol the broker matches patterns (RE2, the whole
+        // name), not librdkafka: the checks here would no longer say what the
+        // consumer reads, and a pattern could take the worker's own output.
+        let broker_matches = k
+            .consumer
+            .get("group.protocol")
+            .and_then(|v| property_value(v).ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("consumer"));
+        if broker_matches && !patterns.is_empty() {
+            err(
+                "kafka.consumer.\"group.protocol\"",
+                "`consumer` has the broker match topic patterns (RE2), where dateline checks them as librdkafka's classic protocol does: name the input topics, or leave group.protocol at `classic`".into(),
+            );
         }
         // An input topic, named or matched by a pattern.
         let read = |topic: &str| {
@@ -1468,18 +1490,19 @@ fn producer_guarantee_violation(name: &str, value: &str) -> Option<String> {
     }
 }
 
-/// A comma-separated topic list (`a,b`, an environment variable or repeated
-/// flags joined). A topic name has no comma, so one inside a pattern's `{m,n}` or
-/// `[...]` belongs to the pattern.
+/// A comma-separated topic list (`a,b`, an environment variable). A topic name
+/// has no comma, so the only comma a pattern needs is a bound's, `{m,n}`: a
+/// comma after `{` and digits belongs to the pattern.
 fn split_topics(value: &str) -> impl Iterator<Item = &str> {
-    let mut depth = 0i32;
-    value.split(move |c| {
-        match c {
-            '{' | '[' => depth += 1,
-            '}' | ']' => depth -= 1,
-            _ => {}
-        }
-        c == ',' && depth <= 0
+    let mut in_bound = false;
+    value.split(move |c: char| {
+        let separates = c == ',' && !in_bound;
+        in_bound = match c {
+            '{' => true,
+            ',' | '0'..='9' => in_bound,
+            _ => false,
+        };
+        separates
     })
 }
 
@@ -1556,6 +1579,19 @@ mod tests {
         );
         let e = with(&["^.*offsets"], "o", "d").unwrap_err();
         assert_eq!(e, ["kafka.input_topics: pattern `^.*offsets` matches Kafka's internal topic `__consumer_offsets`"]);
+        let e = with(&[r"^news\d+"], "o", "d").unwrap_err();
+        assert!(e[0].contains("`\\d` is a literal letter"), "{e:?}");
+        let mut c = minimal();
+        c.kafka.input_topics = vec!["^in".into()];
+        c.kafka
+            .consumer
+            .insert("group.protocol".into(), "consumer".into());
+        assert_eq!(
+            keys(c.validate().unwrap_err()),
+            ["kafka.consumer.\"group.protocol\""]
+        );
+        c.kafka.input_topics = vec!["in".into()];
+        c.validate().unwrap();
         // Not a pattern: a name, with the name rule.
         let e = with(&["news^"], "o", "d").unwrap_err();
         assert!(e[0].contains("character '^' is not allowed"), "{e:?}");
@@ -1566,7 +1602,11 @@ mod tests {
         let split = |v| split_topics(v).collect::<Vec<_>>();
         assert_eq!(split("a,b"), ["a", "b"]);
         assert_eq!(split("^in-[0-9]{2,3}$,b"), ["^in-[0-9]{2,3}$", "b"]);
-        assert_eq!(split("^x[,.]y,^z{1,}"), ["^x[,.]y", "^z{1,}"]);
+        assert_eq!(split("^z{1,},b"), ["^z{1,}", "b"]);
+        // Only a bound holds a comma: a stray brace takes no topic with it.
+        assert_eq!(split("^a[{],b"), ["^a[{]", "b"]);
+        assert_eq!(split("^a{x,b"), ["^a{x", "b"]);
+        assert_eq!(split("^a}x,^b{1,2}"), ["^a}x", "^b{1,2}"]);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub(crate) struct Health {
     /// handshake; cleared when the broker answers.
     refused: AtomicBool,
     assigned: AtomicUsize,
+    /// An input topic is a pattern: with nothing assigned, it may match no topic.
+    patterns: AtomicBool,
     /// How many of the worker's topics the broker probe last found missing or
     /// not authorized (deleted under a running worker, or an ACL withdrawn).
     missing_topics: AtomicUsize,
@@ -70,6 +72,10 @@ impl Health {
         self.assigned.store(n, Ordering::SeqCst);
     }
 
+    pub fn set_patterns(&self, any: bool) {
+        self.patterns.store(any, Ordering::SeqCst);
+    }
+
     pub fn set_missing_topics(&self, n: usize) {
         self.missing_topics.store(n, Ordering::SeqCst);
     }
@@ -97,7 +103,11 @@ impl Health {
         } else if self.missing_topics.load(Ordering::SeqCst) > 0 {
             Err("a topic the worker reads or writes is missing or not authorized (see the log)")
         } else if self.assigned.load(Ordering::SeqCst) == 0 {
-            Err("no partitions assigned")
+            if self.patterns.load(Ordering::SeqCst) {
+                Err("no partitions assigned (is there a topic the input pattern matches? see the log's `pattern matches`)")
+            } else {
+                Err("no partitions assigned")
+            }
         } else if self.too_large.load(Ordering::SeqCst) > 0 {
             Err("the broker refuses a record as too large; its partition is stalled until the topic's max.message.bytes is raised (see the log)")
         } else {
@@ -164,6 +174,9 @@ mod tests {
         assert!(h.set_broker_up(true));
         assert!(!h.set_broker_up(true));
         assert_eq!(h.ready(), Err("no partitions assigned"));
+        h.set_patterns(true);
+        assert!(h.ready().unwrap_err().contains("input pattern"));
+        h.set_patterns(false);
         h.set_assigned(2);
         assert_eq!(h.ready(), Ok(()));
         // A topic deleted under the worker: its partitions may stay assigned

@@ -286,6 +286,13 @@ async fn run_with(
         "serving /metrics, /healthz and /readyz"
     );
     let shared = Arc::new(Shared::new(metrics.clone(), outputs));
+    shared.health.set_patterns(
+        config
+            .kafka
+            .input_topics
+            .iter()
+            .any(|t| pattern::is_pattern(t)),
+    );
     let http_stop = CancellationToken::new();
     let http = tokio::spawn(http::serve(listener, shared.clone(), http_stop.clone()));
 

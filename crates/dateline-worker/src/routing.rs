@@ -86,6 +86,19 @@ impl OutputTopics {
     /// dead-letter topic, not read back by an input topic or pattern.
     pub fn new(config: &Config, regions: &[String]) -> Result<OutputTopics, ConfigErrors> {
         let template = config.kafka.output_topic.as_str();
+        let problems = template_problems(template);
+        if !problems.is_empty() {
+            // `run` finds these in Config::validate; `replay` meets them here.
+            return Err(ConfigErrors(
+                problems
+                    .into_iter()
+                    .map(|m| ConfigIssue {
+                        key: "kafka.output_topic".into(),
+                        message: format!("`{template}`: {m}"),
+                    })
+                    .collect(),
+            ));
+        }
         let by_region = template.contains(REGION);
         let by_subject = template.contains(SUBJECT);
         let region_values: Vec<String> = if by_region {
@@ -113,6 +126,20 @@ impl OutputTopics {
                     template.replace(REGION, r).replace(SUBJECT, s).as_str(),
                 ));
             }
+        }
+        // Two regions in one topic (a table of your own with a region `NONE`,
+        // or names equal but for case) would mix streams a desk tells apart.
+        let clash = region_values
+            .iter()
+            .enumerate()
+            .find(|(i, r)| region_values[..*i].contains(r));
+        if let Some((_, r)) = clash {
+            return Err(ConfigErrors(vec![ConfigIssue {
+                key: "kafka.output_topic".into(),
+                message: format!(
+                    "`{template}`: two regions of the region table both give `{r}` (`none` is for articles without a region)"
+                ),
+            }]));
         }
         let topics = OutputTopics {
             table,
@@ -292,6 +319,12 @@ mod tests {
             e.0[0].message,
             "`d{region}` gives `dnone`: also the dead-letter topic"
         );
+        let e = OutputTopics::new(
+            &config("n.{region}", &["in"]),
+            &["EUROPE".into(), "NONE".into()],
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].message, "`n.{region}`: two regions of the region table both give `none` (`none` is for articles without a region)");
         // A region table of your own may name a region no topic can hold.
         let e =
             OutputTopics::new(&config("n.{region}", &["in"]), &["EUROPE/WEST".into()]).unwrap_err();
