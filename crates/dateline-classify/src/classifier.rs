@@ -1257,7 +1257,8 @@ impl Classifier {
                 if v > 0.0 {
                     regions.push(RegionScore {
                         region: self.geo.region_name(r),
-                        score: round3(v / region_total),
+                        // A region with evidence is listed: never at 0.
+                        score: round3(v / region_total).max(0.001),
                     });
                 }
             }
@@ -1289,7 +1290,7 @@ impl Classifier {
                 CountryScore {
                     code: &country.code,
                     name: &country.name,
-                    score: round3(v / total),
+                    score: round3(v / total).max(0.001),
                     mentions: s.country_n[c as usize],
                 }
             })
@@ -1622,6 +1623,9 @@ impl Classifier {
                     s.active[c]
                         && s.subtree[c] > 0.0
                         && (!storylines_only || self.nodes[c].storyline)
+                        // The label names a topic of `topics`, never one past
+                        // the eight listed.
+                        && listed.contains(&(c as u32))
                 })
                 .max_by(|&a, &b| s.subtree[a].total_cmp(&s.subtree[b]).then(b.cmp(&a)))
         };

@@ -1001,8 +1001,19 @@ mod tests {
                         std::str::from_utf8(&written).unwrap(),
                         serde_json::to_string(&e).unwrap()
                     );
-                    let errors = schema_errors(&serde_json::from_slice(&written).unwrap());
+                    let record: Value = serde_json::from_slice(&written).unwrap();
+                    let errors = schema_errors(&record);
                     proptest::prop_assert!(errors.is_empty(), "{errors:?}");
+                    // The label's topic is one of `topics`.
+                    let label = record["label"].as_str().unwrap();
+                    let topic = match record["region"].as_str() {
+                        Some(r) => label.strip_prefix(r).map(|t| t.trim_start_matches(" / ")),
+                        None => Some(label),
+                    };
+                    if let Some(t) = topic.filter(|t| !t.is_empty() && *t != "unclassified") {
+                        let topics = record["topics"].as_array().unwrap();
+                        proptest::prop_assert!(topics.iter().any(|x| x["label"] == t), "{label}");
+                    }
                 }
             }
         }

@@ -993,3 +993,15 @@ terms = ["hike", "raise"]
         "Workers are fed up; they want a pay hike and rates to fall."
     ));
 }
+
+#[test]
+fn a_listed_region_or_country_never_scores_zero() {
+    let c = fixture();
+    // India, named first, is listed by the lead rule with a share that rounds to 0.
+    let text = format!("India said. {}", "Texas. ".repeat(9000));
+    let r = c.classify(&body(&text), false);
+    assert_eq!(codes(&r), ["US", "IN"]);
+    let asia = r.regions.iter().find(|g| g.region == "ASIA").unwrap();
+    assert_eq!(asia.score, 0.001);
+    assert_eq!(r.countries[1].score, 0.001);
+}
