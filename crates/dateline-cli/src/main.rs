@@ -43,7 +43,32 @@ enum Command {
     /// Reprocess a range of input history into an output topic (resumable).
     Replay(replay::ReplayArgs),
     /// Print the JSON Schema (draft 2020-12) of the enriched output record.
-    Schema,
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// A region table of your own (as `classify --regions`): its names become the
+    /// schema's region enum.
+    #[arg(long, value_name = "FILE")]
+    regions: Option<std::path::PathBuf>,
+}
+
+/// The published schema, or with `--regions` the same with that table's names.
+fn schema(args: SchemaArgs) -> anyhow::Result<ExitCode> {
+    let Some(regions) = args.regions else {
+        print!("{}", dateline_classify::RECORD_SCHEMA);
+        return Ok(ExitCode::SUCCESS);
+    };
+    let data = data::DataArgs {
+        regions: Some(regions),
+        ..data::DataArgs::default()
+    };
+    let classifier = data.build()?;
+    let mut schema: serde_json::Value = serde_json::from_str(dateline_classify::RECORD_SCHEMA)?;
+    schema["$defs"]["region"]["enum"] = classifier.geography().regions().into();
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -56,10 +81,7 @@ fn main() -> ExitCode {
         Command::Produce(args) => produce::main(args),
         Command::Lag(args) => lag::main(args),
         Command::Replay(args) => replay::main(args),
-        Command::Schema => {
-            print!("{}", dateline_classify::RECORD_SCHEMA);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Schema(args) => schema(args),
     };
     match result {
         Ok(code) => code,

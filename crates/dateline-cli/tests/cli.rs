@@ -60,6 +60,22 @@ fn schema_prints_the_published_record_schema() {
         schema["properties"]["schema_version"]["const"],
         dateline_classify::SCHEMA_VERSION
     );
+    // With a region table of your own, its names are the region enum.
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("regions.tsv");
+    let bundled = include_str!("../../dateline-classify/data/regions.tsv");
+    std::fs::write(&table, bundled.replace("DE\tEUROPE", "DE\tDACH")).unwrap();
+    let out = dateline(&["schema", "--regions", table.to_str().unwrap()], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let custom: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = custom["$defs"]["region"]["enum"].as_array().unwrap();
+    assert!(names.contains(&"DACH".into()) && names.contains(&"EUROPE".into()));
+    assert_eq!(names.len(), 8);
+    assert_eq!(custom["properties"], schema["properties"]);
 }
 
 #[test]
