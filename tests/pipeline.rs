@@ -589,6 +589,13 @@ async fn a_topic_deleted_under_the_exactly_once_worker_makes_it_unready_until_it
     topic_deleted_under_the_worker(true).await;
 }
 
+/// A test worker configuration switched to exactly-once (one instance, short
+/// transactions).
+fn exactly_once_toml(toml: &str) -> String {
+    toml.replacen("[kafka]\n", "[kafka]\ninstance_id = \"w1\"\n", 1)
+        + "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n"
+}
+
 async fn topic_deleted_under_the_worker(exactly_once: bool) {
     use dateline_tests::worker::http_get;
     let Some((_lock, brokers)) = broker_test() else {
@@ -598,8 +605,7 @@ async fn topic_deleted_under_the_worker(exactly_once: bool) {
     let addr = free_addr();
     let mut toml = config_toml(&brokers, &topics, &unique("gone-group"), addr, "");
     if exactly_once {
-        toml = toml.replacen("[kafka]\n", "[kafka]\ninstance_id = \"w1\"\n", 1)
-            + "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n";
+        toml = exactly_once_toml(&toml);
     }
     let worker = InProcess::start(&toml);
     let readyz = || http_get(addr, "/readyz");
@@ -736,8 +742,7 @@ async fn topic_pattern(exactly_once: bool) {
     let extra = "[kafka.consumer]\n\"topic.metadata.refresh.interval.ms\" = 1000\n";
     let mut toml = config_toml(&brokers, &topics, &unique("pat-group"), addr, extra);
     if exactly_once {
-        toml = toml.replacen("[kafka]\n", "[kafka]\ninstance_id = \"w1\"\n", 1)
-            + "[pipeline]\nexactly_once = true\ntransaction_max_ms = 100\n";
+        toml = exactly_once_toml(&toml);
     }
     let worker = InProcess::start(&toml);
     eventually(
