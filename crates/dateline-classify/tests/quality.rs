@@ -149,7 +149,7 @@ fn vehicles_on_trial_are_technology_and_interceptions_are_not_football() {
 
 /// A rocket attack is war, not spaceflight; easing tensions between two
 /// countries is diplomacy, not a central bank's easing; a speedway or racetrack
-/// is motor racing. Phrases added after an error survey of short wire news.
+/// is motor racing, an Olympiad and the Summer Games are sport. Phrases added after an error survey of short wire news.
 #[test]
 fn rocket_attacks_eased_tensions_and_racetracks() {
     let classifier = Classifier::builtin().unwrap();
@@ -177,4 +177,13 @@ fn rocket_attacks_eased_tensions_and_racetracks() {
          caused two crashes last year.",
     );
     assert_eq!(subject(&race), "sport", "{race:?}");
+    // "the Games of the XXX Olympiad", "the Summer Games"; a newspaper's name is
+    // no science.
+    let games = topics(
+        "Host city bids farewell",
+        "The Games of the XXX Olympiad ended on Sunday, and the Summer Games were a \
+         success, writes a correspondent of The Christian Science Monitor.",
+    );
+    assert_eq!(subject(&games), "sport", "{games:?}");
+    assert!(games.iter().all(|t| !t.starts_with("science")), "{games:?}");
 }
