@@ -298,6 +298,9 @@ struct PlaceTally {
     /// A mention in the title, the dateline or the first `named_early_tokens`
     /// words of the body.
     early: bool,
+    /// Some mention of an ambiguous country name came right after a place
+    /// preposition ("refugees in Chad"): the name is the country here.
+    after_in: bool,
 }
 
 /// A place name's country in one article, when a qualifier decided it.
@@ -1194,6 +1197,22 @@ impl Classifier {
                 }
                 tally.title_n += u32::from(first.zone == ZONE_TITLE);
                 tally.early |= first.zone != ZONE_BODY || first.pos < early_tokens;
+                // "a camp in Chad", "troops moved into Jordan": an ambiguous
+                // country name whose other meanings are no places (a given name,
+                // a river) is the country after a place preposition.
+                if self.places[t].ambiguous
+                    && self.places[t].kind == PlaceKind::Country
+                    && self.readings[t].is_empty()
+                    && m.end == m.at + 1
+                    && !tally.after_in
+                {
+                    let (zone_words, text) = match first.zone {
+                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
+                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
+                        _ => (&words[..], doc.body),
+                    };
+                    tally.after_in = after_place_preposition(zone_words, text, first.pos as usize);
+                }
             }
             // Whether a term was seen before in the article is a coin flip: every
             // match writes its term into `term_touched`, and the length moves on
@@ -1234,7 +1253,7 @@ impl Classifier {
                 };
                 // A name placed by its qualifier is as clear as the qualifier.
                 let qualified = matches!(s.place_tally[p as usize].placed, Placed::In(_));
-                let ambiguous = name.ambiguous && !qualified;
+                let ambiguous = name.ambiguous && !qualified && !s.place_tally[p as usize].after_in;
                 if ambiguous != pass || self.silenced(s, p as usize, named) {
                     continue;
                 }
@@ -2060,6 +2079,29 @@ fn surname(given: &FxHashSet<Box<str>>, words: &[text::Word], text: &str, i: usi
         && gap_after(words, text, i - 1) == Some(" ")
         && !(words.get(i + 1).is_some_and(|w| w.shape != Lower)
             && gap_after(words, text, i) == Some(" "))
+}
+
+/// Whether word `i` of `text` comes right after a place preposition ("in Chad",
+/// "into Jordan"), one space between, and is no possessive ("in Chad's view" may
+/// be a person's). Not "to" or "from": a ball is passed to Chad, a call comes
+/// from Jordan.
+fn after_place_preposition(words: &[text::Word], text: &str, i: usize) -> bool {
+    const PREPOSITIONS: &[&str] = &[
+        "in",
+        "into",
+        "inside",
+        "across",
+        "throughout",
+        "within",
+        "neighbouring",
+        "neighboring",
+    ];
+    i > 0
+        && words
+            .get(i - 1)
+            .is_some_and(|w| PREPOSITIONS.contains(&w.as_str(text)))
+        && gap_after(words, text, i - 1) == Some(" ")
+        && !gap_after(words, text, i).is_some_and(|g| g.starts_with(['\'', '’']))
 }
 
 /// Capitalised words after a place name that make it a firm or a title, not a

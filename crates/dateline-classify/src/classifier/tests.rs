@@ -702,6 +702,28 @@ fn a_place_after_a_given_name_is_a_surname() {
 }
 
 #[test]
+fn an_ambiguous_country_after_a_place_preposition_is_the_country() {
+    let c = fixture();
+    let story = |last: &str| {
+        let text = format!(
+            "Ukraine said the talks in Kyiv had failed. Ukrainian officials \
+             blamed Russia. {last}"
+        );
+        codes(&c.classify(&body(&text), false)).join(",")
+    };
+    // Alone and uncorroborated, "Jordan" counts at a fraction: a passing
+    // mention is not listed ...
+    assert_eq!(story("Jordan said nothing."), "UA,RU");
+    // ... but after "in" or "into" the name is the country.
+    assert_eq!(story("Aid convoys waited in Jordan."), "UA,RU,JO");
+    assert_eq!(story("Refugees crossed into Jordan."), "UA,RU,JO");
+    // Not after "to" (a pass to Jordan), nor as a possessive ("in Jordan's
+    // view" may be a person's).
+    assert_eq!(story("Officials spoke to Jordan."), "UA,RU");
+    assert_eq!(story("It was, in Jordan's view, late."), "UA,RU");
+}
+
+#[test]
 fn bad_data_is_reported_with_places() {
     let src = Sources {
         countries: ("c.tsv", COUNTRIES),
