@@ -1084,18 +1084,21 @@ impl Classifier {
             let mut placed_now: Option<(Match, CountryId)> = None;
             let mut examined = None;
             let early_tokens = self.settings.places.named_early_tokens;
+            // The words of a zone and the text they index (none for a dateline
+            // given apart from the body).
+            let zone_text = |zone: u8| match zone {
+                ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
+                ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
+                _ => (&words[..], doc.body),
+            };
             for (k, &m) in place_matches.iter().enumerate() {
                 let t = m.target as usize;
                 let first = &tokens[m.at as usize];
                 if examined != Some(m.at) {
                     examined = Some(m.at);
                     placed_now = None;
-                    let zone_text = || match first.zone {
-                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
-                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
-                        _ => (&words[..], doc.body),
-                    };
-                    if let Some(c) = self.qualified_by(tokens, zone_text, place_matches, k) {
+                    let zone = || zone_text(first.zone);
+                    if let Some(c) = self.qualified_by(tokens, zone, place_matches, k) {
                         // The reading in the qualifier's country ("VALENCIA,
                         // Spain"), or else the first ("Perth, Scotland").
                         let chosen = place_matches[k..]
@@ -1114,50 +1117,33 @@ impl Classifier {
                 {
                     continue;
                 }
-                // "Chad Whitmore", "Jordan Henderson", "Israel Folau": a name with
-                // another reading, or a given name, followed by a capitalised word
-                // the vocabulary does not know (a surname) is a person's given
-                // name, and the name is that person in the whole article.
-                if (self.places[t].ambiguous || self.places[t].forename) && m.end == m.at + 1 {
-                    let (zone_words, text) = match first.zone {
-                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
-                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
-                        _ => (&words[..], doc.body),
-                    };
-                    if given_name(tokens, zone_words, text, &m) {
-                        let tally = &mut place_tally[t];
-                        if tally.all.n == 0 && !tally.person {
-                            place_touched.push(m.target);
-                        }
-                        tally.person = true;
-                        continue;
+                // A one-word name that is a person's in this article, then in the
+                // whole article: "Chad Whitmore", "Jordan Henderson", "Israel
+                // Folau" (a name with another reading, or a given name, followed
+                // by a capitalised word the vocabulary does not know: a surname);
+                // "Matthew Taylor", "Gary Sheffield", "Fabian Holland" (a city,
+                // capital, province or alias right after a given name).
+                let name = &self.places[t];
+                let person = m.end == m.at + 1 && {
+                    let (zone_words, text) = zone_text(first.zone);
+                    ((name.ambiguous || name.forename) && given_name(tokens, zone_words, text, &m))
+                        || (first.zone != ZONE_DATELINE
+                            && matches!(
+                                name.kind,
+                                PlaceKind::City
+                                    | PlaceKind::Capital
+                                    | PlaceKind::Subdivision
+                                    | PlaceKind::Alias
+                            )
+                            && surname(&self.given_names, zone_words, text, first.pos as usize))
+                };
+                if person {
+                    let tally = &mut place_tally[t];
+                    if tally.all.n == 0 && !tally.person {
+                        place_touched.push(m.target);
                     }
-                }
-                // "Matthew Taylor", "Gary Sheffield", "Fabian Holland": a one-word
-                // city, capital, province or alias right after a given name is a
-                // surname, and the name is that person in the whole article.
-                if m.end == m.at + 1
-                    && first.zone != ZONE_DATELINE
-                    && matches!(
-                        self.places[t].kind,
-                        PlaceKind::City
-                            | PlaceKind::Capital
-                            | PlaceKind::Subdivision
-                            | PlaceKind::Alias
-                    )
-                {
-                    let (zone_words, text) = match first.zone {
-                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
-                        _ => (&words[..], doc.body),
-                    };
-                    if surname(&self.given_names, zone_words, text, first.pos as usize) {
-                        let tally = &mut place_tally[t];
-                        if tally.all.n == 0 && !tally.person {
-                            place_touched.push(m.target);
-                        }
-                        tally.person = true;
-                        continue;
-                    }
+                    tally.person = true;
+                    continue;
                 }
                 // A name that is only part of the dateline's place ("SANTIAGO
                 // ATITLAN", "VIRGINIA WATER, England") is not where the story was
@@ -1206,11 +1192,7 @@ impl Classifier {
                     && m.end == m.at + 1
                     && !tally.after_in
                 {
-                    let (zone_words, text) = match first.zone {
-                        ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
-                        ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
-                        _ => (&words[..], doc.body),
-                    };
+                    let (zone_words, text) = zone_text(first.zone);
                     tally.after_in = after_place_preposition(zone_words, text, first.pos as usize);
                 }
             }
@@ -2060,25 +2042,30 @@ fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> 
             w.shape == text::Shape::Capitalized && !ORG_WORDS.contains(&w.as_str(text))
         })
         && gap_after(words, text, i) == Some(" ")
-        && !(words
-            .get(i + 2)
-            .is_some_and(|w| w.shape != text::Shape::Lower)
-            && gap_after(words, text, i + 1) == Some(" "))
+        && !capitalised_after(words, text, i + 1)
+}
+
+/// Whether word `i` of `text` is followed, one space between, by a word that is
+/// not lower case ("India Pakistan Talks", "the Flora London Marathon").
+fn capitalised_after(words: &[text::Word], text: &str, i: usize) -> bool {
+    words
+        .get(i + 1)
+        .is_some_and(|w| w.shape != text::Shape::Lower)
+        && gap_after(words, text, i) == Some(" ")
 }
 
 /// Whether word `i` of `text` (a one-word place name) is a surname: capitalised,
 /// right after a given name of `given` (one space between), and not followed by
 /// another capitalised word ("the Flora London Marathon" is a race in London).
 fn surname(given: &FxHashSet<Box<str>>, words: &[text::Word], text: &str, i: usize) -> bool {
-    use text::Shape::{Capitalized, Lower};
+    use text::Shape::Capitalized;
     i > 0
         && words.get(i).is_some_and(|w| w.shape == Capitalized)
         && words
             .get(i - 1)
             .is_some_and(|w| w.shape == Capitalized && given.contains(w.as_str(text)))
         && gap_after(words, text, i - 1) == Some(" ")
-        && !(words.get(i + 1).is_some_and(|w| w.shape != Lower)
-            && gap_after(words, text, i) == Some(" "))
+        && !capitalised_after(words, text, i)
 }
 
 /// Whether word `i` of `text` comes right after a place preposition ("in Chad",
