@@ -420,6 +420,9 @@ pub struct Classifier {
     taxonomy: Taxonomy,
     terms: Vec<TopicTerm>,
     term_hot: Vec<TermHot>,
+    /// Per term: its phrase starts with a digit ("800m", "3g"), so a currency
+    /// next to a mention makes it an amount, not the term (see `amount`).
+    numeric_terms: Vec<bool>,
     /// The require groups of every term, one run per term (see [`TermHot`]).
     term_group_ids: Vec<u32>,
     groups: Vec<Group>,
@@ -689,7 +692,16 @@ impl Classifier {
                 min_terms: t.frame_min_terms,
             })
             .collect();
+        let numeric_terms = terms
+            .iter()
+            .map(|t| {
+                t.phrase
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+            .collect();
         Ok(Classifier {
+            numeric_terms,
             given_names,
             nodes,
             subject_of,
@@ -1203,6 +1215,14 @@ impl Classifier {
             term_touched.resize(base + topic_matches.len(), 0);
             let mut k = base;
             for (n, &m) in topic_matches.iter().enumerate() {
+                // "£800m", "$100m", "400m euros": an amount, not the race.
+                if self.numeric_terms[m.target as usize] && {
+                    let first = &tokens[m.at as usize];
+                    let (zone_words, text) = zone_text(first.zone);
+                    amount(zone_words, text, first.pos as usize)
+                } {
+                    continue;
+                }
                 let tally = &mut term_tally[m.target as usize];
                 // `k <= base + n` always; the `min` lets the compiler drop the check.
                 term_touched[k.min(base + n)] = m.target;
@@ -2089,6 +2109,40 @@ fn after_place_preposition(words: &[text::Word], text: &str, i: usize) -> bool {
             .is_some_and(|w| PREPOSITIONS.contains(&w.as_str(text)))
         && gap_after(words, text, i - 1) == Some(" ")
         && !gap_after(words, text, i).is_some_and(|g| g.starts_with(['\'', '’']))
+}
+
+/// Whether word `i` of `text` (a number such as "800m") is an amount of money:
+/// a currency sign right before it ("$100m", "£800m", "US$5m"), a currency code
+/// before it ("USD 100m", "Rs 800m") or a currency after it ("400m euros").
+fn amount(words: &[text::Word], text: &str, i: usize) -> bool {
+    const SIGNS: &[char] = &['$', '£', '€', '¥', '₹', '₩', '₽', '₺', '₦', '₱', '₪'];
+    const CODES: &[&str] = &[
+        "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "CHF", "AUD", "CAD", "HKD", "SGD", "Rs",
+    ];
+    const CURRENCIES: &[&str] = &[
+        "dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "yen", "yuan",
+        "renminbi", "rupee", "rupees", "franc", "francs", "rouble", "roubles", "ruble", "rubles",
+        "peso", "pesos", "dinar", "dinars", "riyal", "riyals", "dirham", "dirhams", "shekel",
+        "shekels", "kronor", "kroner", "krona", "krone", "lira", "lire", "ringgit", "baht",
+        "naira", "rupiah", "reais", "zloty", "zlotys", "forint", "forints",
+    ];
+    let Some(w) = words.get(i) else {
+        return false;
+    };
+    let before = &text[..w.start as usize];
+    if before.ends_with(SIGNS) {
+        return true;
+    }
+    let code_before = i > 0
+        && gap_after(words, text, i - 1).is_some_and(|g| g == " " || g == ". ")
+        && CODES.contains(&words[i - 1].as_str(text));
+    let currency_after = gap_after(words, text, i) == Some(" ")
+        && words.get(i + 1).is_some_and(|n| {
+            CURRENCIES
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(n.as_str(text)))
+        });
+    code_before || currency_after
 }
 
 /// Capitalised words after a place name that make it a firm or a title, not a

@@ -187,3 +187,24 @@ fn rocket_attacks_eased_tensions_and_racetracks() {
     assert_eq!(subject(&games), "sport", "{games:?}");
     assert!(games.iter().all(|t| !t.starts_with("science")), "{games:?}");
 }
+
+/// "£800m", "$100m", "USD 200m" and "400m euros" are amounts of money, not the
+/// 800 metres: a business story that names its sums is no athletics, while the
+/// races keep their distances.
+#[test]
+fn amounts_of_money_are_not_race_distances() {
+    let classifier = Classifier::builtin().unwrap();
+    let topics = |title: &str, body: &str| topic_ids(&classifier, title, body);
+    let bid = topics(
+        "Investor weighs £800m offer for the harbour group",
+        "The fund is ready to raise its £800m offer, worth $100m more than the last, \
+         while bankers said a 400m euros loan and USD 200m of bonds were lined up.",
+    );
+    assert_eq!(subject(&bid), "economy-business-finance", "{bid:?}");
+    assert!(bid.iter().all(|t| !t.starts_with("sport")), "{bid:?}");
+    let race = topics(
+        "Teenager wins the 800m",
+        "She took the 800m in a championship record and will run the 400m on Sunday.",
+    );
+    assert!(race.iter().any(|t| t == "sport/athletics"), "{race:?}");
+}
