@@ -1640,7 +1640,12 @@ STOPS_EXTRA = (
     "Istanbul Convention; Budapest Memorandum; Dayton Accords; Dayton Agreement; "
     "Doha Agreement; Helsinki Final Act; Treaty of Lisbon; Treaty of Amsterdam; Amsterdam Treaty; "
     "Maastricht Treaty; Maastricht criteria; Copenhagen criteria; Washington Consensus; Paris Club; "
-    "London Club; Louvre Accord; al-Sabah; Islamic State Khorasan; Yalta Conference; Dakar Rally; Paris-Dakar"
+    "London Club; Louvre Accord; al-Sabah; Islamic State Khorasan; Yalta Conference; Dakar Rally; Paris-Dakar; "
+    # where a bond is listed, or where an EU court sits, is not what the story is about
+    "listed in Luxembourg; listing in Luxembourg; listing is in Luxembourg; "
+    "listing will be in Luxembourg; listed on the Luxembourg Stock Exchange; "
+    "quoted on the Luxembourg Stock Exchange; quoted in Luxembourg; "
+    "European Court in Luxembourg; Court of Justice in Luxembourg; EU court in Luxembourg"
 )
 
 

@@ -208,3 +208,40 @@ fn amounts_of_money_are_not_race_distances() {
     );
     assert!(race.iter().any(|t| t == "sport/athletics"), "{race:?}");
 }
+
+/// Where a bond is listed and where the EU's court sits are not what a story is
+/// about: a Danish bank's eurobond "listed in Luxembourg" is Denmark's, a ruling
+/// of the Court of Justice in Luxembourg on a Dutch levy is the Netherlands'. A
+/// story set in Luxembourg still is Luxembourg's.
+#[test]
+fn a_listing_venue_and_the_eu_court_are_not_the_story_place() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| {
+        let line = serde_json::json!({ "title": title, "body": body }).to_string();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        c.countries
+            .iter()
+            .map(|c| c.code.to_owned())
+            .collect::<Vec<_>>()
+    };
+    let bond = countries(
+        "Danish mortgage bank issues 200 mln crown bond",
+        "A Copenhagen mortgage bank is issuing a 200 mln Danish crown bond due 1995. \
+         Listing will be in Luxembourg. The notes, quoted on the Luxembourg Stock \
+         Exchange, will be listed in Luxembourg in denominations of 10,000 crowns.",
+    );
+    assert_eq!(bond, ["DK"]);
+    let levy = countries(
+        "Dutch dairy levy goes to the EU's top court",
+        "Dutch farmers asked the European Court of Justice in Luxembourg to rule on \
+         the levy, a spokesman for the Amsterdam farm board said.",
+    );
+    assert_eq!(levy, ["NL"]);
+    let duchy = countries(
+        "Grand Duchy names a new finance minister",
+        "Luxembourg's prime minister named a new finance minister on Monday, \
+         the government in Luxembourg said.",
+    );
+    assert_eq!(duchy, ["LU"]);
+}
