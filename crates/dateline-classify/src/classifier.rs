@@ -1215,14 +1215,6 @@ impl Classifier {
             term_touched.resize(base + topic_matches.len(), 0);
             let mut k = base;
             for (n, &m) in topic_matches.iter().enumerate() {
-                // "£800m", "$100m", "400m euros": an amount, not the race.
-                if self.numeric_terms[m.target as usize] && {
-                    let first = &tokens[m.at as usize];
-                    let (zone_words, text) = zone_text(first.zone);
-                    amount(zone_words, text, first.pos as usize)
-                } {
-                    continue;
-                }
                 let tally = &mut term_tally[m.target as usize];
                 // `k <= base + n` always; the `min` lets the compiler drop the check.
                 term_touched[k.min(base + n)] = m.target;
@@ -1231,6 +1223,26 @@ impl Classifier {
                 tally.w += self.topic_weight(&tokens[m.at as usize]);
             }
             term_touched.truncate(k);
+            // "£800m", "$100m", "400m euros": an amount, not the race. Terms that
+            // start with a digit are rare, so their mentions are taken back here
+            // rather than checked in the loop above.
+            if term_touched[base..]
+                .iter()
+                .any(|&t| self.numeric_terms[t as usize])
+            {
+                for &m in topic_matches.iter() {
+                    let first = &tokens[m.at as usize];
+                    if self.numeric_terms[m.target as usize] && {
+                        let (zone_words, text) = zone_text(first.zone);
+                        amount(zone_words, text, first.pos as usize)
+                    } {
+                        let tally = &mut term_tally[m.target as usize];
+                        tally.n -= 1;
+                        tally.w -= self.topic_weight(first);
+                    }
+                }
+                term_touched.retain(|&t| term_tally[t as usize].n > 0);
+            }
         }
 
         // 2. Countries. Unambiguous names first, so ambiguous ones can ask whether
