@@ -840,7 +840,17 @@ SHARED_ALIASES = [
 # --------------------------------------------------------------------------
 INSTITUTIONS = {
     "RU": "Kremlin; Duma; State Duma; Federal Security Service|weak; GRU|weak; Gazprom; Rosneft; Rosatom; Roscosmos; Bank of Russia; Lukoil; Aeroflot",
-    "US": "Pentagon; White House; Capitol Hill; Congress|weak; Oval Office; State Department; Wall Street; Federal Reserve; Fed|weak; FBI; CIA; NSA|weak; NASA; GOP; Republican Party|weak; Democratic Party|weak; Nasdaq|weak; Dow Jones|weak; Camp David; Langley|weak; Foggy Bottom",
+    "US": "Pentagon; White House; Capitol Hill; Congress|weak; Oval Office; State Department; Wall Street; Federal Reserve; Fed|weak; FBI; CIA; NSA|weak; NASA; GOP; Republican Party|weak; Democratic Party|weak; Nasdaq|weak; Dow Jones|weak; Camp David; Langley|weak; Foggy Bottom; "
+    # the US state, where the country has no such thing (no governor, senate,
+    # county or school board), or its firms, universities and teams
+    "Georgia Gov; Georgia governor; Georgia Senate; Georgia House; Georgia General Assembly; "
+    "Georgia Legislature; Georgia lawmaker; Georgia Democrat; Georgia Democrats; Georgia Republican; "
+    "Georgia Republicans; Georgia Secretary of State; Georgia Public Service Commission; "
+    "Georgia Bureau of Investigation; Georgia Department; Georgia county; Georgia counties; "
+    "Georgia sheriff; Georgia school; Georgia schools; Georgia school board; Georgia runoff; "
+    "Georgia Tech; Georgia State University; University of Georgia; Georgia Southern; "
+    "Georgia Bulldogs; Georgia Dome; Georgia Aquarium; Georgia Power; Georgia-Pacific; Georgia Gulf; "
+    "Georgia peach; Georgia peaches",
     "DE": "Bundestag; Bundesbank; Bundeswehr; Reichstag; Bundesliga|weak; Bundesrat|weak; DAX|weak; Chancellery|weak",
     "FR": "Elysee; Elysée; Élysée; Elysee Palace; Élysée Palace; Quai d'Orsay; Matignon|weak; Assemblée nationale; Banque de France; CAC 40|weak; Ligue 1|weak",
     "GB": "Downing Street; Whitehall; Westminster|weak; Bank of England; Scotland Yard; NHS; MI5; MI6; Holyrood; Stormont; Buckingham Palace; House of Commons|weak; House of Lords; Tories|weak; Tory|weak; Labour Party|weak; Premier League|weak; FTSE|weak",

@@ -115,6 +115,14 @@ fn topic_ids(classifier: &Classifier, title: &str, body: &str) -> Vec<String> {
     c.topics.iter().map(|t| t.id.to_string()).collect()
 }
 
+/// The country codes of a title and body, most salient first.
+fn country_codes(classifier: &Classifier, title: &str, body: &str) -> Vec<String> {
+    let line = serde_json::json!({ "title": title, "body": body }).to_string();
+    let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+    let c = classifier.classify(&article.document(), false);
+    c.countries.iter().map(|c| c.code.to_owned()).collect()
+}
+
 /// The IPTC subject (first segment) of the best topic.
 fn subject(ids: &[String]) -> String {
     ids[0].split('/').next().unwrap().to_owned()
@@ -216,15 +224,7 @@ fn amounts_of_money_are_not_race_distances() {
 #[test]
 fn a_listing_venue_and_the_eu_court_are_not_the_story_place() {
     let classifier = Classifier::builtin().unwrap();
-    let countries = |title: &str, body: &str| {
-        let line = serde_json::json!({ "title": title, "body": body }).to_string();
-        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
-        let c = classifier.classify(&article.document(), false);
-        c.countries
-            .iter()
-            .map(|c| c.code.to_owned())
-            .collect::<Vec<_>>()
-    };
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
     let bond = countries(
         "Danish mortgage bank issues 200 mln crown bond",
         "A Copenhagen mortgage bank is issuing a 200 mln Danish crown bond due 1995. \
@@ -244,4 +244,35 @@ fn a_listing_venue_and_the_eu_court_are_not_the_story_place() {
          the government in Luxembourg said.",
     );
     assert_eq!(duchy, ["LU"]);
+}
+
+/// Georgia the US state by what only the state has (a governor, a school board,
+/// counties, its universities and firms), with no other place to corroborate
+/// it; Georgia the country by its parliament and capital.
+#[test]
+fn georgia_the_state_by_what_only_the_state_has() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    for (title, body) in [
+        (
+            "School phone ban passes",
+            "The Georgia school board voted 5-2 on Tuesday to keep phones out of classrooms.",
+        ),
+        (
+            "Governor signs budget",
+            "Georgia Gov. Ellen Marsh signed the budget on Monday after the Georgia Senate \
+             passed it.",
+        ),
+        (
+            "Yellow Jackets rally late",
+            "Georgia Tech scored twice in the fourth quarter to win 24-17.",
+        ),
+    ] {
+        assert_eq!(countries(title, body), ["US"], "{body}");
+    }
+    let country = countries(
+        "Georgia's parliament passes media law",
+        "Georgia's parliament passed the law on Tuesday as protesters gathered in Tbilisi.",
+    );
+    assert_eq!(country, ["GE"]);
 }
