@@ -306,3 +306,36 @@ fn surnames_after_given_names_from_around_the_world() {
         ["DO"]
     );
 }
+
+/// "The U.S. dollar" is the currency other stories are priced in, a weak cue
+/// like "yuan": a story on the rupee against the dollar, or a London bond in
+/// U.S. dollars, is not the United States'. A story on the dollar itself, with
+/// nothing else placed, still is.
+#[test]
+fn the_us_dollar_is_a_currency_not_the_story_place() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    assert_eq!(
+        countries(
+            "Rupee at five-year high",
+            "The Indian rupee rose to 43 against the U.S. dollar in Mumbai on Friday, \
+             its best level since 2000, traders said.",
+        ),
+        ["IN"]
+    );
+    assert_eq!(
+        countries(
+            "Danish bank issues dollar bond",
+            "A Copenhagen bank is issuing 100 mln U.S. dlrs of bonds due 1992, priced \
+             at par, the lead manager in London said.",
+        ),
+        ["DK", "GB"]
+    );
+    assert_eq!(
+        countries(
+            "Dollar slips",
+            "The U.S. dollar fell to a record low against the euro on Friday.",
+        ),
+        ["US"]
+    );
+}
