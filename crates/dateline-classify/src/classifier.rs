@@ -860,9 +860,11 @@ impl Classifier {
             buf,
             words,
             title_words,
+            dateline_words,
             ..
         } = s;
         title_words.clear();
+        dateline_words.clear();
         let mut push = |l: Lookup, shape, zone, pos| {
             if l.word == NO_WORD && tokens.last().is_some_and(|t: &Token| t.word == NO_WORD) {
                 return; // runs of unknown words collapse: they only break phrases
@@ -876,37 +878,25 @@ impl Classifier {
             });
         };
         let max = self.settings.max_text_bytes;
-        if let Some(title) = doc.title {
-            let title = &title[..dateline::floor_char_boundary(title, max)];
-            // A title word's `pos` is its index in `title_words`.
-            for w in text::words(title) {
-                push(
-                    self.lexicon.word_id_in(probe, title, &w, buf),
-                    w.shape,
-                    ZONE_TITLE,
-                    title_words.len() as u32,
-                );
-                title_words.push(w);
+        // The title and a dateline given apart: a word's `pos` is its index in
+        // the zone's word list, and no phrase spans into the next zone.
+        let mut zone = |text: &str, zone: u8, list: &mut Vec<text::Word>| {
+            for w in text::words(text) {
+                let l = self.lexicon.word_id_in(probe, text, &w, buf);
+                push(l, w.shape, zone, list.len() as u32);
+                list.push(w);
             }
-            // No phrase spans title and body.
-            push(
-                Lookup::UNKNOWN,
-                text::Shape::Lower,
+            push(Lookup::UNKNOWN, text::Shape::Lower, zone, list.len() as u32);
+        };
+        if let Some(title) = doc.title {
+            zone(
+                &title[..dateline::floor_char_boundary(title, max)],
                 ZONE_TITLE,
-                title_words.len() as u32,
+                title_words,
             );
         }
         if let Some(dl) = doc.dateline {
-            let dl = &dl[..dateline::floor_char_boundary(dl, 200)];
-            for w in text::words(dl) {
-                push(
-                    self.lexicon.word_id_in(probe, dl, &w, buf),
-                    w.shape,
-                    ZONE_DATELINE,
-                    0,
-                );
-            }
-            push(Lookup::UNKNOWN, text::Shape::Lower, ZONE_DATELINE, 0);
+            zone(given_dateline(dl), ZONE_DATELINE, dateline_words);
         }
         let body = &doc.body[..dateline::floor_char_boundary(doc.body, max)];
         let dl_end = if doc.dateline.is_some() {
@@ -1086,6 +1076,7 @@ impl Classifier {
                 starts,
                 words,
                 title_words,
+                dateline_words,
                 ..
             } = &mut *s;
             self.scan(tokens, starts, place_matches, topic_matches);
@@ -1100,7 +1091,9 @@ impl Classifier {
             // given apart from the body).
             let zone_text = |zone: u8| match zone {
                 ZONE_TITLE => (&title_words[..], doc.title.unwrap_or("")),
-                ZONE_DATELINE if doc.dateline.is_some() => (&[][..], ""),
+                ZONE_DATELINE if doc.dateline.is_some() => {
+                    (&dateline_words[..], doc.dateline.map_or("", given_dateline))
+                }
                 _ => (&words[..], doc.body),
             };
             for (k, &m) in place_matches.iter().enumerate() {
@@ -1123,10 +1116,10 @@ impl Classifier {
                 }
                 // "WELLINGTON (AAP) -": the parenthesis of a dateline names the
                 // agency (Australian Associated Press, not India's Aam Aadmi Party).
-                if first.zone == ZONE_DATELINE
-                    && doc.dateline.is_none()
-                    && in_agency(words, doc.body, first)
-                {
+                if first.zone == ZONE_DATELINE && {
+                    let (zone_words, text) = zone_text(first.zone);
+                    in_agency(zone_words, text, first)
+                } {
                     continue;
                 }
                 // A one-word name that is a person's in this article, then in the
@@ -2196,11 +2189,16 @@ fn gap_after<'t>(words: &[text::Word], text: &'t str, i: usize) -> Option<&'t st
     text.get(a.end as usize..b.start as usize)
 }
 
-/// Whether dateline token `t` of `body` is inside the dateline's parenthesis,
+/// The part of a dateline given apart from the body that is classified.
+fn given_dateline(dl: &str) -> &str {
+    &dl[..dateline::floor_char_boundary(dl, 200)]
+}
+
+/// Whether dateline token `t` (a word of `text`) is inside the dateline's parenthesis,
 /// which names the agency ("WELLINGTON (AAP) -").
-fn in_agency(words: &[text::Word], body: &str, t: &Token) -> bool {
+fn in_agency(words: &[text::Word], text: &str, t: &Token) -> bool {
     words.get(t.pos as usize).is_some_and(|w| {
-        let head = &body[..w.start as usize];
+        let head = &text[..w.start as usize];
         head.rfind('(')
             .is_some_and(|open| !head[open..].contains(')'))
     })
@@ -2225,6 +2223,8 @@ struct Scratch {
     words: Vec<text::Word>,
     /// The title's words.
     title_words: Vec<text::Word>,
+    /// The words of a dateline given apart from the body (`Document::dateline`).
+    dateline_words: Vec<text::Word>,
     /// Countries by score (reused between calls).
     ranked: Vec<(u32, f32)>,
     /// Topics listed in the output (reused between calls).

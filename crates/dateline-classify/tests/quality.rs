@@ -339,3 +339,29 @@ fn the_us_dollar_is_a_currency_not_the_story_place() {
         ["US"]
     );
 }
+
+/// A dateline given apart from the body (the `dateline` field) is read as one
+/// at the head of the body is: its state or country says which namesake
+/// ("DUBLIN, Calif.", "LIVERPOOL, N.Y."), and its parenthesis names the agency
+/// ("WELLINGTON (AAP)": Australian Associated Press, not India's Aam Aadmi Party).
+#[test]
+fn a_dateline_given_apart_is_read_like_one_in_the_body() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |dateline: &str, body: &str| {
+        let line = serde_json::json!({ "dateline": dateline, "body": body }).to_string();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        c.countries.iter().map(|c| c.code).collect::<Vec<_>>()
+    };
+    let dividend = "The grocery chain reinstated its quarterly dividend of 12.5 cts.";
+    assert_eq!(countries("DUBLIN, Calif., March 5 -", dividend), ["US"]);
+    assert_eq!(countries("LIVERPOOL, N.Y., March 4 -", dividend), ["US"]);
+    assert_eq!(countries("DUBLIN, March 5 -", dividend), ["IE"]);
+    assert_eq!(
+        countries(
+            "WELLINGTON (AAP) -",
+            "The government said the budget would be tight."
+        ),
+        ["NZ"]
+    );
+}
