@@ -1153,9 +1153,10 @@ impl Classifier {
                 // A name that is only part of the dateline's place ("SANTIAGO
                 // ATITLAN", "VIRGINIA WATER, England") is not where the story was
                 // filed: it counts as a mention in the lead.
-                let in_dateline = first.zone == ZONE_DATELINE
-                    && (doc.dateline.is_some()
-                        || !part_of_longer_name(tokens, words, doc.body, &m));
+                let in_dateline = first.zone == ZONE_DATELINE && {
+                    let (zone_words, text) = zone_text(first.zone);
+                    !part_of_longer_name(tokens, zone_words, text, &m)
+                };
                 if self.places[t].dateline_only && !in_dateline {
                     continue;
                 }
@@ -2016,27 +2017,27 @@ pub struct ClassifierStats {
 /// Most topics listed in a classification.
 const MAX_TOPICS: usize = 8;
 
-/// Whether place match `m`, in a dateline found at the start of `body`, is only
+/// Whether place match `m`, in a dateline (at the head of the body or given apart), is only
 /// part of the dateline's place name: the dateline's ALL-CAPS words, joined by
 /// spaces alone and closed by a comma or a parenthesis, hold more than the match
 /// ("EAST LONDON, South Africa", "SANTIAGO ATITLAN (Reuters)", "VIRGINIA WATER,
 /// England"). A trailing `CITY` is no other place ("GAZA CITY"). A headline run
 /// such as "LONDON STERLING OPENING - APRIL 7" is closed by a dash: its place
 /// stands.
-fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &Match) -> bool {
+fn part_of_longer_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> bool {
     // Word `i + 1` follows word `i` in the same ALL-CAPS run.
     let joined = |i: usize| {
         words.get(i).is_some_and(|w| w.shape == text::Shape::Upper)
             && words
                 .get(i + 1)
                 .is_some_and(|w| w.shape == text::Shape::Upper)
-            && gap_after(words, body, i)
+            && gap_after(words, text, i)
                 .is_some_and(|g| !g.is_empty() && g.bytes().all(|c| c == b' '))
     };
     let first = tokens[m.at as usize].pos as usize;
     let last = tokens[m.end as usize - 1].pos as usize;
     let before = first > 0 && joined(first - 1);
-    let after = joined(last) && !words[last + 1].as_str(body).eq_ignore_ascii_case("city");
+    let after = joined(last) && !words[last + 1].as_str(text).eq_ignore_ascii_case("city");
     if !(before || after) {
         return false;
     }
@@ -2044,7 +2045,7 @@ fn part_of_longer_name(tokens: &[Token], words: &[text::Word], body: &str, m: &M
     while joined(k) {
         k += 1;
     }
-    let rest = words.get(k).and_then(|w| body.get(w.end as usize..));
+    let rest = words.get(k).and_then(|w| text.get(w.end as usize..));
     rest.is_some_and(|r| r.trim_start_matches(' ').starts_with([',', '(']))
 }
 

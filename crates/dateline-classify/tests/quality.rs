@@ -343,7 +343,8 @@ fn the_us_dollar_is_a_currency_not_the_story_place() {
 /// A dateline given apart from the body (the `dateline` field) is read as one
 /// at the head of the body is: its state or country says which namesake
 /// ("DUBLIN, Calif.", "LIVERPOOL, N.Y."), and its parenthesis names the agency
-/// ("WELLINGTON (AAP)": Australian Associated Press, not India's Aam Aadmi Party).
+/// ("WELLINGTON (AAP)": Australian Associated Press, not India's Aam Aadmi Party),
+/// and a name inside a longer one is no filing city ("VIRGINIA WATER, England").
 #[test]
 fn a_dateline_given_apart_is_read_like_one_in_the_body() {
     let classifier = Classifier::builtin().unwrap();
@@ -357,6 +358,8 @@ fn a_dateline_given_apart_is_read_like_one_in_the_body() {
     assert_eq!(countries("DUBLIN, Calif., March 5 -", dividend), ["US"]);
     assert_eq!(countries("LIVERPOOL, N.Y., March 4 -", dividend), ["US"]);
     assert_eq!(countries("DUBLIN, March 5 -", dividend), ["IE"]);
+    // A name that is only part of the dateline's place is no filing city.
+    assert_eq!(countries("VIRGINIA WATER, England -", dividend), ["GB"]);
     assert_eq!(
         countries(
             "WELLINGTON (AAP) -",
