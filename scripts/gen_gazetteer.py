@@ -1023,7 +1023,10 @@ INSTITUTIONS_EXTRA = {
           "Wagner Group|weak; SVR|weak; MOEX",
     "UA": "SBU; Ukrenergo; Energoatom; Ukrzaliznytsia; Servant of the People|weak; Bankova; "
           "NABU|weak; Azov Brigade; Azov Regiment",
-    "GE": "Georgian Dream",
+    "GE": "Georgian Dream; Georgian government; Georgian Government; Georgian president; "
+          "Georgian President; Georgian prime minister; Georgian Prime Minister; Georgian parliament; "
+          "Georgian Parliament; Georgian troops; Georgian forces; Georgian army; Georgian Army; "
+          "Georgian Orthodox Church; Georgian foreign ministry; Georgian Foreign Ministry",
     "AZ": "Milli Majlis",
     "UZ": "Oliy Majlis",
     "KG": "Jogorku Kenesh",
@@ -1600,7 +1603,7 @@ FEATURES = {
           "Statue of Liberty; Times Square; Golden Gate Bridge; Hoover Dam; Mauna Loa; Kilauea; "
           "Mauna Kea; Cape Canaveral; Kennedy Space Center; Vandenberg; "
           "Jamaica, Queens; Jamaica Bay; Jamaica Plain",
-    "CA": "Banff|weak; Banff National Park; Bay of Fundy; Athabasca; Hudson Bay",
+    "CA": "Banff|weak; Banff National Park; Bay of Fundy; Athabasca; Hudson Bay; Georgian Bay",
     "MX": "Chichén Itzá; Teotihuacan; Popocatépetl; Tulum; Riviera Maya; "
           "Gulf of California; Sea of Cortez; Isthmus of Tehuantepec",
     "PA": "Darién Gap|weak",
@@ -1661,6 +1664,10 @@ STOPS_EXTRA = (
     "Doha Agreement; Helsinki Final Act; Treaty of Lisbon; Treaty of Amsterdam; Amsterdam Treaty; "
     "Maastricht Treaty; Maastricht criteria; Copenhagen criteria; Washington Consensus; Paris Club; "
     "London Club; Louvre Accord; al-Sabah; Islamic State Khorasan; Yalta Conference; Dakar Rally; Paris-Dakar; "
+    # the British period and its style, not the country of the Caucasus
+    "Georgian era; Georgian period; Georgian architecture; Georgian style; Georgian house; "
+    "Georgian houses; Georgian townhouse; Georgian townhouses; Georgian terrace; Georgian terraces; "
+    "Georgian mansion; Georgian mansions; Georgian building; Georgian buildings; Georgian square; "
     # where a bond is listed, or where an EU court sits, is not what the story is about
     "listed in Luxembourg; listing in Luxembourg; listing is in Luxembourg; "
     "listing will be in Luxembourg; listed on the Luxembourg Stock Exchange; "

@@ -248,9 +248,9 @@ fn a_listing_venue_and_the_eu_court_are_not_the_story_place() {
 
 /// Georgia the US state by what only the state has (a governor, a school board,
 /// counties, its universities and firms), with no other place to corroborate
-/// it; Georgia the country by its parliament and capital.
+/// it; Georgia the country by its parliament, capital and government.
 #[test]
-fn georgia_the_state_by_what_only_the_state_has() {
+fn which_georgia_by_what_only_one_of_them_has() {
     let classifier = Classifier::builtin().unwrap();
     let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
     for (title, body) in [
@@ -275,6 +275,23 @@ fn georgia_the_state_by_what_only_the_state_has() {
         "Georgia's parliament passed the law on Tuesday as protesters gathered in Tbilisi.",
     );
     assert_eq!(country, ["GE"]);
+    // "Georgian" alone is ambiguous; its government and troops are the country's,
+    // its townhouses the British period's, its bay Canada's.
+    let talks = countries(
+        "Talks to resume",
+        "The Georgian government said talks on the border would resume next week.",
+    );
+    assert_eq!(talks, ["GE"]);
+    let house = countries(
+        "Record price for a townhouse",
+        "A Georgian townhouse with six bedrooms sold for a record price.",
+    );
+    assert!(house.is_empty(), "{house:?}");
+    let bay = countries(
+        "Water levels fall",
+        "Cottage owners on Georgian Bay said the water had dropped a foot.",
+    );
+    assert_eq!(bay, ["CA"]);
 }
 
 /// A one-word place right after a given name from outside the US census lists
