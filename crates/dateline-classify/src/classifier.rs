@@ -1276,16 +1276,24 @@ impl Classifier {
                     }
                 } else {
                     s.country_clear[c] = true;
-                    if early_names
-                        && s.place_tally[p as usize].early
-                        // Weak names count when written as proper nouns
-                        // ("American"), not the currencies ("yuan", "peseta").
+                    let tally = &s.place_tally[p as usize];
+                    // Weak names count when written as proper nouns
+                    // ("American"), not the currencies ("yuan", "peseta").
+                    let named_early = tally.early
                         && (!name.weak || name.case_sensitive)
                         && matches!(
                             name.kind,
                             PlaceKind::Country | PlaceKind::Alias | PlaceKind::Demonym
-                        )
-                    {
+                        );
+                    // The place the story was filed from, a city too
+                    // ("WASHINGTON, March 2 -" on Brazil's debt talks); a weak
+                    // name only when the dateline names no other country
+                    // plainly ("BIRMINGHAM, Ala." is not England's).
+                    let filed_from = tally.dateline_w > 0.0
+                        && (!name.weak
+                            || s.dateline_clear.is_empty()
+                            || s.dateline_clear.contains(&(c as CountryId)));
+                    if early_names && (named_early || filed_from) {
                         s.country_early[c] = true;
                     }
                 }

@@ -385,3 +385,27 @@ fn a_dateline_given_apart_is_read_like_one_in_the_body() {
         ["NZ"]
     );
 }
+
+/// The place a story was filed from is listed, a city too: a Washington story
+/// on Brazil's debt talks involves the United States, however often Brazil is
+/// named, whether the dateline heads the body or comes apart.
+#[test]
+fn the_filing_place_of_the_dateline_is_listed() {
+    let classifier = Classifier::builtin().unwrap();
+    let body = "Brazil needs more and faster finance from its creditors, Brazil's finance \
+                minister said after talks on Brazil's debt. Brazilian officials said Brazil \
+                would not pay interest until a deal with Brazil's banks was reached.";
+    let title = "Brazil seeks faster finance";
+    let apart = {
+        let line = serde_json::json!({
+            "title": title, "dateline": "WASHINGTON, March 2 -", "body": body
+        })
+        .to_string();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        c.countries.iter().map(|c| c.code).collect::<Vec<_>>()
+    };
+    assert_eq!(apart, ["BR", "US"]);
+    let inline = country_codes(&classifier, title, &format!("WASHINGTON, March 2 - {body}"));
+    assert_eq!(inline, ["BR", "US"]);
+}
