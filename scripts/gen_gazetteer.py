@@ -1298,7 +1298,7 @@ SPORT = {
 }
 
 # ---------------------------------------------------------------------------
-# 4. Currencies (lower case; weak; matched case-insensitively)
+# 4. Currencies (weak; matched case-insensitively)
 # ---------------------------------------------------------------------------
 CURRENCIES = {
     "NG": "naira",
@@ -1356,16 +1356,12 @@ CURRENCIES = {
     "FI": "markka; markkas",
     "DE": "deutschmark; deutschmarks; deutsche mark; deutsche marks",
     "CA": "loonie",
-    "US": "greenback",
-}
-
-# The US dollar named as such ("against the U.S. dollar", "priced in U.S. dlrs"):
-# the currency of the world's trade and reserves, what a price or a bond is in,
-# rarely what the story is about, so a weak cue like the words above. As the
-# longest match it hides "U.S.". (Other currencies named by their country's
-# adjective, "the Australian dollar fell", are more often their country's news.)
-CURRENCY_NAMES = {
-    "US": "U.S. dollar; U.S. dollars; U.S. dlr; U.S. dlrs; US dollar; US dollars",
+    # The US dollar named as such ("against the U.S. dollar", "priced in U.S.
+    # dlrs"): the currency of the world's trade and reserves, what a price or a
+    # bond is in, rarely what the story is about. As the longest match it hides
+    # "U.S.". (Other currencies named by their country's adjective, "the
+    # Australian dollar fell", are more often their country's news.)
+    "US": "greenback; U.S. dollar; U.S. dollars; U.S. dlr; U.S. dlrs; US dollar; US dollars",
 }
 
 # ---------------------------------------------------------------------------
@@ -2175,7 +2171,6 @@ def main() -> int:
         (SUBDIVISIONS_EXTRA, "subdivision", set()),
         (FEATURES, "subdivision", set()),
         (CURRENCIES, "demonym", {"weak"}),
-        (CURRENCY_NAMES, "demonym", {"weak"}),
     ):
         for code, spec in table.items():
             for n, fl in parse_list(spec):

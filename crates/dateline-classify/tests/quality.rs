@@ -117,7 +117,15 @@ fn topic_ids(classifier: &Classifier, title: &str, body: &str) -> Vec<String> {
 
 /// The country codes of a title and body, most salient first.
 fn country_codes(classifier: &Classifier, title: &str, body: &str) -> Vec<String> {
-    let line = serde_json::json!({ "title": title, "body": body }).to_string();
+    record_countries(
+        classifier,
+        serde_json::json!({ "title": title, "body": body }),
+    )
+}
+
+/// The country codes of an input record (any fields), most salient first.
+fn record_countries(classifier: &Classifier, record: serde_json::Value) -> Vec<String> {
+    let line = record.to_string();
     let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
     let c = classifier.classify(&article.document(), false);
     c.countries.iter().map(|c| c.code.to_owned()).collect()
@@ -366,10 +374,10 @@ fn the_us_dollar_is_a_currency_not_the_story_place() {
 fn a_dateline_given_apart_is_read_like_one_in_the_body() {
     let classifier = Classifier::builtin().unwrap();
     let countries = |dateline: &str, body: &str| {
-        let line = serde_json::json!({ "dateline": dateline, "body": body }).to_string();
-        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
-        let c = classifier.classify(&article.document(), false);
-        c.countries.iter().map(|c| c.code).collect::<Vec<_>>()
+        record_countries(
+            &classifier,
+            serde_json::json!({ "dateline": dateline, "body": body }),
+        )
     };
     let dividend = "The grocery chain reinstated its quarterly dividend of 12.5 cts.";
     assert_eq!(countries("DUBLIN, Calif., March 5 -", dividend), ["US"]);
@@ -396,15 +404,10 @@ fn the_filing_place_of_the_dateline_is_listed() {
                 minister said after talks on Brazil's debt. Brazilian officials said Brazil \
                 would not pay interest until a deal with Brazil's banks was reached.";
     let title = "Brazil seeks faster finance";
-    let apart = {
-        let line = serde_json::json!({
-            "title": title, "dateline": "WASHINGTON, March 2 -", "body": body
-        })
-        .to_string();
-        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
-        let c = classifier.classify(&article.document(), false);
-        c.countries.iter().map(|c| c.code).collect::<Vec<_>>()
-    };
+    let apart = record_countries(
+        &classifier,
+        serde_json::json!({ "title": title, "dateline": "WASHINGTON, March 2 -", "body": body }),
+    );
     assert_eq!(apart, ["BR", "US"]);
     let inline = country_codes(&classifier, title, &format!("WASHINGTON, March 2 - {body}"));
     assert_eq!(inline, ["BR", "US"]);
