@@ -412,3 +412,40 @@ fn the_filing_place_of_the_dateline_is_listed() {
     let inline = country_codes(&classifier, title, &format!("WASHINGTON, March 2 - {body}"));
     assert_eq!(inline, ["BR", "US"]);
 }
+
+/// A booster is a vaccine dose only when the story says so ("booster shot",
+/// "booster jab"): a rocket's booster is no health news. Olympic gold is a
+/// medal, not the metal. A country that "strikes targets" is at war, not on
+/// strike.
+#[test]
+fn boosters_olympic_gold_and_strikes_on_targets() {
+    let classifier = Classifier::builtin().unwrap();
+    let topics = |title: &str, body: &str| topic_ids(&classifier, title, body);
+    let rocket = topics(
+        "Rocket booster lands back on the pad",
+        "The first-stage booster of the heavy-lift rocket touched down on its launch \
+         pad minutes after lift-off, and the booster will fly again next month.",
+    );
+    assert_eq!(subject(&rocket), "science-technology", "{rocket:?}");
+    assert!(
+        rocket.iter().all(|t| !t.starts_with("health")),
+        "{rocket:?}"
+    );
+    let jab = topics(
+        "Clinics offer booster jabs to over-65s",
+        "Pharmacies will give booster shots from Monday.",
+    );
+    assert_eq!(subject(&jab), "health", "{jab:?}");
+    let gold = topics(
+        "Swimmer wins Olympic gold",
+        "The 19-year-old won gold in the 200 metres freestyle on Tuesday.",
+    );
+    assert_eq!(subject(&gold), "sport", "{gold:?}");
+    assert!(gold.iter().all(|t| !t.contains("metals")), "{gold:?}");
+    let raid = topics(
+        "Air force strikes targets across the border",
+        "Jets struck targets near the frontier overnight, the army said.",
+    );
+    assert_eq!(subject(&raid), "conflict-war-peace", "{raid:?}");
+    assert!(raid.iter().all(|t| !t.starts_with("labour")), "{raid:?}");
+}
