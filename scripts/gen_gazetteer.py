@@ -108,7 +108,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
 KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given"]
-FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename"]
+FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename", "national"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
 # Place names that are also given names: followed by a surname they are a
@@ -841,7 +841,7 @@ SHARED_ALIASES = [
 # --------------------------------------------------------------------------
 INSTITUTIONS = {
     "RU": "Kremlin; Duma; State Duma; Federal Security Service|weak; GRU|weak; Gazprom; Rosneft; Rosatom; Roscosmos; Bank of Russia; Lukoil; Aeroflot",
-    "US": "Pentagon; White House; Capitol Hill; Congress|weak; Oval Office; State Department; Wall Street; Federal Reserve; Fed|weak; FBI; CIA; NSA|weak; NASA; GOP; Republican Party|weak; Democratic Party|weak; Nasdaq|weak; Dow Jones|weak; Camp David; Langley|weak; Foggy Bottom; "
+    "US": "Pentagon; White House; Capitol Hill; Congress|weak,national; Oval Office; State Department|national; Wall Street; Federal Reserve; Fed|weak; FBI; CIA; NSA|weak; NASA; GOP; Republican Party|weak,national; Democratic Party|weak,national; Nasdaq|weak; Dow Jones|weak; Camp David; Langley|weak; Foggy Bottom; "
     # the US state, where the country has no such thing (no governor, senate,
     # county or school board), or its firms, universities and teams
     "Georgia Gov; Georgia governor; Georgia Senate; Georgia House; Georgia General Assembly; "
@@ -854,12 +854,12 @@ INSTITUTIONS = {
     "Georgia peach; Georgia peaches",
     "DE": "Bundestag; Bundesbank; Bundeswehr; Reichstag; Bundesliga|weak; Bundesrat|weak; DAX|weak; Chancellery|weak",
     "FR": "Elysee; Elysée; Élysée; Elysee Palace; Élysée Palace; Quai d'Orsay; Matignon|weak; Assemblée nationale; Banque de France; CAC 40|weak; Ligue 1|weak",
-    "GB": "Downing Street; Whitehall; Westminster|weak; Bank of England; Scotland Yard; NHS; MI5; MI6; Holyrood; Stormont; Buckingham Palace; House of Commons|weak; House of Lords; Tories|weak; Tory|weak; Labour Party|weak; Premier League|weak; FTSE|weak",
+    "GB": "Downing Street; Whitehall; Westminster|weak; Bank of England; Scotland Yard; NHS; MI5; MI6; Holyrood; Stormont; Buckingham Palace; House of Commons|weak,national; House of Lords; Tories|weak; Tory|weak; Labour Party|weak,national; Premier League|weak; FTSE|weak",
     "IL": "Knesset; IDF; Mossad; Shin Bet; Israel Defense Forces; Likud",
     "UA": "Verkhovna Rada; Rada|weak; Naftogaz",
     "CN": "Zhongnanhai; Politburo|weak; Great Hall of the People; National People's Congress; Chinese Communist Party; People's Liberation Army; PLA|weak; People's Bank of China; PBOC; Tiananmen; Tiananmen Square; Sinopec; PetroChina",
     "TW": "Kuomintang; KMT; Legislative Yuan; Executive Yuan",
-    "JP": "Bank of Japan; BOJ|weak; Nikkei|weak; Keidanren; Yasukuni; Liberal Democratic Party|weak; Self-Defense Forces|weak; MITI",
+    "JP": "Bank of Japan; BOJ|weak; Nikkei|weak; Keidanren; Yasukuni; Liberal Democratic Party|weak,national; Self-Defense Forces|weak; MITI",
     "IN": "Reserve Bank of India; RBI|weak; Lok Sabha; Rajya Sabha; BJP; Bharatiya Janata Party; Sensex; Indian National Congress",
     "PS": "Hamas; Fatah; PLO; Palestine Liberation Organization; Islamic Jihad|weak",
     "LB": "Hezbollah; Hizbollah; Hizbullah",
@@ -973,10 +973,10 @@ INSTITUTIONS_EXTRA = {
           "Treaty of Waitangi; Te Pāti Māori",
     # --- Europe
     "GB": "Met Office; Ofcom; Ofgem; Ofwat; Ofsted; Ofqual; HMRC; DVLA; GCHQ; Met Police; "
-          "Metropolitan Police|weak; PSNI; Sandhurst; RAF|weak; Royal Navy|weak; Royal Marines|weak; "
-          "Lib Dems; SNP; Plaid Cymru; DUP; Senedd; FCDO; Home Office|weak; Foreign Office|weak; "
+          "Metropolitan Police|weak; PSNI; Sandhurst; RAF|weak; Royal Navy|weak,national; Royal Marines|weak; "
+          "Lib Dems; SNP; Plaid Cymru; DUP; Senedd; FCDO; Home Office|weak,national; Foreign Office|weak,national; "
           "Chequers|weak; Office for National Statistics|weak; ONS|weak; Crown Prosecution Service; "
-          "Imperial College; RNLI; Network Rail; Environment Agency|weak; Serious Fraud Office|weak; "
+          "Imperial College; RNLI; Network Rail; Environment Agency|weak,national; Serious Fraud Office|weak; "
           "Financial Conduct Authority; Sinn Féin|ambiguous",
     "IE": "Garda; Gardaí; Garda Síochána; Fianna Fáil; Fine Gael; Seanad; Tánaiste; "
           "Áras an Uachtaráin; ISEQ; Sinn Féin|ambiguous",
@@ -1050,7 +1050,7 @@ INSTITUTIONS_EXTRA = {
     "LY": "LNA|weak",
     "CY": "UNFICYP",
     # --- Sub-Saharan Africa
-    "ZA": "SARB; JSE; JSE Top 40; ANC; EFF|weak; Economic Freedom Fighters; Democratic Alliance|weak; "
+    "ZA": "SARB; JSE; JSE Top 40; ANC; EFF|weak; Economic Freedom Fighters; Democratic Alliance|weak,national; "
           "MK Party; uMkhonto weSizwe; Inkatha; IFP; Union Buildings; Tuynhuys; SAPS; SANDF; "
           "Eskom; Transnet; Cosatu; SABC; Stats SA",
     "NG": "CBN|weak; INEC|weak; EFCC; NDLEA; Aso Rock; Aso Villa; PDP|weak; DSS|weak; NGX|weak",
@@ -1098,10 +1098,10 @@ INSTITUTIONS_EXTRA = {
     "TW": "DPP|weak; Taiex; Academia Sinica; Mainland Affairs Council",
     "HK": "LegCo; HKMA; HKEX",
     # --- Americas
-    "US": "S&P 500; Dow Jones Industrial Average; NYSE; Russell 2000; SEC|weak; Mar-a-Lago; "
-          "Department of Homeland Security; DHS|weak; ICE|weak; FEMA; CDC|weak; FDA|weak; NOAA; "
-          "National Hurricane Center; EPA|weak; IRS; NIH; Smithsonian; West Point|weak; "
-          "Secret Service|weak; Justice Department|weak; NYPD; LAPD; DNC; RNC; "
+    "US": "S&P 500; Dow Jones Industrial Average; NYSE; Russell 2000; SEC|weak,national; Mar-a-Lago; "
+          "Department of Homeland Security; DHS|weak; ICE|weak; FEMA; CDC|weak; FDA|weak,national; NOAA; "
+          "National Hurricane Center; EPA|weak,national; IRS; NIH; Smithsonian; West Point|weak; "
+          "Secret Service|weak,national; Justice Department|weak,national; NYPD; LAPD; DNC; RNC; "
           "Harvard University|weak; Stanford University|weak; Caltech|weak",
     "CA": "TSX; S&P/TSX; Toronto Stock Exchange; RCMP; Mounties; Rideau Hall; Bloc Québécois; NDP|weak; "
           "CSIS|weak; StatCan; Hydro-Québec",

@@ -1150,6 +1150,15 @@ impl Classifier {
                     tally.person = true;
                     continue;
                 }
+                // "Peru's Congress", "the Norwegian Labour Party": an institution
+                // other countries have under the same name, right after another
+                // country's name or adjective, is that country's.
+                if name.national && {
+                    let (zone_words, text) = zone_text(first.zone);
+                    self.owned_by_other(tokens, zone_words, text, place_matches, k)
+                } {
+                    continue;
+                }
                 // A name that is only part of the dateline's place ("SANTIAGO
                 // ATITLAN", "VIRGINIA WATER, England") is not where the story was
                 // filed: it counts as a mention in the lead.
@@ -1666,6 +1675,45 @@ impl Classifier {
                 (closed && !list).then_some(c)
             }
         }
+    }
+
+    /// Whether place match `k` of `matches` (a `national` institution) comes
+    /// right after the name or adjective of another country, one space or a
+    /// possessive between: "Peru's Congress", "the Brazilian Congress", "Japan's
+    /// FDA". `words` and `text` are the match's zone.
+    fn owned_by_other(
+        &self,
+        tokens: &[Token],
+        words: &[text::Word],
+        text: &str,
+        matches: &[Match],
+        k: usize,
+    ) -> bool {
+        use crate::gazetteer::PlaceKind as K;
+        let m = matches[k];
+        let (Some(prev), first) = (
+            (m.at as usize).checked_sub(1).map(|i| tokens[i]),
+            tokens[m.at as usize],
+        ) else {
+            return false;
+        };
+        if prev.zone != first.zone
+            || prev.pos + 1 != first.pos
+            || !matches!(
+                gap_after(words, text, prev.pos as usize),
+                Some(" " | "'s " | "\u{2019}s " | "' ")
+            )
+        {
+            return false;
+        }
+        let own = self.places[m.target as usize].country;
+        matches[..k].iter().rev().take(16).any(|n| {
+            let p = &self.places[n.target as usize];
+            n.end == m.at
+                && matches!(p.kind, K::Country | K::Alias | K::Demonym)
+                && p.country.is_some()
+                && p.country != own
+        })
     }
 
     /// Weight multiplier of an ambiguous name whose own country is not corroborated:

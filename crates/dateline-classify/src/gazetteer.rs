@@ -96,6 +96,11 @@ pub struct PlaceName {
     /// Also a given name: before a surname it is a person ("Israel Folau"), and
     /// then none of its mentions in the article count.
     pub forename: bool,
+    /// An institution other countries have under the same name (Congress, the
+    /// Labour Party, the Foreign Office): right after another country's name or
+    /// adjective ("Peru's Congress", "the Norwegian Labour Party") it is that
+    /// country's, and this mention does not count.
+    pub national: bool,
 }
 
 /// Parse `gazetteer.tsv`. Lines with problems are reported and skipped.
@@ -157,7 +162,7 @@ pub fn parse(
         }
         let (mut case_sensitive, mut ambiguous, mut weak, mut fallback, mut dateline_only) =
             (false, false, false, false, false);
-        let mut forename = false;
+        let (mut forename, mut national) = (false, false);
         let mut bad_flag = false;
         for flag in f
             .get(3)
@@ -174,9 +179,10 @@ pub fn parse(
                 "fallback" => fallback = true,
                 "dateline" => dateline_only = true,
                 "forename" => forename = true,
+                "national" => national = true,
                 other => {
                     issue(format!(
-                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline, forename)"
+                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline, forename, national)"
                     ));
                     bad_flag = true;
                 }
@@ -206,6 +212,7 @@ pub fn parse(
             fallback,
             dateline_only,
             forename,
+            national,
         });
     }
     out

@@ -449,3 +449,37 @@ fn boosters_olympic_gold_and_strikes_on_targets() {
     assert_eq!(subject(&raid), "conflict-war-peace", "{raid:?}");
     assert!(raid.iter().all(|t| !t.starts_with("labour")), "{raid:?}");
 }
+
+/// Congress, the Labour Party, the House of Commons: institutions that other
+/// countries have under the same name are theirs right after their name or
+/// adjective, and still the US's or Britain's on their own.
+#[test]
+fn a_congress_named_by_its_country_is_that_countrys() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    let peru = countries(
+        "Peru's Congress votes to remove the president",
+        "Lawmakers in Peru's Congress said the vote would be held on Thursday.",
+    );
+    assert_eq!(peru, ["PE"]);
+    let brazil = countries(
+        "Pension reform clears the Brazilian Congress",
+        "The Brazilian Congress approved the bill late on Wednesday.",
+    );
+    assert_eq!(brazil, ["BR"]);
+    let norway = countries(
+        "Norway's Labour Party tops the poll",
+        "The Norwegian Labour Party took 28% of the vote.",
+    );
+    assert_eq!(norway, ["NO"]);
+    let canada = countries(
+        "Canada's House of Commons backs the motion",
+        "Members of Canada's House of Commons voted 201 to 117.",
+    );
+    assert_eq!(canada, ["CA"]);
+    let us = countries(
+        "Congress passes spending bill",
+        "Congress approved the bill on Friday, sending it to the president.",
+    );
+    assert_eq!(us, ["US"]);
+}
