@@ -23,7 +23,9 @@ It writes three files:
   phrases that mean no country and, as the longest match, hide the names
   inside them (Latin American, Gulf of Mexico, Uruguay Round), and ``given``
   (code ``-``): common given names, before which a one-word place name is a
-  surname (Matthew Taylor, Gary Sheffield).
+  surname (Matthew Taylor, Gary Sheffield), and ``surname`` (code ``-``): common
+  family names, after which a one-word name that is also a given name is a
+  person (Chad Smith, Jordan Henderson).
 
 Cities
 ------
@@ -52,7 +54,8 @@ Sources and licences
 * ``names`` (MIT-licensed package; its name lists are public domain, from the
   1990 US Census): the given names, the GIVEN_MALE_TOP most frequent male and
   GIVEN_FEMALE_TOP most frequent female ones, less GIVEN_STOPLIST; GIVEN_EXTRA,
-  curated by hand, adds common given names from elsewhere.
+  curated by hand, adds common given names from elsewhere; the SURNAME_TOP most
+  frequent family names, less SURNAME_STOPLIST and the names of countries.
 * Everything else (aliases, demonyms, subdivisions, institutions, people, the
   stop lists and the weak/ambiguous decisions) is curated by hand in this file.
   No labelled research text was used as a source of names (a few weak/drop
@@ -107,7 +110,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
-KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given"]
+KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given", "surname"]
 FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename", "national"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
@@ -1852,6 +1855,49 @@ Hideki Shigeru Sanae Naoto Yukio Toshiki Masayoshi Akio Kenta Daisuke
 """.split()
 
 
+# --------------------------------------------------------------------------
+# Surnames (code `-`, kind `surname`): after a one-word name that is also a
+# given name (Chad, Jordan, Israel: `ambiguous` or `forename`), a capitalised
+# surname makes that name a person ("Chad Smith", "Jordan Henderson"), even when
+# the surname is a word of some place name ("Fort Smith", Henderson the city).
+# The rule already reads a capitalised word that no name or phrase knows as a
+# surname; this list is for those some phrase knows. The most frequent family
+# names of the 1990 US Census list (the `names` package), less SURNAME_STOPLIST:
+# family names that are also common nouns, adjectives or place words that follow
+# a place name ("Jordan Valley", "Chad Lake", "India Post", "Georgia West").
+# --------------------------------------------------------------------------
+SURNAME_TOP = 1500
+SURNAME_STOPLIST = set("""
+Long West East North South Black White Little Day May Cross Short Wall Walls Small Bond Golden English
+French House Best Moon Church Key Battle Case Cotton Sweet Justice Beach Cash Good Head Bird Minor Bacon
+Smart Lake Camp Winter Law Blue Field Grace Numbers Land Fish Fountain Castle Deal Ash Major Post Story
+Fair Temple Painter Singer Silver Bloom Self Lord Miner Rushing Bowling Sparks Banks Rivers Waters Frost
+Snow Chase Prince Marks Christian Park Parks Villa Costa Green Brown Rose Hill Young King Price Page Ball
+Sharp Farmer Potter Pope Bass Clay Duke Rich Horn Gross Frank Sterling Hull Lane Mills Star Power Stone
+Wood Woods Street Bank Banks Ocean River Bay Gate Brooks Hall Ford Hunter Cook Knight Bishop Grant Rice Fox
+Cherry Gamble Meadows Sears Mayo Dale Trent Kent Hope Love Noble Holiday Summers Spring Springs Glass
+Steel Iron Gold Rock Stock Hart Strong Wise Bright Cole Lamb Bull Crane Swan Hawk Wolf Lion Bear Cannon
+Tower Mountain Fields Sun Rain Storm Stars Jewel Banner Ray Tate Joy Patience Faith
+""".split())
+
+
+def surnames(countries: set[str]) -> list[str]:
+    import names
+
+    folder = Path(names.__file__).parent
+    out: set[str] = set()
+    with open(folder / "dist.all.last", encoding="ascii") as f:
+        for rank, line in enumerate(f):
+            if rank >= SURNAME_TOP:
+                break
+            name = line.split()[0].capitalize()
+            if name.startswith("Mc") and len(name) > 2:
+                name = "Mc" + name[2:].capitalize()  # McDonald, as it is written
+            if len(name) > 2 and name not in SURNAME_STOPLIST and name not in countries:
+                out.add(name)
+    return sorted(out)
+
+
 def given_names() -> list[str]:
     import names
 
@@ -1968,7 +2014,7 @@ class Gazetteer:
             return
         flags = set(flags or ())
         assert flags <= set(FLAG_ORDER), (code, name, flags)
-        if kind not in ("stop", "given") and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
+        if kind not in ("stop", "given", "surname") and (kind in PROPER_NOUN_KINDS or is_acronym(name) or name in CASE_WORDS):
             flags.add("case")
         if kind in ("country", "subdivision", "demonym") and name in FORENAMES:
             flags.add("forename")
@@ -2194,6 +2240,11 @@ def main() -> int:
     for n in given_names():
         if ("-", n) not in gz.entries:
             gz.add("-", "given", n, also_folded=False)
+    # Not the name of a country, alias or demonym ("India England series").
+    nations = {name for (code, name), (kind, _) in gz.entries.items() if kind in ("country", "alias", "demonym")}
+    for n in surnames(nations):
+        if ("-", n) not in gz.entries:
+            gz.add("-", "surname", n, also_folded=False)
 
     # ---------------------------------------------------------------- checks
     unknown = sorted({code for code, _ in gz.entries} - set(codes) - {"-"})
@@ -2245,7 +2296,8 @@ def main() -> int:
         f.write("#   aliases, demonyms, subdivisions, institutions, people, stop lists and flags curated by hand in scripts/gen_gazetteer.py.\n")
         f.write("# Code `-` with kind `stop`: a phrase that means no country and hides the names inside it.\n")
         f.write("# Code `-` with kind `given`: a given name; a one-word place name right after it is a surname.\n")
-        f.write("# Sorted by code, then kind (country alias demonym capital city subdivision institution person stop given), then name.\n")
+        f.write("# Code `-` with kind `surname`: a family name; a name that is also a given name right before it is a person.\n")
+        f.write("# Sorted by code, then kind (country alias demonym capital city subdivision institution person stop given surname), then name.\n")
         for line in lines:
             f.write(line + "\n")
 

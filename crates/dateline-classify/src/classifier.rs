@@ -414,6 +414,9 @@ pub struct Classifier {
     /// Given names of the gazetteer (kind `given`), as written: a one-word place
     /// name right after one is a surname (see `surname`).
     given_names: FxHashSet<Box<str>>,
+    /// Family names of the gazetteer (kind `surname`): a one-word name that is
+    /// also a given name, right before one, is a person (see `given_name`).
+    surnames: FxHashSet<Box<str>>,
     /// Per place name: the other names with the same words (other readings of an
     /// ambiguous name, e.g. Georgia the country and Georgia the state).
     readings: Vec<Vec<u32>>,
@@ -506,6 +509,10 @@ impl Classifier {
         // Given names are no places: only the surname rule reads them. One that
         // is also a one-word place name counts only when that name is flagged
         // `forename` ("Gary" the city is also Gary Sheffield's given name).
+        let (surnames, places): (Vec<PlaceName>, Vec<PlaceName>) = places
+            .into_iter()
+            .partition(|p| p.kind == PlaceKind::Surname);
+        let surnames = surnames.into_iter().map(|p| p.name.into()).collect();
         let (given, places): (Vec<PlaceName>, Vec<PlaceName>) =
             places.into_iter().partition(|p| p.kind == PlaceKind::Given);
         let given_names = {
@@ -703,6 +710,7 @@ impl Classifier {
         Ok(Classifier {
             numeric_terms,
             given_names,
+            surnames,
             nodes,
             subject_of,
             subjects,
@@ -1086,6 +1094,8 @@ impl Classifier {
             // them is examined, with all of them.
             let mut placed_now: Option<(Match, CountryId)> = None;
             let mut examined = None;
+            // The token after a given name read as a person's (its surname).
+            let mut surname_at: Option<u32> = None;
             let early_tokens = self.settings.places.named_early_tokens;
             // The words of a zone and the text they index (none for a dateline
             // given apart from the body).
@@ -1128,10 +1138,18 @@ impl Classifier {
                 // by a capitalised word the vocabulary does not know: a surname);
                 // "Matthew Taylor", "Gary Sheffield", "Fabian Holland" (a city,
                 // capital, province or alias right after a given name).
+                // "Israel Houston": the surname after a given name read so is no
+                // place either.
                 let name = &self.places[t];
                 let person = m.end == m.at + 1 && {
                     let (zone_words, text) = zone_text(first.zone);
-                    ((name.ambiguous || name.forename) && given_name(tokens, zone_words, text, &m))
+                    let given = (name.ambiguous || name.forename)
+                        && given_name(&self.surnames, tokens, zone_words, text, &m);
+                    if given {
+                        surname_at = Some(m.end);
+                    }
+                    given
+                        || surname_at == Some(m.at)
                         || (first.zone != ZONE_DATELINE
                             && matches!(
                                 name.kind,
@@ -2106,22 +2124,30 @@ fn part_of_longer_name(tokens: &[Token], words: &[text::Word], text: &str, m: &M
 }
 
 /// Whether the one-word place match `m` is a given name: the next word of the
-/// same text, one space on, is capitalised (not ALL CAPS) and unknown to the
-/// vocabulary, as a surname is, and the word after it is not capitalised too
-/// ("Chad Whitmore wins"; not "Jordan Valley" or "Georgia Tech", whose second
-/// words some phrase knows, nor "Jordan Phosphate Mines", a firm; in a title
-/// in title case nothing is decided). `words` are the words of the match's text
-/// (`pos` indexes them).
-fn given_name(tokens: &[Token], words: &[text::Word], text: &str, m: &Match) -> bool {
+/// same text, one space on, is capitalised (not ALL CAPS) and a surname, one
+/// unknown to the vocabulary or one of `surnames`, and the word after it is not
+/// capitalised too ("Chad Whitmore wins", "Chad Smith joins"; not "Jordan
+/// Valley" or "Georgia Tech", whose second words some phrase knows, nor "Jordan
+/// Phosphate Mines", a firm; in a title in title case nothing is decided).
+/// `words` are the words of the match's text (`pos` indexes them).
+fn given_name(
+    surnames: &FxHashSet<Box<str>>,
+    tokens: &[Token],
+    words: &[text::Word],
+    text: &str,
+    m: &Match,
+) -> bool {
     let (name, Some(next)) = (&tokens[m.at as usize], tokens.get(m.end as usize)) else {
         return false;
     };
     let i = name.pos as usize;
     next.zone == name.zone
         && next.pos as usize == i + 1
-        && next.word == NO_WORD
         && words.get(i + 1).is_some_and(|w| {
-            w.shape == text::Shape::Capitalized && !ORG_WORDS.contains(&w.as_str(text))
+            let w_str = w.as_str(text);
+            w.shape == text::Shape::Capitalized
+                && !ORG_WORDS.contains(&w_str)
+                && (next.word == NO_WORD || surnames.contains(w_str))
         })
         && gap_after(words, text, i) == Some(" ")
         && !capitalised_after(words, text, i + 1)

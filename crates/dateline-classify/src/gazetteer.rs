@@ -29,6 +29,10 @@ pub enum PlaceKind {
     /// name a surname ("Matthew Taylor", "Gary Sheffield"). Never matched on its
     /// own. Written with code `-`.
     Given,
+    /// A common family name, no place: after a one-word name that is also a
+    /// given name it makes that name a person ("Chad Smith"), though some place
+    /// name knows the word (Fort Smith). Never matched. Written with code `-`.
+    Surname,
 }
 
 impl PlaceKind {
@@ -44,6 +48,7 @@ impl PlaceKind {
             "person" => PlaceKind::Person,
             "stop" => PlaceKind::Stop,
             "given" => PlaceKind::Given,
+            "surname" => PlaceKind::Surname,
             _ => return None,
         })
     }
@@ -60,6 +65,7 @@ impl PlaceKind {
             PlaceKind::Person => "person",
             PlaceKind::Stop => "stop",
             PlaceKind::Given => "given",
+            PlaceKind::Surname => "surname",
         }
     }
 
@@ -71,7 +77,7 @@ impl PlaceKind {
             PlaceKind::Demonym | PlaceKind::Capital | PlaceKind::Institution => 2.0,
             PlaceKind::City | PlaceKind::Subdivision => 1.5,
             PlaceKind::Person => 1.0,
-            PlaceKind::Stop | PlaceKind::Given => 0.0,
+            PlaceKind::Stop | PlaceKind::Given | PlaceKind::Surname => 0.0,
         }
     }
 }
@@ -129,13 +135,19 @@ pub fn parse(
             continue;
         };
         let country = if f[0] == "-" {
-            if !matches!(kind, PlaceKind::Stop | PlaceKind::Given) {
-                issue("code `-` is only for kinds `stop` and `given`".into());
+            if !matches!(
+                kind,
+                PlaceKind::Stop | PlaceKind::Given | PlaceKind::Surname
+            ) {
+                issue("code `-` is only for kinds `stop`, `given` and `surname`".into());
                 continue;
             }
             None
-        } else if kind == PlaceKind::Given {
-            issue("kind `given` takes code `-`: a given name is no place".into());
+        } else if matches!(kind, PlaceKind::Given | PlaceKind::Surname) {
+            issue(format!(
+                "kind `{}` takes code `-`: a person's name is no place",
+                f[1]
+            ));
             continue;
         } else {
             match geo.country_id(f[0]) {
@@ -151,12 +163,13 @@ pub fn parse(
             issue(format!("name `{name}` has no words"));
             continue;
         }
-        if kind == PlaceKind::Given
+        if matches!(kind, PlaceKind::Given | PlaceKind::Surname)
             && !(text::words(name).count() == 1
                 && name.chars().next().is_some_and(char::is_uppercase))
         {
             issue(format!(
-                "given name `{name}`: one capitalised word, as it is written before a surname"
+                "{} name `{name}`: one capitalised word, as it is written in a person's name",
+                f[1]
             ));
             continue;
         }

@@ -46,6 +46,11 @@ GB\tcity\tSheffield\tcase
 -\tgiven\tGary
 -\tgiven\tFlora
 -\tgiven\tAtlanta
+US\tcity\tFort Smith\tcase
+US\tcity\tHouston\tcase
+-\tsurname\tSmith
+-\tsurname\tHouston
+US\tinstitution\tCongress\tcase,weak,national
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -459,6 +464,41 @@ fn a_name_read_as_a_given_name_is_that_person_throughout_the_article() {
     // A firm's word after it, or a sentence's end: the country.
     assert_eq!(codes_of("India Ltd shares rose on Friday."), ["IN"]);
     assert_eq!(codes_of("Troops left India. Arie said so."), ["IN"]);
+}
+
+#[test]
+fn a_surname_some_place_name_knows_still_makes_a_person() {
+    let c = fixture();
+    let codes_of = |text: &str| -> Vec<String> {
+        let r = c.classify(&body(text), true);
+        let ev = r.evidence.expect("asked for evidence");
+        ev.places
+            .iter()
+            .chain(&ev.unlisted_places)
+            .map(|p| p.code.to_string())
+            .collect()
+    };
+    // "Smith" is a word of "Fort Smith", yet a family name of the list: Jordan
+    // and India are people here, and a place after them is their surname.
+    assert_eq!(codes_of("Jordan Smith played in Paris."), ["FR"]);
+    assert_eq!(codes_of("India Houston sang in Paris."), ["FR"]);
+    // A name the list does not hold, that some phrase knows: still the country.
+    assert_eq!(codes_of("Jordan Fort rose in Paris."), ["FR", "JO"]);
+    assert_eq!(codes_of("Troops reached Fort Smith."), ["US"]);
+}
+
+#[test]
+fn a_national_institution_after_another_country_is_not_its_own() {
+    let c = fixture();
+    let codes = |text: &str| -> Vec<String> {
+        let r = c.classify(&body(text), false);
+        r.countries.iter().map(|c| c.code.to_string()).collect()
+    };
+    assert_eq!(codes("Mexico's Congress voted on Friday."), ["MX"]);
+    assert_eq!(codes("The Mexico Congress voted on Friday."), ["MX"]);
+    assert_eq!(codes("Congress voted on Friday."), ["US"]);
+    // Its own country's name before it: as before.
+    assert_eq!(codes("The US Congress voted on Friday."), ["US"]);
 }
 
 #[test]
