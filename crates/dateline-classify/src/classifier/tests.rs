@@ -124,6 +124,17 @@ fn fixture() -> Classifier {
     }
 }
 
+/// The codes of every country with evidence in a body, listed or not.
+fn evidence_codes(c: &Classifier, text: &str) -> Vec<String> {
+    let r = c.classify(&body(text), true);
+    let ev = r.evidence.expect("asked for evidence");
+    ev.places
+        .iter()
+        .chain(&ev.unlisted_places)
+        .map(|p| p.code.to_string())
+        .collect()
+}
+
 fn body(text: &str) -> Document<'_> {
     Document {
         body: text,
@@ -448,15 +459,7 @@ fn a_name_with_another_reading_before_a_surname_is_a_given_name() {
 #[test]
 fn a_name_read_as_a_given_name_is_that_person_throughout_the_article() {
     let c = fixture();
-    let codes_of = |text: &str| -> Vec<String> {
-        let r = c.classify(&body(text), true);
-        let ev = r.evidence.expect("asked for evidence");
-        ev.places
-            .iter()
-            .chain(&ev.unlisted_places)
-            .map(|p| p.code.to_string())
-            .collect()
-    };
+    let codes_of = |text: &str| evidence_codes(&c, text);
     // A `forename` place name before a surname is a person, and so are its
     // other mentions; so for an `ambiguous` name.
     assert!(codes_of("India Arie sang on Friday. Later India thanked fans.").is_empty());
@@ -469,15 +472,7 @@ fn a_name_read_as_a_given_name_is_that_person_throughout_the_article() {
 #[test]
 fn a_surname_some_place_name_knows_still_makes_a_person() {
     let c = fixture();
-    let codes_of = |text: &str| -> Vec<String> {
-        let r = c.classify(&body(text), true);
-        let ev = r.evidence.expect("asked for evidence");
-        ev.places
-            .iter()
-            .chain(&ev.unlisted_places)
-            .map(|p| p.code.to_string())
-            .collect()
-    };
+    let codes_of = |text: &str| evidence_codes(&c, text);
     // "Smith" is a word of "Fort Smith", yet a family name of the list: Jordan
     // and India are people here, and a place after them is their surname.
     assert_eq!(codes_of("Jordan Smith played in Paris."), ["FR"]);
