@@ -1927,7 +1927,7 @@ STOPS = (
     "Central American; Central Americans; Pan American; West Indies; West Indian; "
     "West Indians; East Indies; Indian Ocean; Gulf of Mexico; Gulf of America; "
     "South China Sea; East China Sea; Sea of Japan; English Channel; Korean Peninsula; "
-    "Gulf of Guinea; Niger River; Jordan River; River Jordan; New Britain; guinea pig; "
+    "Gulf of Guinea; Niger River; River Niger; Niger basin; Niger Basin; upper Niger; middle Niger; Jordan River; River Jordan; New Britain; guinea pig; "
     "guinea pigs; Michael Jordan; George Washington; Denzel Washington; Paris Hilton; "
     "Whitney Houston; Florence Nightingale; French fries; French toast; Russian roulette; "
     "Paris Agreement; Paris climate agreement; Paris accord; Paris climate accord; "
@@ -2137,7 +2137,7 @@ def main() -> int:
     gz.entries[("GE", "Georgia")] = ("country", {"case", "ambiguous"})
     gz.entries[("JO", "Jordan")] = ("country", {"case", "ambiguous"})
     gz.entries[("TD", "Chad")] = ("country", {"case", "ambiguous"})
-    gz.entries[("NE", "Niger")] = ("country", {"case", "ambiguous"})
+    # Niger: the river is a stop phrase ("Niger River", "River Niger"), its delta Nigeria's.
     gz.entries[("JE", "Jersey")] = ("country", {"case", "ambiguous"})
     gz.entries[("GN", "Guinea")] = ("country", {"case", "ambiguous"})
 

@@ -483,3 +483,23 @@ fn a_congress_named_by_its_country_is_that_countrys() {
     );
     assert_eq!(us, ["US"]);
 }
+
+/// Niger is the country wherever the river is not named as one ("River
+/// Niger", "Niger basin"): a story on its junta leads with it, not with the
+/// French troops it expels.
+#[test]
+fn niger_is_the_country_unless_the_river_is_named() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    let junta = countries(
+        "Niger junta expels French troops",
+        "The military rulers gave the soldiers a month to leave.",
+    );
+    assert_eq!(junta.first().map(String::as_str), Some("NE"), "{junta:?}");
+    let river = countries(
+        "Fishermen return to the river",
+        "Barges moved along the River Niger near Mopti in Mali on Monday, and the \
+         Niger basin had its best rains in years.",
+    );
+    assert_eq!(river, ["ML"]);
+}
