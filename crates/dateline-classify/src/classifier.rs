@@ -1676,15 +1676,29 @@ impl Classifier {
             .iter()
             .find_map(|&want| pick(true, want))
             .or_else(|| kinds.iter().find_map(|&want| pick(false, want)))?;
-        // What follows the qualifier closes it.
+        // What follows the qualifier closes it; a state or province that is no
+        // other name closes itself before a lower-case word ("Flooding hits
+        // Paris, Texas after storms"; not "in Moscow, Georgia's president",
+        // "Barcelona, Bayern Munich").
         let q_last = tokens[q.end as usize - 1].pos as usize;
+        let q_name = &self.places[q.target as usize];
+        let plain_state = q_name.kind == K::Subdivision && !q_name.ambiguous;
         match gap_after(words, text, q_last) {
             None => Some(c), // the end of the text
             Some(gap) => {
+                let possessive = gap.starts_with(['\'', '’']);
                 let gap = gap.trim_start_matches(' ');
                 let next_word = words[q_last + 1].as_str(text);
-                let closed =
-                    gap.starts_with([',', '.', ';', ':', '—', '–', '-', '(', ')', '"', '”', '\n']);
+                // Not in a list ("London, New York and Tokyo", "Morocco, Israel,
+                // Canary Islands").
+                let in_list = matches!(next_word, "and" | "or")
+                    || text[..words[tokens[m.at as usize].pos as usize].start as usize]
+                        .trim_end_matches(' ')
+                        .ends_with(',');
+                let lower_next = words[q_last + 1].shape == text::Shape::Lower;
+                let closed = (plain_state && lower_next && !possessive && !in_list)
+                    || gap
+                        .starts_with([',', '.', ';', ':', '—', '–', '-', '(', ')', '"', '”', '\n']);
                 let list = gap.starts_with(',')
                     && (matches!(next_word, "and" | "or")
                         || matches.iter().any(|n| {

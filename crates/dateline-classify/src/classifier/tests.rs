@@ -419,6 +419,28 @@ fn a_place_qualified_by_a_state_or_country_it_is_not_in_is_the_namesake_there() 
 }
 
 #[test]
+fn a_state_closes_its_qualifier_before_a_lower_case_word() {
+    let c = fixture();
+    let codes = |text: &str| -> Vec<String> {
+        let mut v = evidence_codes(&c, text);
+        v.sort();
+        v
+    };
+    // A headline has no comma after the state.
+    assert_eq!(codes("Flooding hits Paris, Texas after storms"), ["US"]);
+    // A list, a possessive or a longer name after the state: not a qualifier.
+    assert_eq!(
+        codes("Offices in Paris, Texas and Mexico City"),
+        ["FR", "MX", "US"]
+    );
+    assert_eq!(codes("Met in Paris, Texas's governor said"), ["FR", "US"]);
+    assert_eq!(
+        codes("Flights to Paris, Texas Instruments said"),
+        ["FR", "US"]
+    );
+}
+
+#[test]
 fn a_name_with_another_reading_before_a_surname_is_a_given_name() {
     let c = fixture();
     let jordan_terms = |doc: &Document<'_>| -> Vec<String> {
