@@ -26,6 +26,8 @@ It writes three files:
   surname (Matthew Taylor, Gary Sheffield), and ``surname`` (code ``-``): common
   family names, after which a one-word name that is also a given name is a
   person (Chad Smith, Jordan Henderson).
+  Kind ``region`` (code: a region of regions.tsv): parts of the world no one
+  country owns (Middle East, Asian, Sahel), which add to their region only.
 
 Cities
 ------
@@ -110,7 +112,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
-KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given", "surname"]
+KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given", "surname", "region"]
 FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename", "national"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
@@ -1620,6 +1622,8 @@ FEATURES = {
 # 7. Stop phrases (code `-`, kind `stop`), a plain string like the script's STOPS
 # ---------------------------------------------------------------------------
 STOPS_EXTRA = (
+    # shipping indices named for a region, set in London
+    "Baltic Dry Index; Baltic Exchange; "
     # people whose name holds a place name
     "Kobe Bryant; Jordan Henderson; Jordan Peterson; Jordan Spieth; Michael B. Jordan; "
     "Jack London; Tennessee Williams; Orlando Bloom; Sydney Sweeney; Sydney Pollack; "
@@ -1856,6 +1860,45 @@ Hideki Shigeru Sanae Naoto Yukio Toshiki Masayoshi Akio Kenta Daisuke
 
 
 # --------------------------------------------------------------------------
+# Region cues (kind `region`, the code a region of regions.tsv): names of
+# parts of the world that no one country owns. They add to their region's
+# score, never to a country's: "Asian shares rise", "Caribbean islands brace
+# for Hurricane Melissa", "Sahel juntas quit West African bloc" have a region
+# and no country. Curated by hand; written as proper nouns (`case`). Not the
+# ones that span regions in the default scheme (Mediterranean, Arctic, the
+# Gulf alone: Gulf of Mexico) nor names that are also other things (Amazon).
+# --------------------------------------------------------------------------
+REGION_CUES = {
+    "AFRICA": "Africa; African; Africans; Sub-Saharan Africa; sub-Saharan Africa; sub-Saharan; "
+              "West Africa; West African; East Africa; East African; North Africa; North African; "
+              "Southern Africa; Central Africa; Horn of Africa; Sahel; "
+              "Maghreb; African Union; Pan-African; ECOWAS; SADC|weak",
+    "ASIA": "Asia; Asian; Asians; Southeast Asia; Southeast Asian; South-East Asia; South Asia; "
+            "South Asian; East Asia; East Asian; Central Asia; Central Asian; ASEAN; Asean; "
+            "Asian Development Bank; Indochina; Himalayas; Himalayan; South China Sea; "
+            "East China Sea; Korean Peninsula; Philippine Sea; Strait of Malacca",
+    "EUROPE": "Europe; European; Europeans; Eastern Europe; Western Europe; Central Europe; "
+              "Southern Europe; Northern Europe; Eastern European; Western European; Scandinavia; "
+              "Scandinavian; Nordic; Nordics; Baltic; Baltics; Baltic states; Balkans; Balkan; "
+              "Western Balkans; European Union; EU; European Commission; European Parliament; "
+              "European Central Bank; ECB; eurozone; euro zone; euro area; "
+              "Caucasus; South Caucasus",
+    "LATIN_AMERICA": "Latin America; Latin American; Latin Americans; South America; "
+                     "South American; South Americans; Central America; Central American; "
+                     "Central Americans; Caribbean; West Indies; West Indian; West Indians; "
+                     "Andes; Andean; Amazon rainforest; Amazon basin; Mercosur; Patagonian",
+    "MIDDLE_EAST": "Middle East; Middle Eastern; Mideast; Levant; Gulf states; Gulf Arab; "
+                   "Gulf Arab states; Gulf Cooperation Council; GCC; Persian Gulf; Arabian Gulf; "
+                   "Arab states; Arab world; Arab League; Arab nations; Arab countries; "
+                   "Arabian Peninsula; Strait of Hormuz",
+    "NORTH_AMERICA": "North America; North American; North Americans",
+    "OCEANIA": "Oceania; Australasia; South Pacific; Pacific islands; Pacific Islands; "
+               "Pacific island; Pacific Island; Pacific Islanders; Pacific Islands Forum; Melanesia; "
+               "Polynesia",
+}
+
+
+# --------------------------------------------------------------------------
 # Surnames (code `-`, kind `surname`): after a one-word name that is also a
 # given name (Chad, Jordan, Israel: `ambiguous` or `forename`), a capitalised
 # surname makes that name a person ("Chad Smith", "Jordan Henderson"), even when
@@ -2037,7 +2080,7 @@ class Gazetteer:
     def lines(self) -> list[str]:
         def sort_key(item):
             (code, name), (kind, _flags) = item
-            return (code, KIND_ORDER.index(kind), name.casefold(), name)
+            return (kind == "region", code, KIND_ORDER.index(kind), name.casefold(), name)
 
         out = []
         for (code, name), (kind, flags) in sorted(self.entries.items(), key=sort_key):
@@ -2246,12 +2289,22 @@ def main() -> int:
         if ("-", n) not in gz.entries:
             gz.add("-", "surname", n, also_folded=False)
 
+    # Region cues replace the stop phrases of the same name ("Latin American"
+    # hid "American" and meant nothing; now it means the region).
+    region_names = set(regions.values()) - {""}
+    for region, spec in REGION_CUES.items():
+        assert region in region_names, region
+        for n, fl in parse_list(spec):
+            for stop in (n, fold(n)):
+                gz.entries.pop(("-", stop), None)
+            gz.add(region, "region", n, fl | ({"case"} if n[0].isupper() else set()))
+
     # ---------------------------------------------------------------- checks
-    unknown = sorted({code for code, _ in gz.entries} - set(codes) - {"-"})
+    unknown = sorted({code for code, _ in gz.entries} - set(codes) - {"-"} - region_names)
     assert not unknown, f"gazetteer codes not in countries.tsv: {unknown}"
     by_name = collections.defaultdict(list)
     for (code, name), (kind, flags) in gz.entries.items():
-        if code != "-":
+        if code != "-" and kind != "region":
             by_name[name].append((code, kind, flags))
     bad = []
     for name, rows in sorted(by_name.items()):
@@ -2297,7 +2350,8 @@ def main() -> int:
         f.write("# Code `-` with kind `stop`: a phrase that means no country and hides the names inside it.\n")
         f.write("# Code `-` with kind `given`: a given name; a one-word place name right after it is a surname.\n")
         f.write("# Code `-` with kind `surname`: a family name; a name that is also a given name right before it is a person.\n")
-        f.write("# Sorted by code, then kind (country alias demonym capital city subdivision institution person stop given surname), then name.\n")
+        f.write("# Kind `region` (code: a region of regions.tsv): a part of the world no one country owns; adds to that region only.\n")
+        f.write("# Region cues last; each part sorted by code, then kind (country alias demonym capital city subdivision institution person stop given surname region), then name.\n")
         for line in lines:
             f.write(line + "\n")
 

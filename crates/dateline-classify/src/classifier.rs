@@ -10,7 +10,7 @@ use crate::dateline;
 use crate::error::{BuildError, DataIssue};
 use crate::gazetteer::{self, PlaceKind, PlaceName};
 use crate::lexicon::{Channel, Lexicon, LexiconBuilder, Lookup, Match, Token, NO_WORD};
-use crate::region::{CountryId, Geography};
+use crate::region::{CountryId, Geography, RegionId};
 #[cfg(target_arch = "x86_64")]
 use crate::table::{Avx2, Avx512};
 use crate::table::{Portable, Probe};
@@ -178,6 +178,14 @@ pub struct PlaceEvidence<'c> {
     pub rule: Option<String>,
 }
 
+/// Why a region scored beside its countries: its region cues.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegionEvidence<'c> {
+    pub region: &'c str,
+    pub raw_score: f32,
+    pub terms: Vec<TermEvidence<'c>>,
+}
+
 /// One phrase behind a score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TermEvidence<'c> {
@@ -216,6 +224,10 @@ pub struct Evidence<'c> {
     /// which. They still count in `regions`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unlisted_places: Vec<PlaceEvidence<'c>>,
+    /// Names of parts of the world (kind `region`: "Middle East", "Asian") and
+    /// what they added to their region's score, by region, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub region_terms: Vec<RegionEvidence<'c>>,
     pub topics: Vec<TopicEvidence<'c>>,
     /// Storylines with matched phrases whose gates failed (a require group, the
     /// countries, or the parent storyline), each rule saying which: not scored.
@@ -1356,20 +1368,37 @@ impl Classifier {
                 region_raw[r as usize] += score;
             }
         }
-        let region_total: f32 = region_raw.iter().sum();
-        // Regions in the order their best country ranks, then by score: equal
-        // scores keep that order (the country named first).
-        let mut regions: Vec<RegionScore<'c>> = Vec::new();
-        for &(c, _) in &ranked {
-            if let Some(r) = self.geo.country(c as CountryId).region {
-                let v = std::mem::take(&mut region_raw[r as usize]);
-                if v > 0.0 {
-                    regions.push(RegionScore {
-                        region: self.geo.region_name(r),
-                        // A region with evidence is listed: never at 0.
-                        score: round3(v / region_total).max(0.001),
-                    });
+        // Region cues ("Asian shares", "the Sahel") add to their region only.
+        let mut cue_order = [0 as RegionId; 32];
+        let mut n_cued = 0;
+        for &p in &s.place_touched {
+            if let Some(r) = self.places[p as usize].region {
+                let w = self.region_cue_score(s, p as usize);
+                if w > 0.0 {
+                    if !cue_order[..n_cued].contains(&r) {
+                        cue_order[n_cued] = r;
+                        n_cued += 1;
+                    }
+                    region_raw[r as usize] += w;
                 }
+            }
+        }
+        let region_total: f32 = region_raw.iter().sum();
+        // Regions in the order their best country ranks, then those only cues
+        // name, then by score: equal scores keep that order (the country named
+        // first).
+        let mut regions: Vec<RegionScore<'c>> = Vec::new();
+        let country_regions = ranked
+            .iter()
+            .filter_map(|&(c, _)| self.geo.country(c as CountryId).region);
+        for r in country_regions.chain(cue_order[..n_cued].iter().copied()) {
+            let v = std::mem::take(&mut region_raw[r as usize]);
+            if v > 0.0 {
+                regions.push(RegionScore {
+                    region: self.geo.region_name(r),
+                    // A region with evidence is listed: never at 0.
+                    score: round3(v / region_total).max(0.001),
+                });
             }
         }
         regions.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -1559,6 +1588,22 @@ impl Classifier {
             (1.0 + weighted_mentions).log2()
         } else {
             weighted_mentions
+        }
+    }
+
+    /// What region cue `p` adds to its region: its weight on the curve of its
+    /// mentions, as a country name's (a weak one at `weak_factor`).
+    fn region_cue_score(&self, s: &Scratch, p: usize) -> f32 {
+        let tally = &s.place_tally[p];
+        if tally.person {
+            return 0.0;
+        }
+        let name = &self.places[p];
+        let w = name.weight * self.repeat_curve(tally.all.w);
+        if name.weak {
+            w * self.settings.places.weak_factor
+        } else {
+            w
         }
     }
 
@@ -1927,10 +1972,55 @@ impl Classifier {
             dateline,
             places,
             unlisted_places,
+            region_terms: self.region_evidence(s),
             topics,
             gated,
             unlisted,
         }
+    }
+
+    /// The region cues of the article, by region, best first.
+    fn region_evidence<'c>(&'c self, s: &Scratch) -> Vec<RegionEvidence<'c>> {
+        let mut out: Vec<RegionEvidence<'c>> = Vec::new();
+        for &p in &s.place_touched {
+            let name = &self.places[p as usize];
+            let Some(r) = name.region else { continue };
+            let w = self.region_cue_score(s, p as usize);
+            if w <= 0.0 {
+                continue;
+            }
+            let region = self.geo.region_name(r);
+            let at = match out.iter().position(|e| e.region == region) {
+                Some(i) => i,
+                None => {
+                    out.push(RegionEvidence {
+                        region,
+                        raw_score: 0.0,
+                        terms: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let e = &mut out[at];
+            e.raw_score += w;
+            e.terms.push(TermEvidence {
+                term: &name.name,
+                kind: name.kind.as_str(),
+                mentions: s.place_tally[p as usize].all.n,
+                contribution: round3(w),
+                ambiguity: None,
+            });
+        }
+        for e in &mut out {
+            e.raw_score = round3(e.raw_score);
+            e.terms.sort_by(|a, b| {
+                b.contribution
+                    .total_cmp(&a.contribution)
+                    .then(a.term.cmp(b.term))
+            });
+        }
+        out.sort_by(|a, b| b.raw_score.total_cmp(&a.raw_score));
+        out
     }
 
     /// The evidence of each of `countries`: the names that gave its score.

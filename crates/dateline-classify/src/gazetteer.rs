@@ -8,7 +8,7 @@
 //! when the article names no place).
 
 use crate::error::DataIssue;
-use crate::region::{tsv_rows, CountryId, Geography};
+use crate::region::{tsv_rows, CountryId, Geography, RegionId};
 use crate::text;
 
 /// What kind of name a gazetteer entry is.
@@ -33,6 +33,10 @@ pub enum PlaceKind {
     /// given name it makes that name a person ("Chad Smith"), though some place
     /// name knows the word (Fort Smith). Never matched. Written with code `-`.
     Surname,
+    /// A part of the world no one country owns ("Middle East", "Sahel",
+    /// "Asian"): written with a region of the region table as its code, it adds
+    /// to that region's score and to no country's.
+    Region,
 }
 
 impl PlaceKind {
@@ -49,6 +53,7 @@ impl PlaceKind {
             "stop" => PlaceKind::Stop,
             "given" => PlaceKind::Given,
             "surname" => PlaceKind::Surname,
+            "region" => PlaceKind::Region,
             _ => return None,
         })
     }
@@ -66,6 +71,7 @@ impl PlaceKind {
             PlaceKind::Stop => "stop",
             PlaceKind::Given => "given",
             PlaceKind::Surname => "surname",
+            PlaceKind::Region => "region",
         }
     }
 
@@ -77,6 +83,7 @@ impl PlaceKind {
             PlaceKind::Demonym | PlaceKind::Capital | PlaceKind::Institution => 2.0,
             PlaceKind::City | PlaceKind::Subdivision => 1.5,
             PlaceKind::Person => 1.0,
+            PlaceKind::Region => 1.0,
             PlaceKind::Stop | PlaceKind::Given | PlaceKind::Surname => 0.0,
         }
     }
@@ -85,8 +92,10 @@ impl PlaceKind {
 /// One name of the gazetteer.
 #[derive(Debug, Clone)]
 pub struct PlaceName {
-    /// `None` for a stop phrase.
+    /// `None` for a stop phrase and a region cue.
     pub country: Option<CountryId>,
+    /// The region of a region cue (kind `region`).
+    pub region: Option<RegionId>,
     pub kind: PlaceKind,
     pub name: String,
     pub weight: f32,
@@ -134,7 +143,23 @@ pub fn parse(
             issue(format!("unknown kind `{}`", f[1]));
             continue;
         };
-        let country = if f[0] == "-" {
+        let mut region = None;
+        let country = if kind == PlaceKind::Region {
+            // A region the table does not have is a cue for another scheme (the
+            // bundled names with a custom regions.tsv): left out, not an error.
+            match geo.region_id(f[0]) {
+                Some(r) => region = Some(r),
+                None if is_region_name(f[0]) => continue,
+                None => {
+                    issue(format!(
+                        "kind `region` takes a region name as its code (such as EUROPE), not `{}`",
+                        f[0]
+                    ));
+                    continue;
+                }
+            }
+            None
+        } else if f[0] == "-" {
             if !matches!(
                 kind,
                 PlaceKind::Stop | PlaceKind::Given | PlaceKind::Surname
@@ -216,6 +241,7 @@ pub fn parse(
         };
         out.push(PlaceName {
             country,
+            region,
             kind,
             name: name.to_owned(),
             weight,
@@ -229,4 +255,10 @@ pub fn parse(
         });
     }
     out
+}
+
+/// Whether `code` is written as a region name is: upper-case letters and
+/// underscores, longer than a country code.
+fn is_region_name(code: &str) -> bool {
+    code.len() > 2 && code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
 }

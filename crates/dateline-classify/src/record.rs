@@ -1040,6 +1040,11 @@ mod tests {
         let good: Value =
             serde_json::from_slice(&Enriched::new(&a, &cl, &c, true).to_json()).unwrap();
         assert!(!good["evidence"]["places"].as_array().unwrap().is_empty());
+        // "Europe", "European Union": region cues, in the schema too.
+        assert!(!good["evidence"]["region_terms"]
+            .as_array()
+            .unwrap()
+            .is_empty());
         assert_eq!(schema_errors(&good), Vec::<String>::new());
         // Each of these breaks one promise of the README's table.
         type Break = (&'static str, fn(&mut Value));

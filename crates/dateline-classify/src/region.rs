@@ -151,6 +151,14 @@ impl Geography {
         &self.regions[id as usize]
     }
 
+    /// The id of a region name, if the region table has it.
+    pub fn region_id(&self, name: &str) -> Option<RegionId> {
+        self.regions
+            .iter()
+            .position(|r| r == name)
+            .map(|i| i as RegionId)
+    }
+
     /// The region of a country code, if the code is known and has one.
     pub fn region_of(&self, code: &str) -> Option<&str> {
         let id = self.country_id(code)?;

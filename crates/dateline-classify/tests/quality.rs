@@ -503,3 +503,45 @@ fn niger_is_the_country_unless_the_river_is_named() {
     );
     assert_eq!(river, ["ML"]);
 }
+
+/// A story about a part of the world that names no country still has its
+/// region: "Asian shares", "the Caribbean", "the Sahel", "Gulf Arab states".
+#[test]
+fn parts_of_the_world_give_a_region_without_a_country() {
+    let classifier = Classifier::builtin().unwrap();
+    let place = |title: &str, body: &str| {
+        let line = serde_json::json!({ "title": title, "body": body }).to_string();
+        let article = Article::parse(line.as_bytes(), InputFormat::Json, 0).unwrap();
+        let c = classifier.classify(&article.document(), false);
+        (c.region.map(str::to_owned), c.countries.len())
+    };
+    for (title, body, region) in [
+        (
+            "Asian shares rise on hopes of rate cuts",
+            "Stocks across the region gained for a third day.",
+            "ASIA",
+        ),
+        (
+            "Islands brace for the storm",
+            "Caribbean governments opened shelters as the hurricane strengthened.",
+            "LATIN_AMERICA",
+        ),
+        (
+            "Juntas quit regional bloc",
+            "The military rulers of three Sahel states said they would leave.",
+            "AFRICA",
+        ),
+        (
+            "Gulf Arab states raise oil output",
+            "The producers will add 400,000 barrels a day from next month.",
+            "MIDDLE_EAST",
+        ),
+        (
+            "Eurozone inflation slows",
+            "Prices in the euro area rose 2.1% in the year to October.",
+            "EUROPE",
+        ),
+    ] {
+        assert_eq!(place(title, body), (Some(region.to_owned()), 0), "{title}");
+    }
+}

@@ -51,6 +51,9 @@ US\tcity\tHouston\tcase
 -\tsurname\tSmith
 -\tsurname\tHouston
 US\tinstitution\tCongress\tcase,weak,national
+EUROPE\tregion\tEurope\tcase
+EUROPE\tregion\tEuropean\tcase
+MARS\tregion\tMartian\tcase
 ";
 const TAXONOMY: &str = r#"
 [taxonomy]
@@ -416,6 +419,48 @@ fn a_place_qualified_by_a_state_or_country_it_is_not_in_is_the_namesake_there() 
         )),
         ["FR"]
     );
+}
+
+#[test]
+fn a_region_cue_scores_its_region_and_no_country() {
+    let c = fixture();
+    // No country: the cue alone decides the region.
+    let r = c.classify(&body("Storms swept across Europe on Monday."), true);
+    assert_eq!(r.region, Some("EUROPE"));
+    assert!(r.countries.is_empty());
+    let ev = r.evidence.expect("asked for evidence");
+    assert_eq!(ev.region_terms.len(), 1);
+    assert_eq!(ev.region_terms[0].region, "EUROPE");
+    assert_eq!(ev.region_terms[0].terms[0].term, "Europe");
+    assert_eq!(ev.region_terms[0].terms[0].kind, "region");
+    // Beside a country it adds to the region's score, not to the country's.
+    let r = c.classify(
+        &body("Mexico sent aid. European and Mexican officials met."),
+        false,
+    );
+    assert_eq!(
+        r.countries.iter().map(|c| c.code).collect::<Vec<_>>(),
+        ["MX"]
+    );
+    let regions: Vec<&str> = r.regions.iter().map(|r| r.region).collect();
+    assert_eq!(regions, ["LATIN_AMERICA", "EUROPE"]);
+    // A cue for a region the table does not have (MARS) is left out.
+    assert_eq!(c.classify(&body("Martian dust."), false).region, None);
+}
+
+#[test]
+fn a_region_cue_needs_a_region_name_as_its_code() {
+    let mut issues = Vec::new();
+    let geo = crate::region::Geography::from_tsv("c.tsv", COUNTRIES, "r.tsv", REGIONS, &mut issues);
+    let names = crate::gazetteer::parse(
+        "g.tsv",
+        "EUROPE\tregion\tEurope\nMARS\tregion\tMartian\neurope\tregion\tX\n",
+        &geo,
+        &mut issues,
+    );
+    assert_eq!(names.len(), 1);
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].message.contains("region name"), "{issues:?}");
 }
 
 #[test]
