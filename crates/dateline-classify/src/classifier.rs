@@ -1292,10 +1292,25 @@ impl Classifier {
         }
         let named = self.names_a_place(s);
         let early_names = ps.named_early_tokens > 0;
+        // Region cues ("Asian shares", "the Sahel") add to their region only;
+        // `cue_order` keeps the order they were first named in.
+        let mut region_raw = [0f32; 32];
+        let mut cue_order = [0 as RegionId; 32];
+        let mut n_cued = 0;
         for pass in [false, true] {
             for &p in &s.place_touched {
                 let name = &self.places[p as usize];
                 let Some(c) = self.country_in(s, p as usize) else {
+                    if let (false, Some(r)) = (pass, name.region) {
+                        let w = self.region_cue_score(s, p as usize);
+                        if w > 0.0 {
+                            if !cue_order[..n_cued].contains(&r) {
+                                cue_order[n_cued] = r;
+                                n_cued += 1;
+                            }
+                            region_raw[r as usize] += w;
+                        }
+                    }
                     continue;
                 };
                 // A name placed by its qualifier is as clear as the qualifier.
@@ -1357,7 +1372,6 @@ impl Classifier {
         let total: f32 = ranked.iter().map(|r| r.1).sum();
         let top = ranked.first().map_or(0.0, |r| r.1);
 
-        let mut region_raw = [0f32; 32];
         for (k, &(c, score)) in ranked.iter().enumerate() {
             let score = if k == 0 {
                 score * ps.region_top_boost
@@ -1366,21 +1380,6 @@ impl Classifier {
             };
             if let Some(r) = self.geo.country(c as CountryId).region {
                 region_raw[r as usize] += score;
-            }
-        }
-        // Region cues ("Asian shares", "the Sahel") add to their region only.
-        let mut cue_order = [0 as RegionId; 32];
-        let mut n_cued = 0;
-        for &p in &s.place_touched {
-            if let Some(r) = self.places[p as usize].region {
-                let w = self.region_cue_score(s, p as usize);
-                if w > 0.0 {
-                    if !cue_order[..n_cued].contains(&r) {
-                        cue_order[n_cued] = r;
-                        n_cued += 1;
-                    }
-                    region_raw[r as usize] += w;
-                }
             }
         }
         let region_total: f32 = region_raw.iter().sum();
