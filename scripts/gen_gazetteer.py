@@ -113,7 +113,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "crates" / "dateline-classify" / "data"
 
 KIND_ORDER = ["country", "alias", "demonym", "capital", "city", "subdivision", "institution", "person", "stop", "given", "surname", "region"]
-FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename", "national"]
+FLAG_ORDER = ["case", "ambiguous", "weak", "fallback", "dateline", "forename", "national", "midsentence"]
 PROPER_NOUN_KINDS = {"capital", "city", "subdivision", "institution", "person"}
 
 # Place names that are also given names: followed by a surname they are a
@@ -731,8 +731,8 @@ CITIES_EXTRA = {
     "CN": "Jilin; Suzhou; Fuzhou; Xi'an; Xian; Urumqi; Lhasa; Wenzhou",
     "DE": "Frankfurt; Cologne; Nuremberg; Nürnberg; Frankfurt am Main; Düsseldorf; Dusseldorf; Stuttgart; Leipzig; Dresden; Hanover|weak; Hannover; Bremen; Bonn; Essen|weak; Dortmund; Wolfsburg; Heidelberg",
     "ES": "Barcelona; Valencia|weak; Seville; Bilbao; Malaga; Málaga; Zaragoza|weak; Palma|weak; Pamplona; Ceuta; Melilla",
-    "FR": "Marseille; Marseilles; Lyon; Lyons; Toulouse; Bordeaux; Strasbourg; Lille; Calais; Cannes; Chamonix; Le Mans",
-    "GB": "Manchester; Liverpool; Leeds; Glasgow; Edinburgh; Cardiff; Belfast; Sheffield; Newcastle upon Tyne; Aberdeen; Southampton; Nottingham; Leicester; Oxford|weak; Cambridge|weak; Bristol|weak; Lockerbie; Salisbury|weak; Dover|weak",
+    "FR": "Marseille; Marseilles; Lyon; Lyons; Toulouse; Bordeaux; Strasbourg; Lille; Calais; Cannes; Chamonix; Le Mans; Nice|weak,midsentence",
+    "GB": "Manchester; Liverpool; Leeds; Glasgow; Edinburgh; Cardiff; Belfast; Sheffield; Newcastle upon Tyne; Aberdeen; Southampton; Nottingham; Leicester; Oxford|weak; Cambridge|weak; Bristol|weak; Lockerbie; Salisbury|weak; Dover|weak; Reading|weak,midsentence; Bath|weak,midsentence",
     "GR": "Thessaloniki; Salonika; Piraeus; Lesbos; Lesvos",
         "IL": "Tel Aviv; Haifa; Eilat; Ashkelon; Ashdod; Beersheba; Sderot",
     "IN": "Mumbai; Kolkata; Chennai; Bengaluru; Hyderabad|weak; Ahmedabad; Srinagar; Amritsar; Noida; Gurugram; Varanasi; Lucknow; Pune; Bhopal; Pahalgam; Ayodhya",
@@ -766,7 +766,7 @@ CITIES_EXTRA = {
     # towns the news made known, too small for the population rule
     "EG": "Sharm el-Sheikh; Sharm el Sheikh; Sharm al-Sheikh; Luxor; Aswan; Ismailia",
     "BA": "Srebrenica; Mostar; Banja Luka",
-    "HR": "Dubrovnik; Vukovar",
+    "HR": "Dubrovnik; Vukovar; Split|weak,midsentence",
     "TH": "Phuket; Pattaya; Chiang Mai",
     "NG": "Chibok; Maiduguri; Port Harcourt",
 }
@@ -1587,7 +1587,7 @@ FEATURES = {
     "KZ": "Baikonur|weak",
     "IT": "Dolomites; Mount Etna; Etna; Vesuvius; Mount Vesuvius; Stromboli; Campi Flegrei; Lake Como; "
           "Lake Garda; Amalfi Coast; Cinque Terre; Po Valley; Pompeii; Colosseum|weak",
-    "FR": "Eiffel Tower; Louvre; Mont Saint-Michel; Champs-Élysées; Massif Central; Camargue",
+    "FR": "Eiffel Tower; Louvre; Mont Saint-Michel; Champs-Élysées; Massif Central; Camargue; Promenade des Anglais",
     "GF": "Kourou; Guiana Space Centre",
     "ES": "Costa del Sol; Costa Brava; Costa Blanca; Doñana; Sagrada Familia",
     "DE": "Black Forest; Zugspitze",

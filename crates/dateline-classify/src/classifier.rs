@@ -1189,6 +1189,15 @@ impl Classifier {
                 } {
                     continue;
                 }
+                // "Nice weather brings crowds": a capital that opens a sentence or
+                // stands in a title in title case is no sign of a name.
+                if name.midsentence && first.zone != ZONE_DATELINE && {
+                    let (zone_words, text) = zone_text(first.zone);
+                    opens_sentence(zone_words, text, first.pos as usize)
+                        || (first.zone == ZONE_TITLE && title_case(zone_words, text))
+                } {
+                    continue;
+                }
                 // A name that is only part of the dateline's place ("SANTIAGO
                 // ATITLAN", "VIRGINIA WATER, England") is not where the story was
                 // filed: it counts as a mention in the lead.
@@ -2254,6 +2263,29 @@ fn given_name(
         })
         && gap_after(words, text, i) == Some(" ")
         && !capitalised_after(words, text, i + 1)
+}
+
+/// Whether word `i` of `text` opens it or a sentence of it (after `.`, `!`,
+/// `?`, `:`, a quotation mark or a line break).
+fn opens_sentence(words: &[text::Word], text: &str, i: usize) -> bool {
+    let Some(w) = words.get(i) else {
+        return false;
+    };
+    let before = &text[..w.start as usize];
+    i == 0
+        || before.ends_with('\n')
+        || before
+            .trim_end()
+            .ends_with(['.', '!', '?', ':', '"', '“', '”', '‘', '\''])
+}
+
+/// Whether a title is in title case: no word of four letters or more in lower
+/// case ("Nice Weather Brings Crowds To Brighton").
+fn title_case(words: &[text::Word], text: &str) -> bool {
+    words
+        .iter()
+        .filter(|w| w.end - w.start >= 4 && w.as_str(text).bytes().all(|b| b.is_ascii_alphabetic()))
+        .all(|w| w.shape != text::Shape::Lower)
 }
 
 /// Whether word `i` of `text` is followed, one space between, by a word that is

@@ -116,6 +116,11 @@ pub struct PlaceName {
     /// adjective ("Peru's Congress", "the Norwegian Labour Party") it is that
     /// country's, and this mention does not count.
     pub national: bool,
+    /// Counts only inside a sentence: not as the first word of the title, the
+    /// body or a sentence, nor anywhere in a title in title case, where a
+    /// capital says nothing ("Nice weather brings crowds" is no city, "Police
+    /// in Nice arrest a suspect" is). Datelines are read as usual.
+    pub midsentence: bool,
 }
 
 /// Parse `gazetteer.tsv`. Lines with problems are reported and skipped.
@@ -200,7 +205,7 @@ pub fn parse(
         }
         let (mut case_sensitive, mut ambiguous, mut weak, mut fallback, mut dateline_only) =
             (false, false, false, false, false);
-        let (mut forename, mut national) = (false, false);
+        let (mut forename, mut national, mut midsentence) = (false, false, false);
         let mut bad_flag = false;
         for flag in f
             .get(3)
@@ -218,9 +223,10 @@ pub fn parse(
                 "dateline" => dateline_only = true,
                 "forename" => forename = true,
                 "national" => national = true,
+                "midsentence" => midsentence = true,
                 other => {
                     issue(format!(
-                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline, forename, national)"
+                        "unknown flag `{other}` (expected case, ambiguous, weak, fallback, dateline, forename, national, midsentence)"
                     ));
                     bad_flag = true;
                 }
@@ -252,6 +258,7 @@ pub fn parse(
             dateline_only,
             forename,
             national,
+            midsentence,
         });
     }
     out

@@ -545,3 +545,43 @@ fn parts_of_the_world_give_a_region_without_a_country() {
         assert_eq!(place(title, body), (Some(region.to_owned()), 0), "{title}");
     }
 }
+
+/// Nice, Reading, Split and Bath are cities inside a sentence, and words
+/// where a capital says nothing: at the head of a sentence or in a title in
+/// title case. A dateline names the city whatever its case.
+#[test]
+fn nice_is_a_city_inside_a_sentence() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    assert_eq!(
+        countries(
+            "Police in Nice arrest suspect",
+            "Officers said the man was held near the old port."
+        ),
+        ["FR"]
+    );
+    assert!(countries(
+        "Nice weather brings crowds to the beach",
+        "Nice weather brought families out at the weekend."
+    )
+    .is_empty());
+    assert!(countries("Nice Weather Brings Crowds Out", "Families came out.").is_empty());
+    assert_eq!(
+        countries("Ferry strike", "NICE, France (Reuters) - Crews walked out."),
+        ["FR"]
+    );
+    assert_eq!(
+        countries(
+            "Festival returns",
+            "The festival in Reading drew 90,000 fans."
+        ),
+        ["GB"]
+    );
+    assert_eq!(
+        countries(
+            "Hotels full",
+            "Hotels in Split were full. Split the bill, they said."
+        ),
+        ["HR"]
+    );
+}
