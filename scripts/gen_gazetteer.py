@@ -757,7 +757,7 @@ CITIES_EXTRA = {
     "TW": "Kaohsiung; Taichung; Tainan; Hsinchu",
     "UA": "Izium; Kupiansk; Vuhledar; Donetsk; Luhansk; Kharkiv; Odesa; Mariupol; Sevastopol; Lviv; Dnipro; Zaporizhzhia; Zaporizhia; Kherson; Mykolaiv; Sumy; Chernihiv; Bakhmut; Avdiivka; Pokrovsk; Kramatorsk; Sloviansk; Bucha; Irpin; Kremenchuk; Vinnytsia; Poltava; Melitopol; Berdiansk; Chernobyl; Chornobyl",
     "CO": "Cali|weak",
-    "US": "Orlando|weak; Raleigh|weak; Augusta; Jersey City; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
+    "US": "Orlando|weak; Raleigh|weak; Augusta; Jersey City; Jersey Shore; New York City; NYC|case; Los Angeles; Chicago; Houston; Philadelphia; San Francisco; Boston; Detroit; Seattle; Atlanta|weak; Miami; Dallas; Denver; Las Vegas; Silicon Valley; Hollywood; Manhattan; Brooklyn; Pittsburgh; Baltimore; New Orleans; Minneapolis; Cleveland|weak; Cincinnati; St. Louis; St Louis; Kansas City; Phoenix|weak; San Diego; Austin|weak; Nashville; Memphis|weak; Milwaukee; Anchorage; Honolulu; Sacramento; Portland|weak",
     "VE": "Maracaibo; Valencia|weak",
     "VN": "Ho Chi Minh City; Da Nang; Danang; Haiphong; Hue|weak; Huế|weak",
     "SO": "Hargeisa; Hargeysa; Kismayo; Baidoa",
@@ -1624,6 +1624,29 @@ FEATURES = {
 STOPS_EXTRA = (
     # shipping indices named for a region, set in London
     "Baltic Dry Index; Baltic Exchange; "
+    # a cuisine or a feast is no story's place ("Indian restaurant wins award in
+    # London", "Chinese New Year celebrations in San Francisco")
+    "Indian restaurant; Indian restaurants; Indian cuisine; Indian takeaway; "
+    "Indian takeaways; Chinese restaurant; Chinese restaurants; Chinese cuisine; "
+    "Chinese takeaway; Chinese takeaways; Italian restaurant; Italian restaurants; "
+    "Italian cuisine; Italian takeaway; Italian takeaways; Mexican restaurant; "
+    "Mexican restaurants; Mexican cuisine; Mexican takeaway; Mexican takeaways; "
+    "Thai restaurant; Thai restaurants; Thai cuisine; Thai takeaway; Thai takeaways; "
+    "Japanese restaurant; Japanese restaurants; Japanese cuisine; Japanese takeaway; "
+    "Japanese takeaways; French restaurant; French restaurants; French cuisine; "
+    "French takeaway; French takeaways; Greek restaurant; Greek restaurants; Greek cuisine; "
+    "Greek takeaway; Greek takeaways; Turkish restaurant; Turkish restaurants; "
+    "Turkish cuisine; Turkish takeaway; Turkish takeaways; Lebanese restaurant; "
+    "Lebanese restaurants; Lebanese cuisine; Lebanese takeaway; Lebanese takeaways; "
+    "Vietnamese restaurant; Vietnamese restaurants; Vietnamese cuisine; Vietnamese takeaway; "
+    "Vietnamese takeaways; Korean restaurant; Korean restaurants; Korean cuisine; "
+    "Korean takeaway; Korean takeaways; Spanish restaurant; Spanish restaurants; "
+    "Spanish cuisine; Spanish takeaway; Spanish takeaways; Ethiopian restaurant; "
+    "Ethiopian restaurants; Ethiopian cuisine; Ethiopian takeaway; Ethiopian takeaways; "
+    "Moroccan restaurant; Moroccan restaurants; Moroccan cuisine; Moroccan takeaway; "
+    "Moroccan takeaways; Persian restaurant; Persian restaurants; Persian cuisine; "
+    "Persian takeaway; Persian takeaways; Irish pub; Irish pubs; Chinese New Year; "
+    "Lunar New Year; "
     # people whose name holds a place name
     "Kobe Bryant; Jordan Henderson; Jordan Peterson; Jordan Spieth; Michael B. Jordan; "
     "Jack London; Tennessee Williams; Orlando Bloom; Sydney Sweeney; Sydney Pollack; "

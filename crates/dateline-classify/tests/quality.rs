@@ -585,3 +585,36 @@ fn nice_is_a_city_inside_a_sentence() {
         ["HR"]
     );
 }
+
+/// A cuisine or a feast is no story's place, and the Jersey Shore is New
+/// Jersey's coast, not the island.
+#[test]
+fn cuisines_feasts_and_the_jersey_shore() {
+    let classifier = Classifier::builtin().unwrap();
+    let countries = |title: &str, body: &str| country_codes(&classifier, title, body);
+    assert_eq!(
+        countries(
+            "Indian restaurant wins award",
+            "The curry house in London was named the best in the city."
+        ),
+        ["GB"]
+    );
+    assert_eq!(
+        countries(
+            "Chinese New Year parade draws crowds",
+            "Thousands lined the streets of San Francisco for the Lunar New Year parade."
+        ),
+        ["US"]
+    );
+    assert_eq!(
+        countries("Jersey Shore town bans e-bikes", "Officials cited safety."),
+        ["US"]
+    );
+    assert_eq!(
+        countries(
+            "Jersey finance sector faces new rules",
+            "The island's regulator said so."
+        ),
+        ["JE"]
+    );
+}
