@@ -1180,21 +1180,11 @@ impl Classifier {
                     tally.person = true;
                     continue;
                 }
-                // "Peru's Congress", "the Norwegian Labour Party": an institution
-                // other countries have under the same name, right after another
-                // country's name or adjective, is that country's.
-                if name.national && {
+                // A name whose context decides (`national`, `midsentence`): the
+                // rare case, out of the loop's way.
+                if (name.national || name.midsentence) && {
                     let (zone_words, text) = zone_text(first.zone);
-                    self.owned_by_other(tokens, zone_words, text, place_matches, k)
-                } {
-                    continue;
-                }
-                // "Nice weather brings crowds": a capital that opens a sentence or
-                // stands in a title in title case is no sign of a name.
-                if name.midsentence && first.zone != ZONE_DATELINE && {
-                    let (zone_words, text) = zone_text(first.zone);
-                    opens_sentence(zone_words, text, first.pos as usize)
-                        || (first.zone == ZONE_TITLE && title_case(zone_words, text))
+                    self.out_of_context(tokens, zone_words, text, place_matches, k)
                 } {
                     continue;
                 }
@@ -1760,6 +1750,30 @@ impl Classifier {
                 (closed && !list).then_some(c)
             }
         }
+    }
+
+    /// Whether place match `k` of `matches` does not count where it stands:
+    /// "Peru's Congress", "the Norwegian Labour Party" (a `national`
+    /// institution right after another country's name or adjective is that
+    /// country's); "Nice weather brings crowds" (a `midsentence` name whose
+    /// capital opens a sentence or stands in a title in title case is no sign
+    /// of a name; a dateline is read as usual).
+    #[inline(never)]
+    fn out_of_context(
+        &self,
+        tokens: &[Token],
+        words: &[text::Word],
+        text: &str,
+        matches: &[Match],
+        k: usize,
+    ) -> bool {
+        let name = &self.places[matches[k].target as usize];
+        let first = tokens[matches[k].at as usize];
+        (name.national && self.owned_by_other(tokens, words, text, matches, k))
+            || (name.midsentence
+                && first.zone != ZONE_DATELINE
+                && (opens_sentence(words, text, first.pos as usize)
+                    || (first.zone == ZONE_TITLE && title_case(words, text))))
     }
 
     /// Whether place match `k` of `matches` (a `national` institution) comes
