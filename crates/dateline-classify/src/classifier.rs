@@ -1752,12 +1752,14 @@ impl Classifier {
         }
     }
 
-    /// Whether place match `k` of `matches` does not count where it stands:
-    /// "Peru's Congress", "the Norwegian Labour Party" (a `national`
-    /// institution right after another country's name or adjective is that
-    /// country's); "Nice weather brings crowds" (a `midsentence` name whose
-    /// capital opens a sentence or stands in a title in title case is no sign
-    /// of a name; a dateline is read as usual).
+    /// Whether place match `k` of `matches` does not count where it stands.
+    /// A `national` institution right after the name or adjective of another
+    /// country, one space or a possessive between, is that country's ("Peru's
+    /// Congress", "the Brazilian Congress", "Japan's FDA"); a `midsentence` name
+    /// whose capital opens a sentence or stands in a title in title case is no
+    /// sign of a name ("Nice weather brings crowds"; a dateline is read as
+    /// usual). `words` and `text` are the match's zone. Out of line: the tally
+    /// loop calls it for these rare names only.
     #[inline(never)]
     fn out_of_context(
         &self,
@@ -1767,52 +1769,33 @@ impl Classifier {
         matches: &[Match],
         k: usize,
     ) -> bool {
-        let name = &self.places[matches[k].target as usize];
-        let first = tokens[matches[k].at as usize];
-        (name.national && self.owned_by_other(tokens, words, text, matches, k))
+        use crate::gazetteer::PlaceKind as K;
+        let m = matches[k];
+        let name = &self.places[m.target as usize];
+        let first = tokens[m.at as usize];
+        let owned_by_other = || {
+            let Some(prev) = (m.at as usize).checked_sub(1).map(|i| tokens[i]) else {
+                return false;
+            };
+            prev.zone == first.zone
+                && prev.pos + 1 == first.pos
+                && matches!(
+                    gap_after(words, text, prev.pos as usize),
+                    Some(" " | "'s " | "\u{2019}s " | "' ")
+                )
+                && matches[..k].iter().rev().take(16).any(|n| {
+                    let p = &self.places[n.target as usize];
+                    n.end == m.at
+                        && matches!(p.kind, K::Country | K::Alias | K::Demonym)
+                        && p.country.is_some()
+                        && p.country != name.country
+                })
+        };
+        (name.national && owned_by_other())
             || (name.midsentence
                 && first.zone != ZONE_DATELINE
                 && (opens_sentence(words, text, first.pos as usize)
                     || (first.zone == ZONE_TITLE && title_case(words, text))))
-    }
-
-    /// Whether place match `k` of `matches` (a `national` institution) comes
-    /// right after the name or adjective of another country, one space or a
-    /// possessive between: "Peru's Congress", "the Brazilian Congress", "Japan's
-    /// FDA". `words` and `text` are the match's zone.
-    fn owned_by_other(
-        &self,
-        tokens: &[Token],
-        words: &[text::Word],
-        text: &str,
-        matches: &[Match],
-        k: usize,
-    ) -> bool {
-        use crate::gazetteer::PlaceKind as K;
-        let m = matches[k];
-        let (Some(prev), first) = (
-            (m.at as usize).checked_sub(1).map(|i| tokens[i]),
-            tokens[m.at as usize],
-        ) else {
-            return false;
-        };
-        if prev.zone != first.zone
-            || prev.pos + 1 != first.pos
-            || !matches!(
-                gap_after(words, text, prev.pos as usize),
-                Some(" " | "'s " | "\u{2019}s " | "' ")
-            )
-        {
-            return false;
-        }
-        let own = self.places[m.target as usize].country;
-        matches[..k].iter().rev().take(16).any(|n| {
-            let p = &self.places[n.target as usize];
-            n.end == m.at
-                && matches!(p.kind, K::Country | K::Alias | K::Demonym)
-                && p.country.is_some()
-                && p.country != own
-        })
     }
 
     /// Weight multiplier of an ambiguous name whose own country is not corroborated:
