@@ -1319,10 +1319,7 @@ impl Classifier {
                     continue;
                 }
                 let c = c as usize;
-                let mut w = name.weight * self.repeat_curve(self.place_mentions(s, p as usize));
-                if name.weak && !qualified {
-                    w *= ps.weak_factor;
-                }
+                let mut w = self.name_score(s, p as usize, qualified);
                 if ambiguous {
                     if !s.country_clear[c] {
                         w *= self.ambiguity_factor(s, p as usize);
@@ -1589,19 +1586,26 @@ impl Classifier {
         }
     }
 
-    /// What region cue `p` adds to its region: its weight on the curve of its
-    /// mentions, as a country name's (a weak one at `weak_factor`).
-    fn region_cue_score(&self, s: &Scratch, p: usize) -> f32 {
-        let tally = &s.place_tally[p];
-        if tally.person {
-            return 0.0;
-        }
+    /// What place name `p` scores before ambiguity: its weight on the curve of
+    /// its mentions, a weak name's at `weak_factor` unless a qualifier placed it.
+    #[inline]
+    fn name_score(&self, s: &Scratch, p: usize, qualified: bool) -> f32 {
         let name = &self.places[p];
-        let w = name.weight * self.repeat_curve(tally.all.w);
-        if name.weak {
+        let w = name.weight * self.repeat_curve(self.place_mentions(s, p));
+        if name.weak && !qualified {
             w * self.settings.places.weak_factor
         } else {
             w
+        }
+    }
+
+    /// What region cue `p` adds to its region: its score as a name's, none
+    /// when the name is a person's here.
+    fn region_cue_score(&self, s: &Scratch, p: usize) -> f32 {
+        if s.place_tally[p].person {
+            0.0
+        } else {
+            self.name_score(s, p, false)
         }
     }
 
@@ -2035,7 +2039,6 @@ impl Classifier {
         named: bool,
         countries: &[(u32, f32)],
     ) -> Vec<PlaceEvidence<'c>> {
-        let ps = &self.settings.places;
         countries
             .iter()
             .map(|&(c, raw)| {
@@ -2049,10 +2052,7 @@ impl Classifier {
                     .map(|(p, n)| {
                         let placed = s.place_tally[p].placed;
                         let qualified = matches!(placed, Placed::In(_));
-                        let mut w = n.weight * self.repeat_curve(self.place_mentions(s, p));
-                        if n.weak && !qualified {
-                            w *= ps.weak_factor;
-                        }
+                        let mut w = self.name_score(s, p, qualified);
                         let ambiguity = if placed != Placed::Own {
                             Some("qualified")
                         } else {

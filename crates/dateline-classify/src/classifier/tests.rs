@@ -579,16 +579,18 @@ fn the_agency_in_a_dateline_is_no_place() {
 #[test]
 fn a_state_in_the_dateline_says_which_namesake_city() {
     let c = fixture();
-    let at = |dateline| {
+    // A dateline given apart from the body.
+    let apart = |dateline, body| {
         c.classify(
             &Document {
                 dateline: Some(dateline),
-                body: "The company said profit rose.",
+                body,
                 ..Document::default()
             },
             true,
         )
     };
+    let at = |dateline| apart(dateline, "The company said profit rose.");
     // Cambridge, Massachusetts: the state is plain, the weak city gives way.
     let r = at("CAMBRIDGE, Mass., March 2 -");
     assert_eq!(codes(&r), ["US"], "{r:?}");
@@ -598,14 +600,7 @@ fn a_state_in_the_dateline_says_which_namesake_city() {
     // The qualified city is that namesake in the whole article, as when the
     // dateline heads the body: the body's Cambridge is the one in Massachusetts.
     let body = "The firm also opened an office in Cambridge and in Cambridge again.";
-    let apart = c.classify(
-        &Document {
-            dateline: Some("CAMBRIDGE, Mass., March 2 -"),
-            body,
-            ..Document::default()
-        },
-        false,
-    );
+    let given = apart("CAMBRIDGE, Mass., March 2 -", body);
     let inline = format!("CAMBRIDGE, Mass., March 2 - {body}");
     let inline = c.classify(
         &Document {
@@ -614,17 +609,10 @@ fn a_state_in_the_dateline_says_which_namesake_city() {
         },
         false,
     );
-    assert_eq!(codes(&apart), ["US"], "{apart:?}");
+    assert_eq!(codes(&given), ["US"], "{given:?}");
     assert_eq!(codes(&inline), ["US"], "{inline:?}");
     // Unqualified, the dateline's Cambridge and the body's are the English one.
-    let r = c.classify(
-        &Document {
-            dateline: Some("CAMBRIDGE, March 2 -"),
-            body,
-            ..Document::default()
-        },
-        false,
-    );
+    let r = apart("CAMBRIDGE, March 2 -", body);
     assert_eq!(codes(&r), ["GB"], "{r:?}");
 }
 
